@@ -1,0 +1,400 @@
+// Command pulumi-language-nodejs is pulumi-flow's minimal Node.js language host.
+//
+// The upstream language host is a separate Go module that the Go module proxy
+// reachable from our build machines does not serve, so the engine bootstrap
+// builds this one instead. It implements what the engine needs to run a
+// Node.js/TypeScript program (Run), a Node.js policy pack (RunPlugin with kind
+// "analyzer") and plugin discovery. It starts the SDK's own entry points
+// (@pulumi/pulumi/cmd/run, cmd/run-plugin, cmd/run-policy-pack) with node,
+// resolved from the program's directory, exactly as `pulumi` expects.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	sdk "github.com/pulumi/pulumi/sdk/v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// exitAfterUserMessage is the exit code @pulumi/pulumi/cmd/run uses after it has
+// already printed an actionable error; the engine should then bail quietly.
+const exitAfterUserMessage = 32
+
+func main() {
+	var tracing string
+	flag.StringVar(&tracing, "tracing", "", "Zipkin-compatible tracing endpoint (passed through to node)")
+	runtimeName := flag.String("runtime", "nodejs", "runtime name; only nodejs is supported")
+	showVersion := flag.Bool("version", false, "print the plugin version and exit")
+	flag.Parse()
+	if *showVersion {
+		fmt.Println(sdk.Version.String())
+		return
+	}
+	if *runtimeName != "nodejs" {
+		cmdutil.Exit(fmt.Errorf("unsupported runtime %q: this language host only runs nodejs", *runtimeName))
+	}
+
+	var engineAddress string
+	if args := flag.Args(); len(args) > 0 {
+		engineAddress = args[0]
+	}
+
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	cancelChannel := make(chan bool)
+	go func() {
+		<-ctx.Done()
+		cancel()
+		close(cancelChannel)
+	}()
+	if engineAddress != "" {
+		if err := rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, cancel); err != nil {
+			cmdutil.Exit(fmt.Errorf("could not start health check: %w", err))
+		}
+	}
+
+	host := &languageHost{engineAddress: engineAddress, tracing: tracing}
+	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: cancelChannel,
+		Init: func(srv *grpc.Server) error {
+			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
+			return nil
+		},
+	})
+	if err != nil {
+		cmdutil.Exit(fmt.Errorf("could not start language host RPC server: %w", err))
+	}
+	// The engine reads the port from our first line of output.
+	fmt.Printf("%d\n", handle.Port)
+	if err := <-handle.Done; err != nil {
+		cmdutil.Exit(fmt.Errorf("language host stopped serving: %w", err))
+	}
+}
+
+// languageHost implements pulumirpc.LanguageRuntimeServer for node.
+type languageHost struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+	engineAddress string
+	tracing       string
+}
+
+// options are the `runtime.options` of Pulumi.yaml / PulumiPolicy.yaml that we honour.
+type options struct {
+	typescript bool
+	tsconfig   string
+	nodeargs   []string
+}
+
+func parseOptions(info *pulumirpc.ProgramInfo) (options, error) {
+	opts := options{typescript: true}
+	if info == nil || info.Options == nil {
+		return opts, nil
+	}
+	m := info.Options.AsMap()
+	if v, ok := m["typescript"]; ok {
+		b, isBool := v.(bool)
+		if !isBool {
+			return opts, errors.New("runtime option 'typescript' must be a boolean")
+		}
+		opts.typescript = b
+	}
+	if v, ok := m["tsconfig"]; ok {
+		s, isString := v.(string)
+		if !isString {
+			return opts, errors.New("runtime option 'tsconfig' must be a string")
+		}
+		opts.tsconfig = s
+	}
+	if v, ok := m["nodeargs"]; ok {
+		s, isString := v.(string)
+		if !isString {
+			return opts, errors.New("runtime option 'nodeargs' must be a string")
+		}
+		opts.nodeargs = strings.Fields(s)
+	}
+	return opts, nil
+}
+
+func (o options) env() []string {
+	var env []string
+	if o.typescript {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	if o.tsconfig != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+o.tsconfig)
+	}
+	return env
+}
+
+// resolveModule finds a module (e.g. @pulumi/pulumi/cmd/run) the way node would from dir.
+func resolveModule(nodeBin, dir, mod string) (string, error) {
+	script := fmt.Sprintf(`try { console.log(require.resolve(%q)); } catch (e) { `+
+		`console.error(e.code === 'MODULE_NOT_FOUND' ? %q : e.message); process.exit(1); }`,
+		mod, "Cannot find "+mod+" from "+dir+": the @pulumi/pulumi package is not installed there; run `npm ci` (or npm install) in the project.")
+	cmd := exec.Command(nodeBin, "-e", script)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return "", errors.New(strings.TrimSpace(string(ee.Stderr)))
+		}
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func (h *languageHost) Handshake(
+	ctx context.Context, req *pulumirpc.LanguageHandshakeRequest,
+) (*pulumirpc.LanguageHandshakeResponse, error) {
+	h.engineAddress = req.EngineAddress
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+func (h *languageHost) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: sdk.Version.String()}, nil
+}
+
+// GetRequiredPlugins reports none: the only provider our programs use is the
+// dynamic provider, which the engine finds on PATH (pulumi-resource-pulumi-nodejs).
+func (h *languageHost) GetRequiredPlugins(
+	context.Context, *pulumirpc.GetRequiredPluginsRequest,
+) (*pulumirpc.GetRequiredPluginsResponse, error) {
+	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+}
+
+func (h *languageHost) GetRequiredPackages(
+	context.Context, *pulumirpc.GetRequiredPackagesRequest,
+) (*pulumirpc.GetRequiredPackagesResponse, error) {
+	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
+
+func (h *languageHost) GetProgramDependencies(
+	context.Context, *pulumirpc.GetProgramDependenciesRequest,
+) (*pulumirpc.GetProgramDependenciesResponse, error) {
+	return &pulumirpc.GetProgramDependenciesResponse{}, nil
+}
+
+func (h *languageHost) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		return nil, err
+	}
+	out, err := exec.Command(nodeBin, "--version").Output()
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.AboutResponse{Executable: nodeBin, Version: strings.TrimSpace(string(out))}, nil
+}
+
+// InstallDependencies is a no-op: dependencies are installed by `npm ci` in the project.
+func (h *languageHost) InstallDependencies(
+	req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
+) error {
+	return nil
+}
+
+// Run executes a Pulumi program through @pulumi/pulumi/cmd/run.
+func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: "could not find node on the PATH: " + err.Error()}, nil
+	}
+	info := req.GetInfo()
+	if info == nil {
+		return &pulumirpc.RunResponse{Error: "the engine sent no program info"}, nil
+	}
+	opts, err := parseOptions(info)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	runPath, err := resolveModule(nodeBin, info.ProgramDirectory, "@pulumi/pulumi/cmd/run")
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+
+	cfg := make(map[string]string, len(req.GetConfig()))
+	for k, v := range req.GetConfig() {
+		key, err := config.ParseKey(k)
+		if err != nil {
+			return &pulumirpc.RunResponse{Error: err.Error()}, nil
+		}
+		cfg[key.Namespace()+":config:"+key.Name()] = v
+	}
+	cfgJSON, err := json.Marshal(cfg)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	secretKeys := req.GetConfigSecretKeys()
+	if secretKeys == nil {
+		secretKeys = []string{}
+	}
+	secretJSON, err := json.Marshal(secretKeys)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+
+	args := append([]string{}, opts.nodeargs...)
+	args = append(args, runPath)
+	add := func(k, v string) {
+		if v != "" {
+			args = append(args, "--"+k, v)
+		}
+	}
+	add("monitor", req.GetMonitorAddress())
+	add("engine", h.engineAddress)
+	add("organization", req.GetOrganization())
+	add("project", req.GetProject())
+	add("root-directory", info.RootDirectory)
+	add("stack", req.GetStack())
+	add("pwd", info.ProgramDirectory)
+	if req.GetDryRun() {
+		args = append(args, "--dry-run")
+	}
+	add("parallel", strconv.Itoa(int(req.GetParallel())))
+	add("tracing", h.tracing)
+	args = append(args, info.EntryPoint)
+	args = append(args, req.GetArgs()...)
+
+	env := append(os.Environ(), "PULUMI_CONFIG="+string(cfgJSON), "PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON))
+	env = append(env, opts.env()...)
+
+	cmd := exec.CommandContext(ctx, nodeBin, args...)
+	cmd.Env = env
+	// Node may switch its stdio to non-blocking mode; never hand it our own file descriptors.
+	cmd.Stdout = struct{ io.Writer }{os.Stdout}
+	cmd.Stderr = struct{ io.Writer }{os.Stderr}
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 5 * time.Second
+
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			if ee.ExitCode() == exitAfterUserMessage {
+				return &pulumirpc.RunResponse{Bail: true}, nil
+			}
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", ee.ExitCode())}, nil
+		}
+		return &pulumirpc.RunResponse{Error: "could not run node: " + err.Error()}, nil
+	}
+	return &pulumirpc.RunResponse{}, nil
+}
+
+// RunPlugin starts a Node.js plugin; for policy packs (kind "analyzer") it runs
+// @pulumi/pulumi/cmd/run-policy-pack behind the SDK's policy proxy, which hands the
+// stack configuration to the pack through the environment.
+func (h *languageHost) RunPlugin(
+	req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer,
+) error {
+	ctx := server.Context()
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		return fmt.Errorf("could not find node on the PATH: %w", err)
+	}
+	info := req.GetInfo()
+	if info == nil {
+		return errors.New("the engine sent no plugin program info")
+	}
+	opts, err := parseOptions(info)
+	if err != nil {
+		return err
+	}
+	isPolicyPack := req.Kind == string(apitype.AnalyzerPlugin)
+	entry := "@pulumi/pulumi/cmd/run-plugin"
+	if isPolicyPack {
+		entry = "@pulumi/pulumi/cmd/run-policy-pack"
+	}
+	runPath, err := resolveModule(nodeBin, info.ProgramDirectory, entry)
+	if err != nil {
+		return err
+	}
+
+	args := append([]string{}, opts.nodeargs...)
+	args = append(args, runPath)
+	if isPolicyPack {
+		args = append(args, req.Args...)
+		args = append(args, info.ProgramDirectory)
+	} else {
+		args = append(args, info.ProgramDirectory)
+		args = append(args, req.Args...)
+	}
+	env := append(append([]string{}, req.Env...), opts.env()...)
+
+	var proxy *sdk.PolicyProxy
+	if isPolicyPack {
+		proxy, stdout, err = sdk.NewPolicyProxy(ctx, stdout)
+		if err != nil {
+			return fmt.Errorf("could not start the policy pack proxy: %w", err)
+		}
+		stackCfg, err := proxy.AwaitConfiguration(ctx)
+		if err != nil {
+			return fmt.Errorf("could not get the stack configuration: %w", err)
+		}
+		if stackCfg != nil {
+			set := func(k, v string) {
+				if v != "" {
+					env = append(env, k+"="+v)
+				}
+			}
+			set("PULUMI_NODEJS_ORGANIZATION", stackCfg.Organization)
+			set("PULUMI_NODEJS_PROJECT", stackCfg.Project)
+			set("PULUMI_NODEJS_STACK", stackCfg.Stack)
+			set("PULUMI_NODEJS_DRY_RUN", strconv.FormatBool(stackCfg.DryRun))
+			if stackCfg.Config != nil {
+				cfgJSON, err := json.Marshal(stackCfg.Config)
+				if err != nil {
+					return err
+				}
+				set("PULUMI_CONFIG", string(cfgJSON))
+			}
+		}
+	}
+
+	cmd := exec.CommandContext(ctx, nodeBin, args...)
+	if isPolicyPack {
+		// Policy packs run with their own folder as working directory.
+		cmd.Dir = info.ProgramDirectory
+	} else {
+		cmd.Dir = req.Pwd
+	}
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("could not start node: %w", err)
+	}
+	if proxy != nil {
+		if err := proxy.Attach(ctx, cmd); err != nil {
+			return fmt.Errorf("could not attach the policy pack proxy: %w", err)
+		}
+	} else if err := cmd.Wait(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return fmt.Errorf("plugin exited with non-zero exit code: %d", ee.ExitCode())
+		}
+		return err
+	}
+	return closer.Close()
+}

@@ -1,0 +1,152 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { inject } from "vitest";
+import type { EngineInfo } from "./engine-setup";
+
+/** Repository root (where node_modules lives). */
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+/** The outcome of one `pulumi` invocation. */
+export interface PulumiResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The command line, for assertion messages. */
+  command: string;
+}
+
+/** Options for one `pulumi` invocation. */
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+}
+
+/**
+ * An isolated, offline Pulumi world for one test: a temporary file:// backend, its own
+ * PULUMI_HOME, a passphrase secrets provider, no update checks, never interactive, and the
+ * bootstrapped engine first on PATH. `dispose()` removes every stack and temporary folder.
+ */
+export class PulumiSandbox {
+  readonly engine: EngineInfo;
+  readonly root: string;
+  readonly backendDir: string;
+  readonly homeDir: string;
+  readonly passphrase = "pulumi-flow-test-passphrase";
+  private readonly workDirs: string[] = [];
+  private readonly stacks: Array<{ dir: string; name: string }> = [];
+
+  private constructor(engine: EngineInfo) {
+    this.engine = engine;
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-e2e-"));
+    this.backendDir = path.join(this.root, "backend");
+    this.homeDir = path.join(this.root, "home");
+    fs.mkdirSync(this.backendDir);
+    fs.mkdirSync(this.homeDir);
+  }
+
+  /** A sandbox using the engine that the e2e global setup made available. */
+  static create(): PulumiSandbox {
+    return new PulumiSandbox(inject("engine"));
+  }
+
+  /** The environment every `pulumi` (and the programs it starts) runs with. */
+  env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${this.engine.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
+      PULUMI_BACKEND_URL: `file://${this.backendDir}`,
+      PULUMI_HOME: this.homeDir,
+      PULUMI_CONFIG_PASSPHRASE: this.passphrase,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+      NO_COLOR: "1",
+    };
+    delete env.PULUMI_ACCESS_TOKEN;
+    for (const [k, v] of Object.entries(extra)) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
+    return env;
+  }
+
+  /**
+   * Copies a Pulumi project (program or policy pack) into a fresh folder inside the
+   * repository's .work/ (so it resolves the repository's node_modules) and returns its path.
+   */
+  copyProject(sourceDir: string): string {
+    const base = path.join(repoRoot, ".work");
+    fs.mkdirSync(base, { recursive: true });
+    const dir = path.join(base, `${path.basename(sourceDir)}-${randomBytes(4).toString("hex")}`);
+    fs.cpSync(sourceDir, dir, { recursive: true });
+    this.workDirs.push(dir);
+    return dir;
+  }
+
+  /** Runs `pulumi <args>` non-interactively; never throws on a non-zero exit. */
+  run(args: string[], opts: RunOptions = {}): Promise<PulumiResult> {
+    const fullArgs = [...args, "--non-interactive", "--color", "never"];
+    const command = `pulumi ${fullArgs.join(" ")}`;
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.engine.pulumi, fullArgs, {
+        cwd: opts.cwd ?? this.root,
+        env: this.env(opts.env),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 240_000);
+      child.on("error", (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.on("close", (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, command });
+      });
+    });
+  }
+
+  /** Like run(), but fails the test with the full output when the exit code is not `expected`. */
+  async expect(args: string[], expected = 0, opts: RunOptions = {}): Promise<PulumiResult> {
+    const r = await this.run(args, opts);
+    if (r.code !== expected) {
+      throw new Error(`${r.command} exited ${r.code}, expected ${expected}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+    }
+    return r;
+  }
+
+  /** Creates a new stack for the project in `dir`; it is removed by dispose(). */
+  async initStack(dir: string, name = `t${randomBytes(3).toString("hex")}`): Promise<string> {
+    await this.expect(["stack", "init", name, "--secrets-provider", "passphrase"], 0, { cwd: dir });
+    this.stacks.push({ dir, name });
+    return name;
+  }
+
+  /** Parsed `pulumi stack export` (secrets stay encrypted unless asked). */
+  async exportStack(dir: string, stack: string, showSecrets = false): Promise<{ raw: string; deployment: any }> {
+    const r = await this.expect(["stack", "export", "--stack", stack, ...(showSecrets ? ["--show-secrets"] : [])], 0, { cwd: dir });
+    return { raw: r.stdout, deployment: JSON.parse(r.stdout) };
+  }
+
+  /** Parsed `pulumi stack output --json`. */
+  async outputs(dir: string, stack: string): Promise<Record<string, unknown>> {
+    const r = await this.expect(["stack", "output", "--json", "--stack", stack], 0, { cwd: dir });
+    return JSON.parse(r.stdout);
+  }
+
+  /** Removes stacks (forgetting resources) and every temporary folder. */
+  async dispose(): Promise<void> {
+    for (const s of this.stacks.splice(0)) {
+      await this.run(["stack", "rm", s.name, "--force", "--yes"], { cwd: s.dir });
+    }
+    for (const d of this.workDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}

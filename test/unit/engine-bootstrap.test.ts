@@ -1,0 +1,91 @@
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+// @ts-expect-error -- plain ESM script without types
+import { compareVersions } from "../../scripts/engine.mjs";
+
+const script = path.resolve(__dirname, "../../scripts/engine.mjs");
+const tmpDirs: string[] = [];
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-engine-unit-"));
+  tmpDirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe("engine bootstrap", () => {
+  it("compares versions numerically", () => {
+    expect(compareVersions("3.248.0", "3.248.0")).toBe(0);
+    expect(compareVersions("3.274.1", "3.248.0")).toBeGreaterThan(0);
+    expect(compareVersions("3.99.0", "3.248.0")).toBeLessThan(0);
+  });
+
+  it("fails with a message naming both ways out when there is neither pulumi nor go", () => {
+    const emptyBin = tmp();
+    fs.symlinkSync(process.execPath, path.join(emptyBin, "node"));
+    const r = spawnSync(process.execPath, [script], {
+      encoding: "utf8",
+      env: { PATH: emptyBin, HOME: tmp(), PULUMI_FLOW_ENGINE_DIR: tmp() },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("The Pulumi engine is not available: no `pulumi` on PATH and no `go` toolchain");
+    expect(r.stderr).toContain("Install Pulumi 3.248.0 or newer");
+    expect(r.stderr).toContain("Install Go");
+  });
+
+  it("uses a recent-enough pulumi already on PATH without building", () => {
+    const bin = tmp();
+    fs.writeFileSync(path.join(bin, "pulumi"), "#!/bin/sh\necho v3.260.0\n", { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, "pulumi-language-nodejs"), "#!/bin/sh\n", { mode: 0o755 });
+    const r = spawnSync(process.execPath, [script, "--json"], {
+      encoding: "utf8",
+      env: { PATH: `${bin}${path.delimiter}${path.dirname(process.execPath)}`, PULUMI_FLOW_ENGINE_DIR: tmp() },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ source: "path", version: "3.260.0", pulumi: path.join(bin, "pulumi") });
+  });
+
+  it("refuses an old pulumi when told not to build (PULUMI_FLOW_ENGINE=path)", () => {
+    const bin = tmp();
+    fs.writeFileSync(path.join(bin, "pulumi"), "#!/bin/sh\necho v3.100.0\n", { mode: 0o755 });
+    const r = spawnSync(process.execPath, [script], {
+      encoding: "utf8",
+      env: { PATH: `${bin}${path.delimiter}${path.dirname(process.execPath)}`, PULUMI_FLOW_ENGINE: "path", PULUMI_FLOW_ENGINE_DIR: tmp() },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("pulumi 3.100.0 on PATH is older than 3.248.0");
+  });
+
+  it("serialises concurrent holders of the cache lock and takes over a dead owner's lock", async () => {
+    const dir = tmp();
+    const lock = path.join(dir, "build.lock");
+    const journal = path.join(dir, "journal");
+    // A lock left behind by a process that no longer exists must not block forever.
+    fs.mkdirSync(lock);
+    fs.writeFileSync(path.join(lock, "owner"), `999999999\n${os.hostname()}\n`);
+    const worker = (id: string) => `
+      import { withLock } from ${JSON.stringify(script)};
+      import * as fs from "node:fs";
+      withLock(${JSON.stringify(lock)}, () => {}, () => {
+        fs.appendFileSync(${JSON.stringify(journal)}, "start ${id}\\n");
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+        fs.appendFileSync(${JSON.stringify(journal)}, "end ${id}\\n");
+      });`;
+    const runWorker = (id: string) =>
+      new Promise<number>((resolve) => {
+        const child = spawn(process.execPath, ["--input-type=module", "-e", worker(id)], { stdio: "inherit" });
+        child.on("close", (code) => resolve(code ?? 1));
+      });
+    expect(await Promise.all([runWorker("a"), runWorker("b"), runWorker("c")])).toEqual([0, 0, 0]);
+    const lines = fs.readFileSync(journal, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(6);
+    for (let i = 0; i < 6; i += 2) {
+      expect(lines[i].replace("start", "end")).toBe(lines[i + 1]);
+    }
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+});
