@@ -26,3 +26,9 @@ describe("CI summary line", () => {
     expect(summarize(report)).toBe("3 passed, 1 failed, 0 skipped\n");
   });
 });
+
+describe("CI summary line for a broken run", () => {
+  it("reports a failure when vitest marks the run unsuccessful without failing tests", () => {
+    expect(summarize({ numPassedTests: 0, numFailedTests: 0, success: false, testResults: [] })).toBe("0 passed, 1 failed, 0 skipped\n");
+  });
+});
