@@ -246,8 +246,8 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
       return await fn();
     } catch (e) {
       if (e instanceof FlowApiError) {
-        if (e.operation || !operation) throw e;
-        throw new FlowApiError({ ...e, operation, integrationId: e.integrationId ?? integrationId, summary: e.summary });
+        if (e.operation && (e.integrationId !== undefined || integrationId === undefined)) throw e;
+        throw new FlowApiError({ ...e, operation: e.operation ?? operation, integrationId: e.integrationId ?? integrationId });
       }
       throw new FlowApiError({
         kind: "network",
