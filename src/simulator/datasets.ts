@@ -143,8 +143,8 @@ function fromSpec(s: DemoSpec, now: number): SimulatedIntegration {
   };
 }
 
-/** Deterministic PRNG (mulberry32) so generated datasets are the same on every run. */
-function prng(seed: number): () => number {
+/** Deterministic PRNG (mulberry32): generated datasets and probabilistic faults repeat exactly. */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

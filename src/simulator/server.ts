@@ -1,7 +1,7 @@
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { ConnectionStatus, Integration } from "../api/types";
-import { loadDataset, type SimulatedIntegration } from "./datasets";
+import { loadDataset, prng, type SimulatedIntegration } from "./datasets";
 
 /** The simulator's routes, as named in fault rules and the request log. */
 export type Route = "list" | "get" | "status";
@@ -113,17 +113,6 @@ const LIST_FILTERS = new Set([
 const LIST_PARAMS = new Set([...LIST_FILTERS, "limit", "offset", "fields", "omit", "ordering"]);
 
 class BadRequest extends Error {}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function parseBool(name: string, v: string): boolean {
   if (v === "true" || v === "True" || v === "1") return true;
