@@ -10,7 +10,7 @@ export type {
   ConnectionStatus,
   EnabledSourceType,
   FlowUser,
-  Integration,
+  Integration as IntegrationData,
   IntegrationList,
   IntegrationQuery,
   InventoryRecord,
@@ -25,3 +25,14 @@ export type { SimulatedIntegration } from "./simulator/datasets";
 /** The package version, as published. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const version: string = require("../package.json").version;
+
+export { FlowIntegrations, readFlowIntegrations } from "./pulumi/collection";
+export type { FlowIntegrationsArgs } from "./pulumi/collection";
+export { getIntegration, getIntegrationOutput, getIntegrations, getIntegrationsOutput } from "./pulumi/functions";
+export type { GetIntegrationArgs, GetIntegrationsArgs } from "./pulumi/functions";
+export { Integration, INTEGRATION_TYPE } from "./pulumi/integration";
+export type { IntegrationArgs, IntegrationState } from "./pulumi/integration";
+export type { FlowConnectionArgs } from "./pulumi/settings";
+export { isConnected, summarize } from "./pulumi/summary";
+export type { InventorySummary, SummaryOptions } from "./pulumi/summary";
+export { fromIntegrationState } from "./pulumi/state";

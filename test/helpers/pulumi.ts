@@ -87,6 +87,22 @@ export class PulumiSandbox {
     return dir;
   }
 
+  /** Copies the repository's root audit project (Pulumi.yaml + stack/) like copyProject(). */
+  copyRootProject(): string {
+    const base = path.join(repoRoot, ".work");
+    fs.mkdirSync(base, { recursive: true });
+    const dir = path.join(base, `root-${randomBytes(4).toString("hex")}`);
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(repoRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.cpSync(path.join(repoRoot, "stack"), path.join(dir, "stack"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "audit-copy", private: true, main: "stack/index.ts" }));
+    this.workDirs.push(dir);
+    return dir;
+  }
+
+  /** Everything any `pulumi` run of this sandbox printed, stdout and stderr (to search for leaks). */
+  readonly transcript: string[] = [];
+
   /** Runs `pulumi <args>` non-interactively; never throws on a non-zero exit. */
   run(args: string[], opts: RunOptions = {}): Promise<PulumiResult> {
     const fullArgs = [...args, "--non-interactive", "--color", "never"];
@@ -108,6 +124,7 @@ export class PulumiSandbox {
       });
       child.on("close", (code, signal) => {
         clearTimeout(timer);
+        this.transcript.push(stdout, stderr);
         resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, command });
       });
     });

@@ -1,0 +1,47 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { InventoryRecord } from "../api/types";
+import { getIntegrations, type GetIntegrationsArgs } from "./functions";
+import { Integration } from "./integration";
+import { summarize, type InventorySummary, type SummaryOptions } from "./summary";
+
+/** Arguments of readFlowIntegrations. */
+export interface FlowIntegrationsArgs extends GetIntegrationsArgs {
+  /** Options of the summary output. */
+  summary?: SummaryOptions;
+}
+
+/** All integrations matching a filter, as one component with an Integration child each. */
+export class FlowIntegrations extends pulumi.ComponentResource {
+  /** The Integration resources, by Flow id. */
+  readonly resources: Record<number, Integration>;
+  /** The records read from Flow. */
+  readonly records: InventoryRecord[];
+  /** Counts and ids needing attention. */
+  readonly summary: InventorySummary;
+  /** Ids of the integrations read. */
+  readonly ids: number[];
+
+  private constructor(name: string, records: InventoryRecord[], args: FlowIntegrationsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flow:index:Integrations", name, {}, opts);
+    this.records = records;
+    this.ids = records.map((r) => r.integration.id);
+    this.summary = summarize(records, args.summary);
+    this.resources = {};
+    for (const record of records) {
+      // Named by id so a rename in Flow is an update, not a replace.
+      this.resources[record.integration.id] = new Integration(`${name}-${record.integration.id}`, { record }, { parent: this });
+    }
+    this.registerOutputs({ ids: this.ids, summary: this.summary });
+  }
+
+  /** Reads Flow once (list + connection status) and registers one Integration per record. */
+  static async create(name: string, args: FlowIntegrationsArgs = {}, opts?: pulumi.ComponentResourceOptions): Promise<FlowIntegrations> {
+    const records = await getIntegrations(args);
+    return new FlowIntegrations(name, records, args, opts);
+  }
+}
+
+/** Reads all Flow integrations matching `args.filter` into the stack (see FlowIntegrations). */
+export function readFlowIntegrations(name: string, args: FlowIntegrationsArgs = {}, opts?: pulumi.ComponentResourceOptions): Promise<FlowIntegrations> {
+  return FlowIntegrations.create(name, args, opts);
+}

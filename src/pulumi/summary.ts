@@ -1,0 +1,57 @@
+import type { InventoryRecord } from "../api/types";
+
+/** A compact, typed view of an inventory for stack outputs. */
+export interface InventorySummary {
+  total: number;
+  byVendor: Record<string, number>;
+  byAuthType: Record<string, number>;
+  /** Ids whose connection status is not healthy (or was not read). */
+  disconnected: number[];
+  /** Ids with webhooks off although the vendor supports them. */
+  webhooksOff: number[];
+  /** Ids with repositories whose last sync is older than `staleAfterDays` (or unknown). */
+  notRecentlySynced: number[];
+}
+
+/** Options of summarize. */
+export interface SummaryOptions {
+  /** Days after which a sync counts as stale (default 7). */
+  staleAfterDays?: number;
+  /** Connection status values that count as healthy (default ["connected"]). */
+  healthyStatuses?: string[];
+  /** Reference time (default now). */
+  now?: Date;
+}
+
+function count(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values.sort()) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
+
+/** Whether a connection status is healthy: `connected: true`, or a status in the healthy list. */
+export function isConnected(record: InventoryRecord, healthyStatuses: string[] = ["connected"]): boolean {
+  const s = record.connectionStatus;
+  if (!s) return false;
+  if (typeof s.status === "string") return healthyStatuses.includes(s.status.toLowerCase());
+  return s.connected === true;
+}
+
+/** Summarises an inventory: counts by vendor and auth type, and the ids that need attention. */
+export function summarize(records: InventoryRecord[], options: SummaryOptions = {}): InventorySummary {
+  const now = (options.now ?? new Date()).getTime();
+  const maxAge = (options.staleAfterDays ?? 7) * 86_400_000;
+  const ids = (pred: (r: InventoryRecord) => boolean) => records.filter(pred).map((r) => r.integration.id).sort((a, b) => a - b);
+  return {
+    total: records.length,
+    byVendor: count(records.map((r) => r.integration.vendor_type)),
+    byAuthType: count(records.map((r) => r.integration.auth_type ?? "unknown")),
+    disconnected: ids((r) => !isConnected(r, options.healthyStatuses)),
+    webhooksOff: ids((r) => r.integration.vendor_meta?.enable_webhooks === true && r.integration.webhooks_enabled !== true),
+    notRecentlySynced: ids((r) => {
+      if (r.integration.has_repos !== true) return false;
+      const t = Date.parse(r.integration.source_projects_last_updated ?? "");
+      return Number.isNaN(t) || now - t > maxAge;
+    }),
+  };
+}

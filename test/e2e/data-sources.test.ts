@@ -1,0 +1,202 @@
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { INTEGRATION_TYPE } from "../../src/pulumi/integration";
+import { startFlowSimulator, type FlowSimulator } from "../../src/simulator/server";
+import { PulumiSandbox, type PulumiResult } from "../helpers/pulumi";
+
+const fixtures = path.join(__dirname, "fixtures");
+const TOKEN = "e2e-flow-token-7c1b9a";
+const PAGE = 5;
+
+interface PreviewStep {
+  op: string;
+  urn: string;
+  newState?: { inputs?: Record<string, any> };
+}
+
+function integrationSteps(r: PulumiResult): PreviewStep[] {
+  const parsed = JSON.parse(r.stdout) as { steps?: PreviewStep[] };
+  return (parsed.steps ?? []).filter((s) => s.urn.includes(`::${INTEGRATION_TYPE}::`) || s.urn.includes(`$${INTEGRATION_TYPE}::`));
+}
+
+const resourceName = (s: PreviewStep) => s.urn.split("::").pop();
+
+describe("Flow integrations as Pulumi state (root audit stack, real engine, simulator)", () => {
+  const sandbox = PulumiSandbox.create();
+  let sim: FlowSimulator;
+  let dir: string;
+  let pack: string;
+  let stack: string;
+
+  beforeAll(async () => {
+    sim = await startFlowSimulator({ token: TOKEN, maxPageSize: PAGE });
+    dir = sandbox.copyRootProject();
+    pack = sandbox.copyProject(path.join(fixtures, "flow-policy"));
+    stack = await sandbox.initStack(dir);
+    await sandbox.expect(["config", "set", "flow:apiUrl", sim.url, "--stack", stack], 0, { cwd: dir });
+    await sandbox.expect(["config", "set", "--secret", "flow:token", TOKEN, "--stack", stack], 0, { cwd: dir });
+  });
+  afterAll(async () => {
+    await sandbox.dispose();
+    await sim.close();
+  });
+
+  it("previews a never-deployed stack with every integration's live fields, within the request budget", async () => {
+    sim.resetLog();
+    const r = await sandbox.expect(["preview", "--json", "--stack", stack], 0, { cwd: dir });
+    const steps = integrationSteps(r);
+    expect(steps).toHaveLength(12);
+    expect(steps.every((s) => s.op === "create")).toBe(true);
+    const mobile = steps.find((s) => resourceName(s) === "flow-102")!;
+    expect(mobile.newState?.inputs?.integration).toMatchObject({ id: 102, name: "GitHub Mobile", webhooks_enabled: false });
+    expect(steps.find((s) => resourceName(s) === "flow-105")!.newState?.inputs?.connectionStatus).toMatchObject({ status: "disconnected" });
+    // ceil(N / page size) list requests + N status requests, and nothing else.
+    expect(sim.requests.filter((q) => q.route === "list")).toHaveLength(Math.ceil(12 / PAGE));
+    expect(sim.requests.filter((q) => q.route === "status")).toHaveLength(12);
+    expect(sim.requests).toHaveLength(Math.ceil(12 / PAGE) + 12);
+  });
+
+  it("lets a resource policy see the live fields during that first preview", async () => {
+    const r = await sandbox.run(["preview", "--policy-pack", pack, "--stack", stack], { cwd: dir });
+    const all = r.stdout + r.stderr;
+    expect(r.code, all).toBe(1);
+    expect(all).toContain("fixture-webhooks-on");
+    expect(all).toContain("Integration 'GitHub Mobile' (id 102, github) has webhooks off.");
+    expect(all.match(/has webhooks off/g)).toHaveLength(1);
+  });
+
+  it("records every integration in state and outputs with `up`", async () => {
+    await sandbox.expect(["up", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir });
+    const { deployment } = await sandbox.exportStack(dir, stack);
+    const resources = deployment.deployment.resources.filter((r: { type: string }) => r.type === INTEGRATION_TYPE);
+    expect(resources).toHaveLength(12);
+    expect(resources.find((r: { id: string }) => r.id === "110").outputs.integration.processing_status).toBe("FAILED");
+    const outputs = (await sandbox.outputs(dir, stack)) as { summary: Record<string, unknown> };
+    expect(outputs.summary).toMatchObject({ total: 12, webhooksOff: [102], disconnected: [105], notRecentlySynced: [107] });
+  });
+
+  it("shows a change made in Flow as a per-field diff on that integration only", async () => {
+    sim.updateIntegration(103, { webhooks_enabled: false });
+    const r = await sandbox.expect(["preview", "--json", "--diff", "--stack", stack], 0, { cwd: dir });
+    const changed = integrationSteps(r).filter((s) => s.op !== "same");
+    expect(changed.map((s) => [s.op, resourceName(s)])).toEqual([["update", "flow-103"]]);
+    // The engine's own diff view names the field and both values.
+    const text = await sandbox.expect(["preview", "--diff", "--stack", stack], 0, { cwd: dir });
+    expect(text.stdout, text.stdout).toMatch(/webhooks_enabled\s*:\s*true\s*=>\s*false/);
+    expect(text.stdout).toMatch(/1 to update/);
+  });
+
+  it("brings state up to date with `refresh`", async () => {
+    await sandbox.expect(["refresh", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir });
+    const { deployment } = await sandbox.exportStack(dir, stack);
+    const r103 = deployment.deployment.resources.find((r: { type: string; id: string }) => r.type === INTEGRATION_TYPE && r.id === "103");
+    expect(r103.outputs.integration.webhooks_enabled).toBe(false);
+  });
+
+  it("shows a new integration as a create and a deleted one as a delete", async () => {
+    const [template] = sim.integrations().filter((i) => i.id === 101);
+    sim.addIntegration({ integration: { ...template, id: 150, name: "GitHub New" }, connectionStatus: { status: "connected", connected: true } });
+    sim.removeIntegration(108);
+    const r = await sandbox.expect(["preview", "--json", "--stack", stack], 0, { cwd: dir });
+    const changed = integrationSteps(r)
+      .filter((s) => s.op !== "same")
+      .map((s) => [s.op, resourceName(s)]);
+    // flow-103 matches again since the refresh recorded Flow's current state.
+    expect(changed.sort()).toEqual([
+      ["create", "flow-150"],
+      ["delete", "flow-108"],
+    ]);
+  });
+
+  it("reads one existing integration by id into another stack (Integration.get)", async () => {
+    const getDir = sandbox.copyProject(path.join(fixtures, "flow-get"));
+    const getStack = await sandbox.initStack(getDir);
+    await sandbox.expect(["config", "set", "integrationId", "105", "--stack", getStack], 0, { cwd: getDir });
+    await sandbox.expect(["config", "set", "flow:apiUrl", sim.url, "--stack", getStack], 0, { cwd: getDir });
+    await sandbox.expect(["config", "set", "--secret", "flow:token", TOKEN, "--stack", getStack], 0, { cwd: getDir });
+    await sandbox.expect(["up", "--yes", "--skip-preview", "--stack", getStack], 0, { cwd: getDir });
+    expect(await sandbox.outputs(getDir, getStack)).toEqual({ name: "Bitbucket Payments", vendor: "bitbucket", connection: "disconnected" });
+  });
+
+  it("destroys without calling Flow, only forgetting state", async () => {
+    sim.resetLog();
+    await sandbox.expect(["destroy", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir });
+    expect(sim.requests).toHaveLength(0);
+    const { deployment } = await sandbox.exportStack(dir, stack);
+    expect(deployment.deployment.resources ?? []).toEqual([]);
+  });
+
+  it("sent only GET requests to Flow, and the token appears in no state, output or log", async () => {
+    expect(sim.requests.every((q) => q.method === "GET")).toBe(true);
+    const { raw } = await sandbox.exportStack(dir, stack);
+    expect(raw).not.toContain(TOKEN);
+    expect(sandbox.transcript.join("\n")).not.toContain(TOKEN);
+  });
+});
+
+describe("Flow errors fail the preview with a clear message", () => {
+  const sandbox = PulumiSandbox.create();
+  let sim: FlowSimulator;
+  let dir: string;
+  let stack: string;
+
+  beforeAll(async () => {
+    sim = await startFlowSimulator({ token: TOKEN });
+    dir = sandbox.copyRootProject();
+    stack = await sandbox.initStack(dir);
+    await sandbox.expect(["config", "set", "flow:apiUrl", sim.url, "--stack", stack], 0, { cwd: dir });
+  });
+  afterAll(async () => {
+    await sandbox.dispose();
+    await sim.close();
+  });
+
+  async function failingPreview(): Promise<string> {
+    const r = await sandbox.run(["preview", "--stack", stack], { cwd: dir });
+    const all = r.stdout + r.stderr;
+    expect(r.code, all).not.toBe(0);
+    expect(all).not.toMatch(/pulumi-nodejs:dynamic\/flow:Integration\s+flow-\d+\s+create/);
+    return all;
+  }
+
+  it("401: a rejected token", async () => {
+    await sandbox.expect(["config", "set", "--secret", "flow:token", "not-the-token-55", "--stack", stack], 0, { cwd: dir });
+    try {
+      const out = await failingPreview();
+      expect(out).toContain("Flow API listIntegrations: HTTP 401");
+      expect(out).not.toContain("not-the-token-55");
+    } finally {
+      await sandbox.expect(["config", "set", "--secret", "flow:token", TOKEN, "--stack", stack], 0, { cwd: dir });
+    }
+  });
+
+  it("persistent 5xx on one integration's status", async () => {
+    const remove = sim.addFault({ route: "status", integrationId: 104, action: { type: "status", status: 500 } });
+    const out = await failingPreview();
+    expect(out).toContain("Flow API getConnectionStatus (integration 104): HTTP 500");
+    remove();
+  });
+
+  it("malformed data names the integration and the field", async () => {
+    const remove = sim.addFault({ route: "list", action: { type: "invalid-record", field: "enabled_source_types", value: "repo" } });
+    const out = await failingPreview();
+    expect(out).toContain("(integration 102): the response does not match the Flow API schema at $.results[1].enabled_source_types");
+    remove();
+  });
+
+  it("an unknown integration id (404) in Integration.get", async () => {
+    const getDir = sandbox.copyProject(path.join(fixtures, "flow-get"));
+    const getStack = await sandbox.initStack(getDir);
+    for (const [k, v] of [
+      ["integrationId", "999"],
+      ["flow:apiUrl", sim.url],
+    ]) {
+      await sandbox.expect(["config", "set", k, v, "--stack", getStack], 0, { cwd: getDir });
+    }
+    await sandbox.expect(["config", "set", "--secret", "flow:token", TOKEN, "--stack", getStack], 0, { cwd: getDir });
+    const r = await sandbox.run(["preview", "--stack", getStack], { cwd: getDir });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain("integration 999 does not exist");
+    expect(sandbox.transcript.join("\n")).not.toContain(TOKEN);
+  });
+});
