@@ -259,7 +259,6 @@ export function ensureEngine({ quiet = false, rebuild = false } = {}) {
         fs.rmSync(tmp, { recursive: true, force: true });
         throw e;
       }
-      return "built";
     });
     const version = fs.readFileSync(path.join(dir, ".complete"), "utf8").trim();
     say(`pulumi ${version} ready in ${dir}`);

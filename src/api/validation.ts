@@ -31,7 +31,7 @@ function compile(): Validators {
   };
   return {
     Integration: ajv.compile<Integration>({ $ref: "flow#/$defs/Integration" }),
-    IntegrationListEnvelope: ajv.compile<IntegrationList>({ ...envelope, $defs: undefined }),
+    IntegrationListEnvelope: ajv.compile<IntegrationList>(envelope),
     ConnectionStatus: ajv.compile<ConnectionStatus>({ $ref: "flow#/$defs/ConnectionStatus" }),
     Error: ajv.compile<{ detail: string }>({ $ref: "flow#/$defs/Error" }),
   };
