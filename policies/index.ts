@@ -1,0 +1,7 @@
+// The pulumi-flow CrossGuard pack: `pulumi preview --policy-pack ./policies`.
+// Rules live in pulumi-flow's src/rules/; enforcement, parameters and exceptions come from the
+// policy file (FLOW_POLICY_FILE, else flow-policy.yaml in the directory pulumi runs in, else
+// here), and --policy-pack-config overrides enforcement and parameters.
+import { startFlowPolicyPack } from "pulumi-flow";
+
+startFlowPolicyPack("pulumi-flow");

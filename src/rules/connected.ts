@@ -1,0 +1,37 @@
+import type { IntegrationRule } from "./types";
+import { error, list, ok, schemaOf, violation } from "./util";
+
+/** Parameters of flow-integration-connected. */
+export interface ConnectedConfig {
+  /** connection_status `status` values (case-insensitive) that count as healthy. */
+  healthyStatuses: string[];
+}
+
+const defaults: ConnectedConfig = { healthyStatuses: ["connected"] };
+
+/** A disconnected integration silently stops feeding Flow. */
+export const connected: IntegrationRule<ConnectedConfig> = {
+  scope: "integration",
+  id: "flow-integration-connected",
+  title: "Connected",
+  description: "Checks that each integration's connection status is healthy.",
+  severity: "critical",
+  enforcement: "mandatory",
+  defaults,
+  configSchema: schemaOf(defaults, {
+    healthyStatuses: { type: "array", items: { type: "string" }, minItems: 1, description: "Connection status values (case-insensitive) that count as healthy." },
+  }),
+  remediation: "In Flow, open Settings > Integrations and reconnect the integration (re-authorise or update its credentials).",
+  evaluate({ connectionStatus: s }, config) {
+    if (!s) return error("has no connection status (it was not read), so the rule cannot decide; read the inventory with connection status.", {});
+    const evidence = { "connection_status.status": s.status ?? null, "connection_status.connected": s.connected ?? null, ...(s.message ? { "connection_status.message": s.message } : {}) };
+    const healthy = config.healthyStatuses.map((v) => v.toLowerCase());
+    if (typeof s.status === "string") {
+      if (healthy.includes(s.status.toLowerCase())) return ok(`is connected (status '${s.status}').`, evidence);
+      return violation(`is not connected: status '${s.status}'${s.message ? ` (${s.message})` : ""}; healthy is ${list(config.healthyStatuses)}.`, evidence);
+    }
+    if (s.connected === true) return ok("is connected.", evidence);
+    if (s.connected === false) return violation(`is not connected${s.message ? ` (${s.message})` : ""}.`, evidence);
+    return error("returned a connection status with neither `status` nor `connected`, so the rule cannot decide.", evidence);
+  },
+};

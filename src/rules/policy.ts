@@ -1,0 +1,235 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv2020, { type ErrorObject } from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { rules as allRules } from "./index";
+import type { Enforcement, Rule } from "./types";
+import { resolveRuleConfig } from "./util";
+
+/** The environment variable naming the YAML policy file. */
+export const POLICY_FILE_ENV = "FLOW_POLICY_FILE";
+/** The file name looked for when FLOW_POLICY_FILE is not set. */
+export const DEFAULT_POLICY_FILE = "flow-policy.yaml";
+
+/** An exception from the policy file: which rule, which integrations, why, until when. */
+export interface PolicyException {
+  rule: string;
+  /** Integration ids the exception covers. */
+  integrations?: number[];
+  /** Vendor (vendor_type) the exception covers. */
+  vendor?: string;
+  /** Integration name pattern (`*` matches anything, case-insensitive). */
+  name?: string;
+  reason: string;
+  owner?: string;
+  ticket?: string;
+  /** Last day (YYYY-MM-DD, UTC) on which the exception applies. */
+  expires: string;
+  /** Where it is written, e.g. "flow-policy.yaml:12". */
+  source?: string;
+}
+
+/** One rule's effective settings. */
+export interface RuleSettings {
+  enforcement: Enforcement;
+  config: Record<string, unknown>;
+}
+
+/** A resolved policy: every rule's enforcement and parameters, and the exceptions. */
+export interface FlowPolicy {
+  /** The policy file it came from, if any. */
+  file?: string;
+  rules: Record<string, RuleSettings>;
+  exceptions: PolicyException[];
+}
+
+/** A policy file that cannot be used; `message` starts with file:line:column. */
+export class PolicyFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly problem: string,
+  ) {
+    super(`${file}:${line}:${column}: ${problem}`);
+    this.name = "PolicyFileError";
+  }
+}
+
+/** The JSON schema of the policy file, built from the rules' metadata. */
+export function policyFileSchema(rules: readonly Rule[] = allRules): Record<string, unknown> {
+  const ids = rules.map((r) => r.id);
+  return {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      version: { const: 1 },
+      rules: {
+        type: "object",
+        propertyNames: { enum: ids },
+        properties: Object.fromEntries(
+          rules.map((r) => [
+            r.id,
+            {
+              type: "object",
+              additionalProperties: false,
+              properties: { enforcement: { enum: ["mandatory", "advisory", "disabled"] }, ...r.configSchema.properties },
+            },
+          ]),
+        ),
+      },
+      exceptions: {
+        type: "array",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["rule", "reason", "expires"],
+          anyOf: [{ required: ["integrations"] }, { required: ["vendor"] }, { required: ["name"] }],
+          properties: {
+            rule: { enum: ids },
+            integrations: { type: "array", minItems: 1, items: { type: "integer" } },
+            vendor: { type: "string", minLength: 1 },
+            name: { type: "string", minLength: 1 },
+            reason: { type: "string", minLength: 1 },
+            owner: { type: "string" },
+            ticket: { type: "string" },
+            expires: { type: "string", format: "date" },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** The default policy: every rule at its default enforcement and parameters, no exceptions. */
+export function defaultPolicy(rules: readonly Rule[] = allRules): FlowPolicy {
+  return { rules: Object.fromEntries(rules.map((r) => [r.id, { enforcement: r.enforcement, config: resolveRuleConfig(r, {}) }])), exceptions: [] };
+}
+
+/** Parses and validates policy-file text; errors name file, line and column. */
+export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: readonly Rule[] = allRules): FlowPolicy {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number, problem: string) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return new PolicyFileError(file, line, col, problem);
+  };
+  const first = doc.errors[0];
+  if (first) throw at(first.pos[0], `invalid YAML: ${first.message.split("\n")[0]}`);
+  const data = (doc.toJS() ?? {}) as Record<string, unknown>;
+  if (typeof data !== "object" || Array.isArray(data)) throw at(0, "the policy file must be a mapping with keys version, rules and exceptions");
+
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(policyFileSchema(rules));
+  if (!validate(data)) {
+    const e = pickError(validate.errors ?? []);
+    const { offset, problem } = locate(doc, e);
+    throw at(offset, problem);
+  }
+
+  const policy = defaultPolicy(rules);
+  policy.file = file;
+  const ruleEntries = (data.rules ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [id, entry] of Object.entries(ruleEntries)) {
+    const { enforcement, ...params } = entry ?? {};
+    const rule = rules.find((r) => r.id === id)!;
+    policy.rules[id] = { enforcement: (enforcement as Enforcement) ?? rule.enforcement, config: resolveRuleConfig(rule, params) };
+  }
+  const exceptions = (data.exceptions ?? []) as PolicyException[];
+  policy.exceptions = exceptions.map((x, i) => {
+    const node = doc.getIn(["exceptions", i], true);
+    const offset = isNode(node) && node.range ? node.range[0] : 0;
+    return { ...x, source: `${path.basename(file)}:${lineCounter.linePos(offset).line}` };
+  });
+  return policy;
+}
+
+/** Reads and validates a policy file (see parsePolicy). */
+export function loadPolicyFile(file: string, rules: readonly Rule[] = allRules): FlowPolicy {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new PolicyFileError(file, 1, 1, `cannot read the policy file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return parsePolicy(text, file, rules);
+}
+
+/**
+ * Finds the policy file: an explicit path, else FLOW_POLICY_FILE, else `flow-policy.yaml` in the
+ * given directories (first match). Relative paths resolve against `baseDir`. An explicitly named
+ * file that does not exist is an error (fail closed); a missing default file is not.
+ */
+export function findPolicyFile(options: { explicit?: string; env?: NodeJS.ProcessEnv; baseDir?: string; searchDirs?: string[] } = {}): string | undefined {
+  const env = options.env ?? process.env;
+  const base = options.baseDir ?? process.cwd();
+  const named = options.explicit ?? (env[POLICY_FILE_ENV] || undefined);
+  if (named) {
+    const file = path.resolve(base, named);
+    if (!fs.existsSync(file)) throw new PolicyFileError(file, 1, 1, `policy file not found (from ${options.explicit ? "--policy-file" : POLICY_FILE_ENV})`);
+    return file;
+  }
+  for (const dir of options.searchDirs ?? [base]) {
+    const file = path.resolve(dir, DEFAULT_POLICY_FILE);
+    if (fs.existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** Loads the policy from findPolicyFile's result, or the default policy when there is none. */
+export function loadPolicy(options: Parameters<typeof findPolicyFile>[0] = {}): FlowPolicy {
+  const file = findPolicyFile(options);
+  return file ? loadPolicyFile(file) : defaultPolicy();
+}
+
+// Ajv reports the anyOf branches and the wrapping error too; the most specific one reads best.
+function pickError(errors: ErrorObject[]): ErrorObject {
+  const rank = (e: ErrorObject) => (e.keyword === "anyOf" ? 2 : e.keyword === "required" && errors.some((o) => o.keyword === "anyOf" && o.instancePath === e.instancePath) ? 3 : e.keyword === "if" ? 4 : 0);
+  return [...errors].sort((a, b) => rank(a) - rank(b) || b.instancePath.length - a.instancePath.length)[0];
+}
+
+function segments(pointer: string): Array<string | number> {
+  return pointer
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function keyNode(doc: Document, parent: Array<string | number>, key: string): Node | undefined {
+  const map = parent.length ? doc.getIn(parent, true) : doc.contents;
+  if (!isMap(map)) return undefined;
+  const pair = map.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+  return isNode(pair?.key) ? pair.key : undefined;
+}
+
+function locate(doc: Document, e: ErrorObject): { offset: number; problem: string } {
+  const where = segments(e.instancePath);
+  const valueNode = where.length ? doc.getIn(where, true) : doc.contents;
+  const offsetOf = (n: unknown) => (isNode(n) && n.range ? n.range[0] : 0);
+  const pathText = where.length ? where.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("").replace(/^\./, "") : "the top level";
+  switch (e.keyword) {
+    case "propertyNames": {
+      const bad = String((e.params as { propertyName?: string }).propertyName);
+      return { offset: offsetOf(keyNode(doc, where, bad)), problem: `unknown rule id '${bad}' under ${pathText}` };
+    }
+    case "additionalProperties": {
+      const bad = String((e.params as { additionalProperty: string }).additionalProperty);
+      return { offset: offsetOf(keyNode(doc, where, bad)), problem: `unknown key '${bad}' in ${pathText}` };
+    }
+    case "required": {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      return { offset: offsetOf(valueNode), problem: `${pathText} is missing '${missing}'${missing === "reason" ? " (every exception needs a reason)" : missing === "expires" ? " (every exception needs an expiry date, YYYY-MM-DD)" : ""}` };
+    }
+    case "anyOf":
+      return { offset: offsetOf(valueNode), problem: `${pathText} must select integrations with 'integrations', 'vendor' or 'name'` };
+    case "enum":
+      return { offset: offsetOf(valueNode), problem: `${pathText} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}` };
+    case "format":
+      return { offset: offsetOf(valueNode), problem: `${pathText} must be a ${(e.params as { format: string }).format}${(e.params as { format: string }).format === "date" ? " (YYYY-MM-DD)" : ""}` };
+    default:
+      return { offset: offsetOf(valueNode), problem: `${pathText} ${e.message ?? "is invalid"}` };
+  }
+}

@@ -1,0 +1,45 @@
+import type { IntegrationRule } from "./types";
+import { error, notApplicable, ok, schemaOf, violation } from "./util";
+
+/** Parameters of flow-integration-recently-synced. */
+export interface RecentlySyncedConfig {
+  /** Maximum age in days of source_projects_last_updated. */
+  maxAgeDays: number;
+}
+
+const defaults: RecentlySyncedConfig = { maxAgeDays: 7 };
+const DAY = 86_400_000;
+
+/** An integration that stopped syncing reports old numbers as if they were current. */
+export const recentlySynced: IntegrationRule<RecentlySyncedConfig> = {
+  scope: "integration",
+  id: "flow-integration-recently-synced",
+  title: "Recently synced",
+  description: "Checks that an integration with repositories synced its projects within the last maxAgeDays days.",
+  severity: "medium",
+  enforcement: "advisory",
+  defaults,
+  configSchema: schemaOf(defaults, {
+    maxAgeDays: { type: "number", exclusiveMinimum: 0, description: "Maximum age in days of the last project sync (source_projects_last_updated)." },
+  }),
+  remediation: "In Flow, check the integration's sync log; reconnect it or re-import its repositories so projects sync again.",
+  evaluate({ integration: i }, config, { now }) {
+    const last = i.source_projects_last_updated ?? null;
+    const evidence: Record<string, unknown> = { has_repos: i.has_repos ?? null, source_projects_last_updated: last, maxAgeDays: config.maxAgeDays };
+    if (i.has_repos === false) return notApplicable("has no repositories to sync.", evidence);
+    if (i.has_repos !== true) return notApplicable("did not report whether it has repositories (has_repos).", evidence);
+    if (last === null) return violation("has repositories but no recorded project sync (source_projects_last_updated is empty).", evidence);
+    const t = Date.parse(last);
+    if (Number.isNaN(t)) return error(`reported an unreadable source_projects_last_updated '${last}'.`, evidence);
+    const days = (now.getTime() - t) / DAY;
+    evidence.ageDays = Math.round(days * 10) / 10;
+    if (days <= config.maxAgeDays) return ok(`synced ${fmtDays(days)} ago.`, evidence);
+    return violation(`last synced its projects ${fmtDays(days)} ago (${last}), more than the allowed ${config.maxAgeDays} days.`, evidence);
+  },
+};
+
+function fmtDays(days: number): string {
+  if (days < 1) return `${Math.max(0, Math.round(days * 24))} hours`;
+  const d = Math.floor(days);
+  return `${d} day${d === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,107 @@
+import type { Integration, InventoryRecord } from "../api/types";
+
+/** How a rule's violations affect the gate: mandatory fails it, advisory only reports. */
+export type Enforcement = "mandatory" | "advisory" | "disabled";
+/** How serious a violation is, independent of enforcement. */
+export type Severity = "critical" | "high" | "medium" | "low";
+/** The result of one rule for one subject. */
+export type FindingStatus = "ok" | "violation" | "not-applicable" | "error";
+
+/** A JSON schema for a rule's parameters (an object schema; every property has a `default`). */
+export interface RuleConfigSchema {
+  type: "object";
+  properties: Record<string, Record<string, unknown> & { description: string; default: unknown }>;
+  additionalProperties: false;
+}
+
+/** What a rule's evaluation says about one subject, before metadata is attached. */
+export interface Outcome {
+  status: FindingStatus;
+  /** One sentence: what is wrong (violation), why it does not apply, or what was found. */
+  message: string;
+  /** The fields that decided the outcome. */
+  evidence?: Record<string, unknown>;
+  /** Overrides the rule's remediation with one specific to this case. */
+  remediation?: string;
+}
+
+/** An outcome of a stack rule, about one integration or about the inventory as a whole. */
+export interface StackOutcome extends Outcome {
+  integration?: Integration;
+  /** What the outcome is about when it is not one integration, e.g. "vendor gitlab". */
+  subject?: string;
+}
+
+/** Evaluation context: the reference time (rules never read the clock themselves). */
+export interface RuleContext {
+  now: Date;
+}
+
+/** Metadata every rule carries; the pack, the CLI and docs/rules.md are built from it. */
+export interface RuleMeta<C> {
+  /** Stable id, `flow-integration-*` (per integration) or `flow-*` (across integrations). */
+  id: string;
+  /** A short title for tables. */
+  title: string;
+  /** One sentence starting "Checks that…". */
+  description: string;
+  severity: Severity;
+  /** Enforcement when nothing configures it. */
+  enforcement: Enforcement;
+  /** Parameters with their defaults (the same values as `defaults`). */
+  configSchema: RuleConfigSchema;
+  /** Parameter defaults, applied by resolveRuleConfig. */
+  defaults: C;
+  /** What to change in Flow to fix a violation. */
+  remediation: string;
+}
+
+/** A rule evaluated once per integration (a CrossGuard resource policy). */
+export interface IntegrationRule<C = Record<string, unknown>> extends RuleMeta<C> {
+  scope: "integration";
+  evaluate(record: InventoryRecord, config: C, context: RuleContext): Outcome;
+}
+
+/** A rule evaluated over all integrations at once (a CrossGuard stack policy). */
+export interface StackRule<C = Record<string, unknown>> extends RuleMeta<C> {
+  scope: "stack";
+  evaluate(records: InventoryRecord[], config: C, context: RuleContext): StackOutcome[];
+}
+
+/** Any rule. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Rule = IntegrationRule<any> | StackRule<any>;
+
+/** The integration a finding is about. */
+export interface FindingSubject {
+  id: number;
+  name: string;
+  vendor: string;
+}
+
+/** An exception that matched a finding. */
+export interface AppliedException {
+  /** `active` suppresses the violation; `expired` suppresses nothing. */
+  state: "active" | "expired";
+  reason: string;
+  expires: string;
+  owner?: string;
+  ticket?: string;
+}
+
+/** One rule's verdict about one integration (or one stack-level subject). */
+export interface Finding {
+  ruleId: string;
+  status: FindingStatus;
+  severity: Severity;
+  /** Effective enforcement after configuration. */
+  enforcement: Enforcement;
+  integration?: FindingSubject;
+  subject?: string;
+  /** One sentence naming the integration and what is wrong. */
+  message: string;
+  remediation: string;
+  helpUri: string;
+  evidence: Record<string, unknown>;
+  exception?: AppliedException;
+}

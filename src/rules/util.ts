@@ -1,0 +1,119 @@
+import type { Integration, InventoryRecord, UserRef } from "../api/types";
+import type { Finding, Outcome, Rule, RuleConfigSchema, StackOutcome } from "./types";
+
+/** Where docs/rules.md is published; each rule links its own section. */
+export const RULES_DOCS_URL = "https://github.com/pulumi-flow/pulumi-flow/blob/main/docs/rules.md";
+
+/** The docs link of a rule (its heading anchor in docs/rules.md). */
+export function ruleHelpUri(ruleId: string): string {
+  return `${RULES_DOCS_URL}#${ruleId}`;
+}
+
+/** "Integration 'GitHub Mobile' (id 102, github)" */
+export function label(i: Pick<Integration, "id" | "name" | "vendor_type">): string {
+  return `Integration '${i.name}' (id ${i.id}, ${i.vendor_type})`;
+}
+
+/** Outcome helpers: rules return these, the evaluator attaches metadata. */
+export const ok = (message: string, evidence?: Record<string, unknown>): Outcome => ({ status: "ok", message, evidence });
+export const violation = (message: string, evidence?: Record<string, unknown>, remediation?: string): Outcome => ({
+  status: "violation",
+  message,
+  evidence,
+  remediation,
+});
+export const notApplicable = (message: string, evidence?: Record<string, unknown>): Outcome => ({
+  status: "not-applicable",
+  message,
+  evidence,
+});
+export const error = (message: string, evidence?: Record<string, unknown>): Outcome => ({ status: "error", message, evidence });
+
+/** Fills a rule's parameter defaults (the engine does this for pack config; direct callers do not). */
+export function resolveRuleConfig<C>(rule: { defaults: C }, params: Partial<C> | Record<string, unknown> | undefined): C {
+  const out = { ...rule.defaults } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(params ?? {})) if (v !== undefined && k !== "enforcementLevel") out[k] = v;
+  return out as C;
+}
+
+/** Builds a rule's config schema from parameter schemas and its defaults. */
+export function schemaOf<C extends object>(
+  defaults: C,
+  properties: { [K in keyof C]: Record<string, unknown> & { description: string } },
+): RuleConfigSchema {
+  const props: RuleConfigSchema["properties"] = {};
+  for (const key of Object.keys(properties) as Array<keyof C & string>) {
+    props[key] = { ...properties[key], default: defaults[key] };
+  }
+  return { type: "object", properties: props, additionalProperties: false };
+}
+
+/** Turns an outcome into a finding (metadata, subject, message naming the integration). */
+export function toFinding(rule: Rule, outcome: Outcome | StackOutcome, integration: Integration | undefined, enforcement = rule.enforcement): Finding {
+  const subject = (outcome as StackOutcome).subject;
+  const who = integration ? label(integration) : subject ? capitalise(subject) : "The inventory";
+  return {
+    ruleId: rule.id,
+    status: outcome.status,
+    severity: rule.severity,
+    enforcement,
+    ...(integration ? { integration: { id: integration.id, name: integration.name, vendor: integration.vendor_type } } : {}),
+    ...(subject ? { subject } : {}),
+    message: `${who} ${outcome.message}`,
+    remediation: outcome.remediation ?? rule.remediation,
+    helpUri: ruleHelpUri(rule.id),
+    evidence: outcome.evidence ?? {},
+  };
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** What is known about a user reference: active, deactivated, or unknown (with why). */
+export function userState(ref: UserRef | null | undefined): { state: "active" | "inactive" | "unknown" | "none"; id?: number; why?: string } {
+  if (ref === null || ref === undefined) return { state: "none" };
+  if (typeof ref === "number") return { state: "unknown", id: ref, why: `is given only as user id ${ref}` };
+  if (ref.is_active === true) return { state: "active", id: ref.id };
+  if (ref.is_active === false) return { state: "inactive", id: ref.id };
+  return { state: "unknown", id: ref.id, why: `(user id ${ref.id}) has no is_active field` };
+}
+
+/** Names of the source types enabled for an integration (from enabled_source_types or source_type_names). */
+export function enabledSourceTypeNames(i: Integration): string[] | undefined {
+  const types = enabledSourceTypes(i);
+  if (types) return types.map((t) => t.name);
+  const names = i.source_type_names;
+  if (Array.isArray(names)) return names;
+  if (typeof names === "string") return names.split(",").map((s) => s.trim()).filter(Boolean);
+  return undefined;
+}
+
+/** The enabled source types as name + status (entries given as bare names have no status); undefined when not returned. */
+export function enabledSourceTypes(i: Integration): Array<{ name: string; status: string | null }> | undefined {
+  if (!Array.isArray(i.enabled_source_types)) return undefined;
+  return i.enabled_source_types.map((t) => (typeof t === "string" ? { name: t, status: null } : { name: t.name, status: t.status ?? null }));
+}
+
+/** Source types the integration's vendor offers, from vendor_meta.services; undefined when not returned. */
+export function offeredSourceTypes(i: Integration): string[] | undefined {
+  const services = i.vendor_meta?.services;
+  if (!Array.isArray(services)) return undefined;
+  return [...new Set(services.flatMap((s) => (Array.isArray(s.source_types) ? s.source_types : [])))];
+}
+
+/** The per-vendor value of a setting, falling back to the default one. */
+export function perVendor<T>(vendor: string, byVendor: Record<string, T> | undefined, fallback: T): T {
+  return byVendor && Object.prototype.hasOwnProperty.call(byVendor, vendor) ? byVendor[vendor] : fallback;
+}
+
+/** Records keyed for stack rules: every integration of the inventory. */
+export function integrations(records: InventoryRecord[]): Integration[] {
+  return records.map((r) => r.integration);
+}
+
+/** "'a', 'b' and 'c'" (or "… or 'c'") */
+export function list(items: readonly string[], conjunction: "and" | "or" = "and"): string {
+  const q = items.map((s) => `'${s}'`);
+  return q.length <= 1 ? q.join("") : `${q.slice(0, -1).join(", ")} ${conjunction} ${q[q.length - 1]}`;
+}
