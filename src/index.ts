@@ -39,8 +39,8 @@ export { fromIntegrationState } from "./pulumi/state";
 
 export { findRule, rules } from "./rules/index";
 export type { AppliedException, Enforcement, Finding, FindingStatus, FindingSubject, IntegrationRule, Outcome, Rule, RuleConfigSchema, RuleContext, RuleMeta, Severity, StackOutcome, StackRule } from "./rules/types";
-export { applyExceptions, evaluateInventory, exceptionMatches, exceptionState, isFailing } from "./rules/evaluate";
-export type { EvaluateOptions } from "./rules/evaluate";
+export { applyExceptions, evaluateInventory, exceptionMatches, exceptionState, isFailing, isOpen } from "./rules/evaluate";
+export type { EvaluateOptions, FailOn } from "./rules/evaluate";
 export { DEFAULT_POLICY_FILE, POLICY_FILE_ENV, PolicyFileError, defaultPolicy, findPolicyFile, loadPolicy, loadPolicyFile, parsePolicy, policyFileSchema } from "./rules/policy";
 export type { FlowPolicy, PolicyException, RuleSettings } from "./rules/policy";
 export { resolveRuleConfig, ruleHelpUri } from "./rules/util";

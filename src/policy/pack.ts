@@ -1,7 +1,7 @@
 import type { Policies, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import type { ConnectionStatus, Integration, InventoryRecord } from "../api/types";
 import { INTEGRATION_TYPE } from "../pulumi/integration";
-import { applyExceptions, evaluateIntegrationRule, evaluateStackRule, isFailing } from "../rules/evaluate";
+import { applyExceptions, evaluateIntegrationRule, evaluateStackRule, isOpen } from "../rules/evaluate";
 import { rules as allRules } from "../rules/index";
 import { loadPolicy, PolicyFileError, type FlowPolicy } from "../rules/policy";
 import type { Finding, Rule } from "../rules/types";
@@ -82,7 +82,7 @@ export function flowPolicies(options: FlowPoliciesOptions = {}): Policies {
   // policy that runs reports every violation or error an active exception does not cover.
   const settle = (f: Finding, report: ReportViolation, urn?: string) => {
     const g = applyExceptions(f, policy.exceptions, now());
-    if (isFailing({ ...g, enforcement: "mandatory" })) report(violationMessage(g), urn);
+    if (isOpen(g)) report(violationMessage(g), urn);
     else if (g.exception?.state === "active") suppressed.set(`${g.ruleId}\u0000${urn ?? g.subject ?? ""}\u0000${g.integration?.id ?? ""}`, { finding: g, urn });
   };
 

@@ -37,9 +37,18 @@ export function applyExceptions(f: Finding, exceptions: readonly PolicyException
   return { ...f, exception: { state: chosen.state, reason, expires, ...(owner ? { owner } : {}), ...(ticket ? { ticket } : {}) } };
 }
 
-/** True when a finding counts against the gate: a violation or error not covered by an active exception. */
-export function isFailing(f: Finding): boolean {
-  return (f.status === "violation" || f.status === "error") && f.exception?.state !== "active" && f.enforcement !== "disabled";
+/** True for a violation or error that no active exception covers, whatever its enforcement. */
+export function isOpen(f: Finding): boolean {
+  return (f.status === "violation" || f.status === "error") && f.exception?.state !== "active";
+}
+
+/** The lowest enforcement that fails a gate: mandatory (the default), advisory, or never. */
+export type FailOn = "mandatory" | "advisory" | "never";
+
+/** True when a finding fails a gate set at `failOn`: open, and enforced at or above that level. */
+export function isFailing(f: Finding, failOn: FailOn = "mandatory"): boolean {
+  if (failOn === "never" || !isOpen(f)) return false;
+  return f.enforcement === "mandatory" || (failOn === "advisory" && f.enforcement === "advisory");
 }
 
 /** Runs one integration rule on one record; a throwing rule becomes an error finding, not a crash. */

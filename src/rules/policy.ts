@@ -210,9 +210,11 @@ function locate(doc: Document, e: ErrorObject): { offset: number; problem: strin
   const valueNode = where.length ? doc.getIn(where, true) : doc.contents;
   const offsetOf = (n: unknown) => (isNode(n) && n.range ? n.range[0] : 0);
   const pathText = where.length ? where.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("").replace(/^\./, "") : "the top level";
-  switch (e.keyword) {
+  // Errors inside `propertyNames` carry the offending key as e.propertyName.
+  const keyword = (e as ErrorObject & { propertyName?: string }).propertyName ? "propertyNames" : e.keyword;
+  switch (keyword) {
     case "propertyNames": {
-      const bad = String((e.params as { propertyName?: string }).propertyName);
+      const bad = String((e as ErrorObject & { propertyName?: string }).propertyName ?? (e.params as { propertyName?: string }).propertyName);
       return { offset: offsetOf(keyNode(doc, where, bad)), problem: `unknown rule id '${bad}' under ${pathText}` };
     }
     case "additionalProperties": {

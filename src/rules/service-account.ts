@@ -16,7 +16,7 @@ export const serviceAccount: IntegrationRule<ServiceAccountConfig> = {
   scope: "integration",
   id: "flow-integration-service-account",
   title: "Service account",
-  description: "Checks that an integration authenticates as a service account, i.e. its username matches a configured pattern.",
+  description: "Checks that an integration authenticates as a service account whose username matches a configured pattern.",
   severity: "medium",
   enforcement: "disabled",
   defaults,

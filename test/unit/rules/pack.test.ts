@@ -1,0 +1,121 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { describe, expect, it } from "vitest";
+import type { InventoryRecord } from "../../../src/api/types";
+import { EXCEPTIONS_POLICY, flowPolicies } from "../../../src/policy/pack";
+import { INTEGRATION_TYPE } from "../../../src/pulumi/integration";
+import { parsePolicy } from "../../../src/rules/policy";
+import { rules } from "../../../src/rules/index";
+import { another, healthy, NOW } from "./fixtures";
+
+const POLICY = parsePolicy(
+  `rules:
+  flow-integration-recently-synced: {enforcement: mandatory, maxAgeDays: 3}
+exceptions:
+  - {rule: flow-integration-webhooks-enabled, integrations: [102], reason: org policy, owner: mobile, ticket: OPS-1, expires: 2026-06-30}
+  - {rule: flow-integration-connected, integrations: [105], reason: migration, expires: 2026-01-31}
+`,
+  "flow-policy.yaml",
+);
+
+function harness(config: Record<string, Record<string, unknown>> = {}) {
+  const policies = flowPolicies({ policy: POLICY, now: () => NOW });
+  const reports: Array<{ policy: string; message: string; urn?: string }> = [];
+  const notApplicable: string[] = [];
+  const byName = (name: string) => policies.find((p) => p.name === name)!;
+  const props = (r: InventoryRecord) => ({ integrationId: r.integration?.id, integration: r.integration, connectionStatus: r.connectionStatus });
+  const urn = (id: number) => `urn:pulumi:dev::audit::flow:index:Integrations$${INTEGRATION_TYPE}::flow-${id}`;
+  const resource = async (name: string, r: InventoryRecord, type = INTEGRATION_TYPE, id = r.integration?.id ?? 0) => {
+    const p = byName(name) as ResourceValidationPolicy;
+    const validate = p.validateResource as (args: unknown, report: (m: string, u?: string) => void) => Promise<void> | void;
+    try {
+      await validate(
+        {
+          type,
+          props: props(r),
+          urn: urn(id),
+          name: `flow-${id}`,
+          getConfig: () => config[name] ?? {},
+          notApplicable: (reason: string) => {
+            notApplicable.push(reason);
+            throw new Error("not applicable");
+          },
+        },
+        (message) => reports.push({ policy: name, message, urn: urn(id) }),
+      );
+    } catch (e) {
+      if ((e as Error).message !== "not applicable") throw e;
+    }
+  };
+  const stack = async (name: string, records: InventoryRecord[]) => {
+    const p = byName(name) as StackValidationPolicy;
+    const validate = p.validateStack as (args: unknown, report: (m: string, u?: string) => void) => Promise<void> | void;
+    const resources = records.map((r) => ({ type: INTEGRATION_TYPE, props: props(r), urn: urn(r.integration.id), name: `flow-${r.integration.id}` }));
+    await validate({ resources, getConfig: () => config[name] ?? {} }, (message, u) => reports.push({ policy: name, message, urn: u }));
+  };
+  return { policies, byName, reports, notApplicable, resource, stack };
+}
+
+describe("the CrossGuard adapter (flowPolicies)", () => {
+  it("has one policy per rule plus the exceptions notice, with levels and schema defaults from the policy file", () => {
+    const { policies, byName } = harness();
+    expect(policies.map((p) => p.name)).toEqual([...rules.map((r) => r.id), EXCEPTIONS_POLICY]);
+    expect(byName("flow-integration-recently-synced")).toMatchObject({ enforcementLevel: "mandatory", severity: "medium" });
+    expect(byName("flow-integration-recently-synced").configSchema?.properties.maxAgeDays).toMatchObject({ type: "number", default: 3 });
+    expect(byName("flow-integration-allowed-vendor").enforcementLevel).toBe("disabled");
+    expect(byName(EXCEPTIONS_POLICY).enforcementLevel).toBe("advisory");
+    expect("validateStack" in byName("flow-no-duplicate-integrations")).toBe(true);
+  });
+
+  it("reports a violation with the fix and the docs link, and ignores other resource types", async () => {
+    const h = harness();
+    await h.resource("flow-integration-allowed-auth-type", another(104, { auth_type: "userpass" }));
+    await h.resource("flow-integration-allowed-auth-type", another(104, { auth_type: "userpass" }), "aws:s3/bucket:Bucket");
+    expect(h.reports).toHaveLength(1);
+    expect(h.reports[0].message).toMatch(/^Integration 'Integration 104' \(id 104, github\) uses auth type 'userpass'.* Fix: In Flow, reconnect .* See https:\/\/\S+#flow-integration-allowed-auth-type$/);
+  });
+
+  it("uses the engine's config (pack config) over the policy file's parameters", async () => {
+    const h = harness({ "flow-integration-recently-synced": { maxAgeDays: 30 } });
+    await h.resource("flow-integration-recently-synced", healthy({ source_projects_last_updated: "2026-06-05T00:00:00Z" }));
+    expect(h.reports).toEqual([]);
+  });
+
+  it("tells the engine when a rule does not apply", async () => {
+    const h = harness();
+    await h.resource("flow-integration-webhooks-enabled", healthy({ vendor_type: "jira", vendor_meta: { enable_webhooks: false } }));
+    expect(h.notApplicable).toEqual(["Integration 'GitHub Platform' (id 501, jira) is from a vendor without webhook support."]);
+  });
+
+  it("suppresses a violation under an active exception and lists it in the notices policy", async () => {
+    const h = harness();
+    await h.resource("flow-integration-webhooks-enabled", another(102, { webhooks_enabled: false }));
+    expect(h.reports).toEqual([]);
+    await h.stack(EXCEPTIONS_POLICY, []);
+    expect(h.reports).toHaveLength(1);
+    expect(h.reports[0].urn).toContain("flow-102");
+    expect(h.reports[0].message).toBe(
+      "[flow-integration-webhooks-enabled] suppressed by an exception until 2026-06-30 (owner mobile, ticket OPS-1): org policy. Suppressed finding: Integration 'Integration 102' (id 102, github) has webhooks off although github supports them.",
+    );
+    h.reports.length = 0;
+    await h.stack(EXCEPTIONS_POLICY, []);
+    expect(h.reports).toEqual([]);
+  });
+
+  it("reports a violation whose exception expired, saying so", async () => {
+    const h = harness();
+    await h.resource("flow-integration-connected", { ...another(105), connectionStatus: { status: "disconnected" } });
+    expect(h.reports[0].message).toContain("An exception for this (reason: migration) expired on 2026-01-31; it no longer applies.");
+  });
+
+  it("attaches stack findings to the integration's resource", async () => {
+    const h = harness();
+    await h.stack("flow-no-duplicate-integrations", [healthy(), another(502, { name: "GitHub Platform" }), another(503)]);
+    expect(h.reports.map((r) => r.urn?.split("::").pop())).toEqual(["flow-501", "flow-502"]);
+  });
+
+  it("fails closed on a flow:Integration without integration data", async () => {
+    const h = harness();
+    await h.resource("flow-integration-connected", { integration: undefined as never });
+    expect(h.reports[0].message).toContain("carries no integration data");
+  });
+});
