@@ -46,3 +46,5 @@ export type { FlowPolicy, PolicyException, RuleSettings } from "./rules/policy";
 export { resolveRuleConfig, ruleHelpUri } from "./rules/util";
 export { EXCEPTIONS_POLICY, exceptionNotice, flowPolicies, startFlowPolicyPack, violationMessage } from "./policy/pack";
 export type { FlowPoliciesOptions } from "./policy/pack";
+export { parsePreviewEvents } from "./pulumi/events";
+export type { PolicyViolationEvent, PreviewEvents } from "./pulumi/events";

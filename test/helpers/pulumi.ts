@@ -108,9 +108,11 @@ export class PulumiSandbox {
     const fullArgs = [...args, "--non-interactive", "--color", "never"];
     const command = `pulumi ${fullArgs.join(" ")}`;
     return new Promise((resolve, reject) => {
+      const cwd = opts.cwd ?? this.root;
       const child = spawn(this.engine.pulumi, fullArgs, {
-        cwd: opts.cwd ?? this.root,
-        env: this.env(opts.env),
+        cwd,
+        // PWD as a shell sets it: the policy pack looks for flow-policy.yaml there.
+        env: this.env({ PWD: cwd, ...opts.env }),
         stdio: ["ignore", "pipe", "pipe"],
       });
       let stdout = "";

@@ -1,0 +1,61 @@
+/** A policy violation reported by the engine (one `policyEvent`). */
+export interface PolicyViolationEvent {
+  policy: string;
+  pack: string;
+  enforcement: string;
+  severity?: string;
+  /** URN of the resource, absent for stack-level violations. */
+  urn?: string;
+  /** The resource's name (last URN segment), e.g. "flow-102". */
+  resource?: string;
+  /** The violation text without the policy description line. */
+  message: string;
+}
+
+/** What a streamed `pulumi preview --json` run reported. */
+export interface PreviewEvents {
+  violations: PolicyViolationEvent[];
+  /** The stack's outputs, when the run got that far. */
+  outputs?: Record<string, unknown>;
+  /** `succeeded` / `failed`, from the summary event. */
+  result?: string;
+  /** Engine diagnostics at severity warning or error. */
+  diagnostics: Array<{ severity: string; message: string; urn?: string }>;
+}
+
+/**
+ * Parses the JSON-lines engine events of `pulumi preview --json` run with
+ * PULUMI_ENABLE_STREAMING_JSON_PREVIEW=1 (the structured way to read policy results).
+ */
+export function parsePreviewEvents(text: string): PreviewEvents {
+  const out: PreviewEvents = { violations: [], diagnostics: [] };
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    let e: Record<string, any>;
+    try {
+      e = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (e.policyEvent) {
+      const p = e.policyEvent;
+      const lines = String(p.message).replace(/\n+$/, "").split("\n");
+      out.violations.push({
+        policy: p.policyName,
+        pack: p.policyPackName,
+        enforcement: p.enforcementLevel,
+        ...(p.severity ? { severity: p.severity } : {}),
+        ...(p.resourceUrn ? { urn: p.resourceUrn, resource: String(p.resourceUrn).split("::").pop() } : {}),
+        message: (lines.length > 1 ? lines.slice(1) : lines).join("\n"),
+      });
+    } else if (e.resOutputsEvent?.metadata?.type === "pulumi:pulumi:Stack") {
+      const outputs = e.resOutputsEvent.metadata.new?.outputs;
+      if (outputs && Object.keys(outputs).length) out.outputs = outputs;
+    } else if (e.summaryEvent) {
+      out.result = e.summaryEvent.result;
+    } else if (e.diagnosticEvent && (e.diagnosticEvent.severity === "error" || e.diagnosticEvent.severity === "warning")) {
+      out.diagnostics.push({ severity: e.diagnosticEvent.severity, message: e.diagnosticEvent.message, ...(e.diagnosticEvent.urn ? { urn: e.diagnosticEvent.urn } : {}) });
+    }
+  }
+  return out;
+}
