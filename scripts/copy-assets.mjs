@@ -6,7 +6,9 @@ import * as fs from "node:fs";
 
 fs.mkdirSync("dist/api", { recursive: true });
 fs.copyFileSync("src/api/openapi.yaml", "dist/api/openapi.yaml");
+fs.copyFileSync("src/cli/report.schema.json", "dist/cli/report.schema.json");
 fs.chmodSync("dist/simulator/bin.js", 0o755);
+fs.chmodSync("dist/cli/bin.js", 0o755);
 
 const link = "node_modules/pulumi-flow";
 let current;

@@ -6,8 +6,9 @@ import * as path from "node:path";
 import { inject } from "vitest";
 import type { EngineInfo } from "./engine-setup";
 
-/** Repository root (where node_modules lives). */
-export const repoRoot = path.resolve(__dirname, "..", "..");
+import { repoRoot } from "./paths";
+
+export { repoRoot };
 
 /** The outcome of one `pulumi` invocation. */
 export interface PulumiResult {

@@ -1,0 +1,148 @@
+import { parseArgs } from "node:util";
+import type { FailOn } from "../rules/evaluate";
+
+/** Report formats. */
+export const FORMATS = ["table", "json", "sarif", "junit", "markdown"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Parsed command line of flow-audit. */
+export interface AuditArgs {
+  apiUrl?: string;
+  policyFile?: string;
+  vendors: string[];
+  ids: number[];
+  failOn: FailOn;
+  format: Format;
+  outputs: Array<{ format: Format; file: string }>;
+  snapshotOut?: string;
+  fromSnapshot?: string;
+  diffAgainst?: string;
+  showPersonalData: boolean;
+  quiet: boolean;
+  concurrency?: number;
+  timeoutMs?: number;
+  help: boolean;
+  version: boolean;
+}
+
+/** A command-line mistake (exit code 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export const USAGE = `Usage: flow-audit [options]
+
+Reads every Appfire Flow integration (or a saved snapshot), evaluates the pulumi-flow rules
+and the policy file, and writes a report. Exit codes: 0 pass · 1 violations at or above
+--fail-on · 2 usage or configuration error · 3 the inventory could not be read completely.
+
+Source
+  --api-url URL            Flow API base URL (env FLOW_API_URL; default
+                           https://flow.pluralsight.com/v3/customer/core)
+                           The API token is read from FLOW_API_TOKEN only (never a flag).
+  --from-snapshot FILE     evaluate a snapshot saved with --snapshot-out instead (offline)
+  --vendor NAME            only integrations of this vendor (repeat or comma-separate)
+  --id N                   only these integration ids (repeat or comma-separate)
+  --concurrency N          parallel connection-status requests (default 8)
+  --timeout-ms N           per-request timeout (default 30000)
+
+Policy
+  --policy-file FILE       YAML policy file (env FLOW_POLICY_FILE; default ./flow-policy.yaml
+                           when present): rule levels, parameters, exceptions
+  --fail-on LEVEL          mandatory (default) | advisory | never
+
+Output
+  --format FORMAT          table (default) | json | sarif | junit | markdown, to stdout
+  --output FORMAT=FILE     also write FORMAT to FILE (repeatable), e.g. --output sarif=flow.sarif
+  --snapshot-out FILE      save the inventory read (integrations + connection status, no token)
+  --diff-against FILE      report what changed since an earlier snapshot (integrations added,
+                           removed, changed; findings appeared and resolved)
+  --show-personal-data     do not mask user names and emails (masked by default)
+  -q, --quiet              no progress on stderr (progress is shown only on a terminal)
+  -h, --help               show this help
+  -v, --version            print the version
+`;
+
+function list(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+}
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function format(value: string, where: string): Format {
+  if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`${where}: unknown format "${value}" (expected ${FORMATS.join(", ")})`);
+  return value as Format;
+}
+
+/** Parses flow-audit's arguments; throws UsageError with a precise message. */
+export function parseAuditArgs(argv: string[]): AuditArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        "api-url": { type: "string" },
+        "policy-file": { type: "string" },
+        vendor: { type: "string", multiple: true },
+        id: { type: "string", multiple: true },
+        "fail-on": { type: "string" },
+        format: { type: "string" },
+        output: { type: "string", multiple: true },
+        "snapshot-out": { type: "string" },
+        "from-snapshot": { type: "string" },
+        "diff-against": { type: "string" },
+        "show-personal-data": { type: "boolean" },
+        quiet: { type: "boolean", short: "q" },
+        concurrency: { type: "string" },
+        "timeout-ms": { type: "string" },
+        token: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
+  }
+  if (values.token !== undefined) throw new UsageError("--token is not accepted (it would end up in shell history and process lists); set FLOW_API_TOKEN instead");
+  const failOn = values["fail-on"] ?? "mandatory";
+  if (!["mandatory", "advisory", "never"].includes(failOn)) throw new UsageError(`--fail-on must be mandatory, advisory or never, got "${failOn}"`);
+  const ids = list(values.id).map((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--id must be integration ids, got "${v}"`);
+    return n;
+  });
+  const outputs = (values.output ?? []).map((spec) => {
+    const eq = spec.indexOf("=");
+    if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--output must be FORMAT=FILE, got "${spec}"`);
+    return { format: format(spec.slice(0, eq), "--output"), file: spec.slice(eq + 1) };
+  });
+  if (values["from-snapshot"] && values["api-url"]) throw new UsageError("--from-snapshot and --api-url exclude each other");
+  return {
+    apiUrl: values["api-url"],
+    policyFile: values["policy-file"],
+    vendors: list(values.vendor),
+    ids,
+    failOn: failOn as FailOn,
+    format: format(values.format ?? "table", "--format"),
+    outputs,
+    snapshotOut: values["snapshot-out"],
+    fromSnapshot: values["from-snapshot"],
+    diffAgainst: values["diff-against"],
+    showPersonalData: values["show-personal-data"] ?? false,
+    quiet: values.quiet ?? false,
+    concurrency: positiveInt("--concurrency", values.concurrency),
+    timeoutMs: positiveInt("--timeout-ms", values["timeout-ms"]),
+    help: values.help ?? false,
+    version: values.version ?? false,
+  };
+}

@@ -1,0 +1,181 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createFlowClient, DEFAULT_FLOW_API_URL } from "../api/client";
+import { FlowApiError, redact } from "../api/errors";
+import type { InventoryRecord, IntegrationQuery } from "../api/types";
+import { evaluateInventory } from "../rules/evaluate";
+import { rules } from "../rules/index";
+import { findPolicyFile, loadPolicyFile, defaultPolicy, PolicyFileError, type FlowPolicy } from "../rules/policy";
+import { parseAuditArgs, USAGE, UsageError, type AuditArgs, type Format } from "./args";
+import { maskPersonalData } from "./personal-data";
+import { buildReport, diffFindings, type AuditReport } from "./report";
+import { renderJson } from "./reporters/json";
+import { renderJunit } from "./reporters/junit";
+import { renderMarkdown } from "./reporters/markdown";
+import { renderSarif } from "./reporters/sarif";
+import { renderTable } from "./reporters/table";
+import { diffInventories, makeSnapshot, readSnapshot, SnapshotError, writeSnapshot } from "./snapshot";
+
+/** Exit codes of flow-audit. */
+export const EXIT = { pass: 0, violations: 1, usage: 2, incomplete: 3 } as const;
+
+/** Where flow-audit reads and writes (injected by tests; process streams by default). */
+export interface AuditIO {
+  env: NodeJS.ProcessEnv;
+  stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  cwd: string;
+  fetch?: typeof fetch;
+  now?: () => Date;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = require("../../package.json").version;
+
+class ConfigError extends Error {}
+
+/** Runs flow-audit and returns its exit code (never throws, never prints the token). */
+export async function runAudit(argv: string[], io: AuditIO): Promise<number> {
+  const token = io.env.FLOW_API_TOKEN;
+  const say = (s: string) => io.stderr.write(`${redact(s, token)}\n`);
+  let args: AuditArgs;
+  try {
+    args = parseAuditArgs(argv);
+  } catch (e) {
+    say(`flow-audit: ${(e as Error).message}\nRun flow-audit --help for usage.`);
+    return EXIT.usage;
+  }
+  if (args.help) {
+    io.stdout.write(USAGE);
+    return EXIT.pass;
+  }
+  if (args.version) {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT.pass;
+  }
+  try {
+    return await audit(args, io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof PolicyFileError || e instanceof SnapshotError) {
+      say(`flow-audit: ${e.message}`);
+      return EXIT.usage;
+    }
+    if (e instanceof FlowApiError && e.kind === "config") {
+      say(`flow-audit: ${e.message}`);
+      return EXIT.usage;
+    }
+    if (e instanceof FlowApiError) {
+      say(`flow-audit: the Flow inventory could not be read completely, so nothing was evaluated (a partial read never passes).\n  ${e.message}`);
+      return EXIT.incomplete;
+    }
+    say(`flow-audit: unexpected failure: ${(e as Error)?.stack ?? String(e)}`);
+    return EXIT.incomplete;
+  }
+}
+
+function loadPolicyFor(args: AuditArgs, io: AuditIO): FlowPolicy {
+  const file = findPolicyFile({ explicit: args.policyFile, env: io.env, baseDir: io.cwd });
+  return file ? loadPolicyFile(file) : defaultPolicy();
+}
+
+function progressReporter(args: AuditArgs, io: AuditIO) {
+  const live = !args.quiet && io.stderr.isTTY === true;
+  let last = 0;
+  return {
+    update(p: { integrations: number; statuses: number }) {
+      if (!live || Date.now() - last < 100) return;
+      last = Date.now();
+      io.stderr.write(`\rflow-audit: ${p.integrations} integrations read, ${p.statuses} connection statuses`);
+    },
+    done(p: { integrations: number; statuses: number }) {
+      if (live) io.stderr.write(`\rflow-audit: ${p.integrations} integrations read, ${p.statuses} connection statuses\n`);
+    },
+  };
+}
+
+async function readInventory(args: AuditArgs, io: AuditIO): Promise<{ records: InventoryRecord[]; location: string }> {
+  const baseUrl = args.apiUrl ?? io.env.FLOW_API_URL ?? DEFAULT_FLOW_API_URL;
+  if (!io.env.FLOW_API_TOKEN) throw new ConfigError("no API token: set FLOW_API_TOKEN (a Flow API key, ideally a service account's); it is never accepted as a flag");
+  const client = createFlowClient({ baseUrl, token: io.env.FLOW_API_TOKEN, fetch: io.fetch, concurrency: args.concurrency, timeoutMs: args.timeoutMs, env: io.env });
+  const query: IntegrationQuery = {};
+  if (args.vendors.length) query.vendor_type__in = args.vendors.join(",");
+  if (args.ids.length) query.id__in = args.ids.join(",");
+  const progress = progressReporter(args, io);
+  let last = { integrations: 0, statuses: 0 };
+  const records = await client.getInventory(query, {
+    onProgress: (p) => {
+      last = p;
+      progress.update(p);
+    },
+  });
+  progress.done(last);
+  return { records, location: client.baseUrl };
+}
+
+function filterRecords(records: InventoryRecord[], args: AuditArgs): InventoryRecord[] {
+  return records.filter((r) => (!args.vendors.length || args.vendors.includes(r.integration.vendor_type)) && (!args.ids.length || args.ids.includes(r.integration.id)));
+}
+
+async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
+  const now = io.now?.() ?? new Date();
+  // Everything that can be wrong locally is checked before the (possibly long) read.
+  const policy = loadPolicyFor(args, io);
+  const before = args.diffAgainst ? readSnapshot(args.diffAgainst) : undefined;
+  for (const o of args.outputs) if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
+
+  let records: InventoryRecord[];
+  let source: AuditReport["source"];
+  if (args.fromSnapshot) {
+    const snap = readSnapshot(args.fromSnapshot);
+    records = filterRecords(snap.records, args);
+    source = { kind: "snapshot", location: args.fromSnapshot };
+  } else {
+    const read = await readInventory(args, io);
+    records = read.records;
+    source = { kind: "api", location: read.location };
+  }
+  if (!args.showPersonalData) records = maskPersonalData(records);
+  if (args.snapshotOut) writeSnapshot(args.snapshotOut, makeSnapshot(records, source.location, !args.showPersonalData, now));
+
+  const findings = evaluateInventory(records, { policy, now });
+  let diff: AuditReport["diff"];
+  if (before && args.diffAgainst) {
+    const old = filterRecords(args.showPersonalData ? before.records : maskPersonalData(before.records), args);
+    diff = { against: args.diffAgainst, ...diffInventories(old, records), ...diffFindings(evaluateInventory(old, { policy, now }), findings) };
+  }
+  const report = buildReport({
+    version: VERSION,
+    source,
+    policyFile: policy.file,
+    failOn: args.failOn,
+    personalDataMasked: !args.showPersonalData,
+    integrations: records.length,
+    rules,
+    enforcement: (r) => policy.rules[r.id]?.enforcement ?? r.enforcement,
+    findings,
+    diff,
+    now,
+  });
+  const render = (format: Format, tty: boolean) => {
+    switch (format) {
+      case "json":
+        return renderJson(report);
+      case "sarif":
+        return renderSarif(report, { artifactUri: policy.file ? relativeUri(policy.file, io.cwd) : undefined });
+      case "junit":
+        return renderJunit(report);
+      case "markdown":
+        return renderMarkdown(report);
+      default:
+        return renderTable(report, { color: tty && !io.env.NO_COLOR, width: io.stdout.columns });
+    }
+  };
+  for (const o of args.outputs) fs.writeFileSync(o.file, render(o.format, false));
+  io.stdout.write(redact(render(args.format, io.stdout.isTTY === true), io.env.FLOW_API_TOKEN));
+  return report.summary.passed ? EXIT.pass : EXIT.violations;
+}
+
+function relativeUri(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel.startsWith("..") ? `file://${file}` : rel.split("\\").join("/");
+}

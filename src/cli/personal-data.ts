@@ -1,0 +1,26 @@
+import type { InventoryRecord, UserRef } from "../api/types";
+
+/** "sam.former@example.com" → "s***@example.com" */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  return at > 0 ? `${email[0]}***${email.slice(at)}` : "***";
+}
+
+function maskUser(ref: UserRef | null | undefined): UserRef | null | undefined {
+  if (!ref || typeof ref !== "object") return ref;
+  const out: Record<string, unknown> = { ...ref };
+  for (const k of ["name", "first_name", "last_name", "display_name", "full_name"]) if (typeof out[k] === "string") out[k] = null;
+  if (typeof out.email === "string") out.email = maskEmail(out.email);
+  return out as UserRef;
+}
+
+/**
+ * Masks personal data (user names and emails in created_by / updated_by) so reports and
+ * snapshots carry user ids and active flags only. Returns new records; the input is unchanged.
+ */
+export function maskPersonalData(records: InventoryRecord[]): InventoryRecord[] {
+  return records.map((r) => ({
+    ...r,
+    integration: { ...r.integration, created_by: maskUser(r.integration.created_by), updated_by: maskUser(r.integration.updated_by) },
+  }));
+}

@@ -1,0 +1,91 @@
+import type { Finding, FindingStatus, Rule } from "../rules/types";
+import { isFailing, isOpen, type FailOn } from "../rules/evaluate";
+import { ruleHelpUri } from "../rules/util";
+import type { InventoryDiff } from "./snapshot";
+
+/** The JSON report's schema version; bumped only on incompatible changes. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** A finding that appeared or was resolved since an earlier snapshot. */
+export interface FindingChange {
+  ruleId: string;
+  integrationId: number | null;
+  subject: string | null;
+  message: string;
+}
+
+/** Everything a reporter needs: the stable shape behind `--format json`. */
+export interface AuditReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: "flow-audit"; version: string };
+  generatedAt: string;
+  source: { kind: "api" | "snapshot"; location: string };
+  policy: { file: string | null; failOn: FailOn };
+  personalDataMasked: boolean;
+  summary: {
+    integrations: number;
+    rules: number;
+    findings: Record<FindingStatus, number>;
+    /** Violations and errors that fail the gate at failOn. */
+    failing: number;
+    /** Violations and errors suppressed by active exceptions. */
+    suppressed: number;
+    passed: boolean;
+  };
+  rules: Array<{ id: string; title: string; description: string; severity: string; enforcement: string; helpUri: string }>;
+  findings: Finding[];
+  diff?: InventoryDiff & { against: string; findingsAppeared: FindingChange[]; findingsResolved: FindingChange[] };
+}
+
+const keyOf = (f: Finding) => `${f.ruleId}\u0000${f.integration?.id ?? ""}\u0000${f.subject ?? ""}`;
+const change = (f: Finding): FindingChange => ({ ruleId: f.ruleId, integrationId: f.integration?.id ?? null, subject: f.subject ?? null, message: f.message });
+
+/** Open findings (violations/errors not suppressed) present now but not before, and the reverse. */
+export function diffFindings(before: Finding[], after: Finding[]): { findingsAppeared: FindingChange[]; findingsResolved: FindingChange[] } {
+  const open = (fs: Finding[]) => new Map(fs.filter(isOpen).map((f) => [keyOf(f), f]));
+  const b = open(before);
+  const a = open(after);
+  return {
+    findingsAppeared: [...a].filter(([k]) => !b.has(k)).map(([, f]) => change(f)),
+    findingsResolved: [...b].filter(([k]) => !a.has(k)).map(([, f]) => change(f)),
+  };
+}
+
+/** Assembles the report from the evaluation. */
+export function buildReport(input: {
+  version: string;
+  source: AuditReport["source"];
+  policyFile: string | undefined;
+  failOn: FailOn;
+  personalDataMasked: boolean;
+  integrations: number;
+  rules: readonly Rule[];
+  enforcement: (rule: Rule) => string;
+  findings: Finding[];
+  diff?: AuditReport["diff"];
+  now?: Date;
+}): AuditReport {
+  const counts: Record<FindingStatus, number> = { ok: 0, violation: 0, "not-applicable": 0, error: 0 };
+  for (const f of input.findings) counts[f.status]++;
+  const failing = input.findings.filter((f) => isFailing(f, input.failOn)).length;
+  const enabled = input.rules.filter((r) => input.enforcement(r) !== "disabled");
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: "flow-audit", version: input.version },
+    generatedAt: (input.now ?? new Date()).toISOString(),
+    source: input.source,
+    policy: { file: input.policyFile ?? null, failOn: input.failOn },
+    personalDataMasked: input.personalDataMasked,
+    summary: {
+      integrations: input.integrations,
+      rules: enabled.length,
+      findings: counts,
+      failing,
+      suppressed: input.findings.filter((f) => f.exception?.state === "active").length,
+      passed: failing === 0,
+    },
+    rules: enabled.map((r) => ({ id: r.id, title: r.title, description: r.description, severity: r.severity, enforcement: input.enforcement(r), helpUri: ruleHelpUri(r.id) })),
+    findings: input.findings,
+    ...(input.diff ? { diff: input.diff } : {}),
+  };
+}

@@ -1,0 +1,38 @@
+import { isFailing, isOpen } from "../../rules/evaluate";
+import type { Finding } from "../../rules/types";
+import type { AuditReport } from "../report";
+
+/** How a finding shows in reports: failing the gate, open but below it, suppressed, or quiet. */
+export type Disposition = "failing" | "warning" | "suppressed" | "passed" | "not-applicable";
+
+/** Classifies a finding against the report's fail-on level. */
+export function disposition(f: Finding, report: AuditReport): Disposition {
+  if (f.status === "not-applicable") return "not-applicable";
+  if (f.status === "ok") return "passed";
+  if (f.exception?.state === "active") return "suppressed";
+  if (isFailing(f, report.policy.failOn)) return "failing";
+  return isOpen(f) ? "warning" : "passed";
+}
+
+/** "Integration 'X' (id 1, github)" or the stack-level subject. */
+export function subjectOf(f: Finding): string {
+  return f.integration ? `${f.integration.name} (id ${f.integration.id}, ${f.integration.vendor})` : (f.subject ?? "inventory");
+}
+
+/** A one-line verdict. */
+export function verdict(report: AuditReport): string {
+  const s = report.summary;
+  const open = report.findings.filter((f) => isOpen(f)).length;
+  const head = s.passed ? "PASS" : "FAIL";
+  return `${head}: ${s.integrations} integrations, ${s.rules} rules, ${s.failing} failing at ${report.policy.failOn}, ${open - s.failing} other open findings, ${s.suppressed} suppressed by exceptions`;
+}
+
+/** Findings that are open or suppressed, grouped by rule in rule order. */
+export function notable(report: AuditReport): Array<{ ruleId: string; findings: Finding[] }> {
+  const groups = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    if (f.status !== "violation" && f.status !== "error") continue;
+    groups.set(f.ruleId, [...(groups.get(f.ruleId) ?? []), f]);
+  }
+  return report.rules.filter((r) => groups.has(r.id)).map((r) => ({ ruleId: r.id, findings: groups.get(r.id)! }));
+}

@@ -1,0 +1,41 @@
+import type { AuditReport } from "../report";
+import { disposition, notable, subjectOf, verdict } from "./common";
+
+const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/** `--format markdown`: for PR comments and CI job summaries. */
+export function renderMarkdown(report: AuditReport): string {
+  const s = report.summary;
+  const out: string[] = [];
+  out.push(`## ${s.passed ? "✅" : "❌"} Flow integration audit: ${s.passed ? "passed" : "failed"}`, "");
+  out.push(`${verdict(report)}.`, "");
+  out.push("| Integrations | Rules | Failing | Other open | Suppressed | OK | Not applicable |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  const open = s.findings.violation + s.findings.error - s.suppressed;
+  out.push(`| ${s.integrations} | ${s.rules} | ${s.failing} | ${open - s.failing} | ${s.suppressed} | ${s.findings.ok} | ${s.findings["not-applicable"]} |`, "");
+  const groups = notable(report);
+  if (groups.length) {
+    out.push("| | Rule | Integration | Finding |", "| --- | --- | --- | --- |");
+    for (const { ruleId, findings } of groups) {
+      const rule = report.rules.find((r) => r.id === ruleId)!;
+      for (const f of findings) {
+        const d = disposition(f, report);
+        const icon = d === "failing" ? "❌" : d === "suppressed" ? "⏸️" : "⚠️";
+        const note = d === "suppressed" ? ` _Suppressed until ${f.exception!.expires}: ${esc(f.exception!.reason)}_` : f.exception?.state === "expired" ? ` _Exception expired ${f.exception.expires}._` : "";
+        out.push(`| ${icon} | [\`${ruleId}\`](${rule.helpUri}) (${f.enforcement}) | ${esc(subjectOf(f))} | ${esc(f.message)} **Fix:** ${esc(f.remediation)}${note} |`);
+      }
+    }
+    out.push("");
+  }
+  if (report.diff) {
+    const d = report.diff;
+    out.push(`### Changes since \`${d.against}\``, "");
+    out.push(`- Added: ${d.added.map((i) => `${i.name} (${i.id})`).join(", ") || "none"}`);
+    out.push(`- Removed: ${d.removed.map((i) => `${i.name} (${i.id})`).join(", ") || "none"}`);
+    for (const c of d.changed) out.push(`- Changed: ${c.name} (${c.id}): ${c.fields.map((f) => `\`${f}\``).join(", ")}`);
+    for (const f of d.findingsAppeared) out.push(`- 🆕 New finding: \`${f.ruleId}\` ${esc(f.message)}`);
+    for (const f of d.findingsResolved) out.push(`- ✅ Resolved: \`${f.ruleId}\` ${esc(f.message)}`);
+    out.push("");
+  }
+  out.push(`<sub>flow-audit ${report.tool.version} · source: ${report.source.kind} · policy: ${report.policy.file ?? "defaults"} · fail on ${report.policy.failOn}</sub>`, "");
+  return out.join("\n");
+}

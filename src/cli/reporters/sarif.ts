@@ -1,0 +1,69 @@
+import type { Log, ReportingDescriptor, Result } from "sarif";
+import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from "node-sarif-builder";
+import type { Finding } from "../../rules/types";
+import type { AuditReport } from "../report";
+import { disposition } from "./common";
+
+const LEVEL: Record<string, Result.level> = { mandatory: "error", advisory: "warning", disabled: "note" };
+const SECURITY_SEVERITY: Record<string, string> = { critical: "9.0", high: "7.0", medium: "5.0", low: "3.0" };
+
+/**
+ * `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers. Rules carry
+ * help text; results are the violations and errors (levels from enforcement), located at the
+ * policy file (SaaS settings have no source file) with the integration as a logical location;
+ * active exceptions become suppressions with their justification.
+ */
+export function renderSarif(report: AuditReport, options: { artifactUri?: string } = {}): string {
+  const artifactUri = options.artifactUri ?? "flow-policy.yaml";
+  const run = new SarifRunBuilder().initSimple({ toolDriverName: "flow-audit", toolDriverVersion: report.tool.version, url: report.rules[0]?.helpUri.replace(/#.*$/, "") });
+  const index = new Map<string, number>();
+  for (const r of report.rules) {
+    const descriptor: ReportingDescriptor = {
+      id: r.id,
+      name: r.title.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : "")),
+      shortDescription: { text: r.title },
+      fullDescription: { text: r.description },
+      helpUri: r.helpUri,
+      help: { text: `${r.description} How to fix: ${remediationOf(report, r.id)} See ${r.helpUri}`, markdown: `${r.description}\n\n**How to fix:** ${remediationOf(report, r.id)}\n\n[Rule documentation](${r.helpUri})` },
+      defaultConfiguration: { level: LEVEL[r.enforcement] ?? "warning" },
+      properties: { tags: ["flow", "integrations", r.severity], "security-severity": SECURITY_SEVERITY[r.severity], enforcement: r.enforcement },
+    };
+    index.set(r.id, index.size);
+    run.addRule(new SarifRuleBuilder(descriptor));
+  }
+  for (const f of report.findings) {
+    if (f.status !== "violation" && f.status !== "error") continue;
+    run.addResult(new SarifResultBuilder(result(f, report, artifactUri, index.get(f.ruleId) ?? 0)));
+  }
+  const sarif = new SarifBuilder();
+  sarif.addRun(run);
+  const log: Log = sarif.buildSarifOutput();
+  log.runs[0].invocations = [{ executionSuccessful: true, endTimeUtc: report.generatedAt }];
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function remediationOf(report: AuditReport, ruleId: string): string {
+  return report.findings.find((f) => f.ruleId === ruleId && f.status === "violation")?.remediation ?? report.findings.find((f) => f.ruleId === ruleId)?.remediation ?? "";
+}
+
+function result(f: Finding, report: AuditReport, artifactUri: string, ruleIndex: number): Result {
+  const d = disposition(f, report);
+  const logicalName = f.integration ? `integrations/${f.integration.id}` : `inventory/${(f.subject ?? "all").replace(/[^A-Za-z0-9_-]+/g, "-")}`;
+  const expired = f.exception?.state === "expired" ? ` (An exception expired on ${f.exception.expires}: ${f.exception.reason}.)` : "";
+  return {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: f.status === "error" ? "error" : (LEVEL[f.enforcement] ?? "warning"),
+    kind: "fail",
+    message: { text: `${f.message} Fix: ${f.remediation}${expired}` },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: artifactUri }, region: { startLine: 1 } },
+        logicalLocations: [{ name: f.integration?.name ?? f.subject ?? "inventory", fullyQualifiedName: `flow/${logicalName}`, kind: "resource" }],
+      },
+    ],
+    partialFingerprints: { "flowFinding/v1": `${f.ruleId}/${logicalName}` },
+    properties: { status: f.status, enforcement: f.enforcement, severity: f.severity, ...(f.integration ? { integration: f.integration } : {}), evidence: f.evidence },
+    ...(d === "suppressed" ? { suppressions: [{ kind: "external", status: "accepted", justification: `${f.exception!.reason} (expires ${f.exception!.expires}${f.exception!.owner ? `, owner ${f.exception!.owner}` : ""}${f.exception!.ticket ? `, ticket ${f.exception!.ticket}` : ""})` }] } : {}),
+  };
+}

@@ -1,0 +1,113 @@
+import * as fs from "node:fs";
+import { FlowApiError } from "../api/errors";
+import type { InventoryRecord } from "../api/types";
+import { validateConnectionStatus, validateIntegration } from "../api/validation";
+import { changedPaths } from "../pulumi/state";
+
+/** The `kind` of a snapshot file. */
+export const SNAPSHOT_KIND = "pulumi-flow/inventory-snapshot";
+
+/** An inventory saved by `flow-audit --snapshot-out` (never contains the API token). */
+export interface Snapshot {
+  kind: typeof SNAPSHOT_KIND;
+  version: 1;
+  createdAt: string;
+  /** Where the inventory was read from (API base URL, or an earlier snapshot). */
+  source: string;
+  /** True when user names and emails were masked before saving. */
+  personalDataMasked: boolean;
+  records: InventoryRecord[];
+}
+
+/** A snapshot file that cannot be used. */
+export class SnapshotError extends Error {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`${file}: ${problem}`);
+    this.name = "SnapshotError";
+  }
+}
+
+/** Builds a snapshot of records (records sorted by id, so files diff cleanly). */
+export function makeSnapshot(records: InventoryRecord[], source: string, personalDataMasked: boolean, now = new Date()): Snapshot {
+  const sorted = [...records].sort((a, b) => a.integration.id - b.integration.id);
+  return { kind: SNAPSHOT_KIND, version: 1, createdAt: now.toISOString(), source, personalDataMasked, records: sorted };
+}
+
+/** Writes a snapshot as pretty JSON. */
+export function writeSnapshot(file: string, snapshot: Snapshot): void {
+  fs.writeFileSync(file, `${JSON.stringify(snapshot, null, 2)}\n`);
+}
+
+/** Reads and validates a snapshot; every record is checked against the API schema. */
+export function readSnapshot(file: string): Snapshot {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new SnapshotError(file, err.code ? `cannot read the snapshot (${err.code})` : `not valid JSON (${err.message})`);
+  }
+  const s = data as Partial<Snapshot>;
+  if (!s || typeof s !== "object" || s.kind !== SNAPSHOT_KIND) throw new SnapshotError(file, `not a pulumi-flow snapshot (expected "kind": "${SNAPSHOT_KIND}")`);
+  if (s.version !== 1) throw new SnapshotError(file, `unsupported snapshot version ${JSON.stringify(s.version)} (this flow-audit reads version 1)`);
+  if (!Array.isArray(s.records)) throw new SnapshotError(file, "$.records must be an array");
+  const records = s.records.map((r, i): InventoryRecord => {
+    try {
+      const integration = validateIntegration("snapshot", (r as InventoryRecord)?.integration, `/records/${i}/integration`);
+      const status = (r as InventoryRecord).connectionStatus;
+      return status === undefined ? { integration } : { integration, connectionStatus: validateConnectionStatus("snapshot", status, integration.id) };
+    } catch (e) {
+      if (!(e instanceof FlowApiError)) throw e;
+      const where = e.path ?? `$.records[${i}]`;
+      throw new SnapshotError(file, `${where}${e.integrationId !== undefined ? ` (integration ${e.integrationId})` : ""} does not match the Flow API schema: ${e.detail ?? e.summary}`);
+    }
+  });
+  return { kind: SNAPSHOT_KIND, version: 1, createdAt: String(s.createdAt ?? ""), source: String(s.source ?? file), personalDataMasked: s.personalDataMasked !== false, records };
+}
+
+/** Fields that change with every sync; a diff ignores them. */
+const VOLATILE = new Set(["source_projects_last_updated", "last_synced_at", "last_checked_at"]);
+
+function stable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stable);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !VOLATILE.has(k)).map(([k, v]) => [k, stable(v)]));
+  }
+  return value;
+}
+
+/** An integration whose settings changed between two snapshots. */
+export interface ChangedIntegration {
+  id: number;
+  name: string;
+  vendor: string;
+  /** Changed field paths, e.g. "integration.webhooks_enabled", "connectionStatus.status". */
+  fields: string[];
+}
+
+/** What changed in the inventory between two snapshots (sync timestamps ignored). */
+export interface InventoryDiff {
+  added: Array<{ id: number; name: string; vendor: string }>;
+  removed: Array<{ id: number; name: string; vendor: string }>;
+  changed: ChangedIntegration[];
+}
+
+/** Compares two inventories by integration id. */
+export function diffInventories(before: InventoryRecord[], after: InventoryRecord[]): InventoryDiff {
+  const ref = (r: InventoryRecord) => ({ id: r.integration.id, name: r.integration.name, vendor: r.integration.vendor_type });
+  const old = new Map(before.map((r) => [r.integration.id, r]));
+  const now = new Map(after.map((r) => [r.integration.id, r]));
+  const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+  return {
+    added: after.filter((r) => !old.has(r.integration.id)).map(ref).sort(byId),
+    removed: before.filter((r) => !now.has(r.integration.id)).map(ref).sort(byId),
+    changed: after
+      .filter((r) => old.has(r.integration.id))
+      .map((r) => ({ ...ref(r), fields: changedPaths(stable(old.get(r.integration.id)), stable(r)) }))
+      .filter((c) => c.fields.length > 0)
+      .sort(byId),
+  };
+}

@@ -1,0 +1,214 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { XMLParser } from "fast-xml-parser";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { demoDataset } from "../../src/simulator/datasets";
+import { startFlowSimulator, type FlowSimulator } from "../../src/simulator/server";
+import { flowAudit, type CliResult } from "../helpers/cli";
+import { repoRoot } from "../helpers/paths";
+
+const TOKEN = "cli-e2e-token-93ab71f0";
+const FAILING = ["flow-integration-allowed-auth-type 104", "flow-integration-allowed-auth-type 110", "flow-integration-connected 105", "flow-integration-webhooks-enabled 102"];
+
+interface JsonFinding {
+  ruleId: string;
+  status: string;
+  enforcement: string;
+  integration?: { id: number };
+  exception?: { state: string };
+}
+
+describe("flow-audit (the real bin against the simulator)", () => {
+  let sim: FlowSimulator;
+  let dir: string;
+  const outputs: string[] = [];
+  const run = async (args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> => {
+    const r = await flowAudit(args, { FLOW_API_URL: sim.url, FLOW_API_TOKEN: TOKEN, ...env }, dir);
+    outputs.push(r.stdout, r.stderr);
+    return r;
+  };
+  const file = (name: string) => path.join(dir, name);
+  const failingOf = (findings: JsonFinding[]) =>
+    findings
+      .filter((f) => (f.status === "violation" || f.status === "error") && f.enforcement === "mandatory" && f.exception?.state !== "active")
+      .map((f) => `${f.ruleId} ${f.integration?.id}`)
+      .sort();
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "flow-audit-e2e-"));
+  });
+  beforeEach(async () => {
+    sim = await startFlowSimulator({ token: TOKEN });
+  });
+  afterEach(async () => {
+    await sim.close();
+  });
+  afterAll(() => {
+    // The token never appears in anything flow-audit printed or wrote.
+    const written = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), "utf8"));
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(written.length).toBeGreaterThan(5);
+    expect([...outputs, ...written].join("\n")).not.toContain(TOKEN);
+  });
+
+  it("prints a plain table (no colour when not a terminal) and exits 1 on mandatory violations", async () => {
+    const r = await run([]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("  FAIL  Integration 'GitHub Mobile' (id 102, github) has webhooks off although github supports them.");
+    expect(r.stdout).toMatch(/WARN {2}Integration 'Azure DevOps Corp' \(id 107, azure_devops\) last synced/);
+    expect(r.stdout).toMatch(/FAIL: 12 integrations, 10 rules, 4 failing at mandatory/);
+    expect(r.stdout).not.toContain("\x1b[");
+    expect(r.stderr).toBe("");
+  });
+
+  it("writes every format at once; JSON matches its schema, SARIF passes the SARIF Multitool, JUnit parses back", async () => {
+    const r = await run(["--format", "json", "--output", `sarif=${file("r.sarif")}`, "--output", `junit=${file("r.xml")}`, "--output", `markdown=${file("r.md")}`, "--output", `table=${file("r.txt")}`]);
+    expect(r.code).toBe(1);
+
+    const report = JSON.parse(r.stdout);
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats(ajv);
+    const schema = JSON.parse(fs.readFileSync(path.join(repoRoot, "src", "cli", "report.schema.json"), "utf8"));
+    expect(ajv.validate(schema, report), ajv.errorsText()).toBe(true);
+    expect(report.summary).toMatchObject({ integrations: 12, failing: 4, suppressed: 0, passed: false, findings: { violation: 10, error: 0 } });
+    expect(failingOf(report.findings)).toEqual(FAILING);
+
+    const multitool = require("@microsoft/sarif-multitool") as string;
+    const validation = file("validation.sarif");
+    await promisify(execFile)(multitool, ["validate", file("r.sarif"), "--rule-kind", "Ghas;Sarif", "--output", validation]);
+    const problems = JSON.parse(fs.readFileSync(validation, "utf8")).runs[0].results ?? [];
+    expect(problems.map((p: { ruleId: string; message: unknown }) => `${p.ruleId} ${JSON.stringify(p.message)}`)).toEqual([]);
+    const sarif = JSON.parse(fs.readFileSync(file("r.sarif"), "utf8"));
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0].tool.driver.rules).toHaveLength(10);
+    expect(sarif.runs[0].tool.driver.rules[0].help.text).toContain("How to fix: In Flow");
+    expect(sarif.runs[0].results.filter((x: { level: string }) => x.level === "error")).toHaveLength(4);
+    expect(sarif.runs[0].results.filter((x: { level: string }) => x.level === "warning")).toHaveLength(6);
+
+    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(fs.readFileSync(file("r.xml"), "utf8"));
+    const suites = [junit.testsuites.testsuite].flat();
+    const cases = suites.flatMap((s: { testcase: unknown }) => [s.testcase].flat()) as Array<{ classname: string; name: string; failure?: unknown; skipped?: unknown }>;
+    expect(suites).toHaveLength(10);
+    expect(cases).toHaveLength(10 * 12);
+    expect(cases.filter((c) => c.failure !== undefined).map((c) => `${c.classname} ${c.name}`).sort()).toEqual([
+      "flow-integration-allowed-auth-type GitLab Legacy (id 104, gitlab)",
+      "flow-integration-allowed-auth-type Jira Server (id 110, jira)",
+      "flow-integration-connected Bitbucket Payments (id 105, bitbucket)",
+      "flow-integration-webhooks-enabled GitHub Mobile (id 102, github)",
+    ]);
+    expect(Number(junit.testsuites.failures)).toBe(4);
+
+    const md = fs.readFileSync(file("r.md"), "utf8");
+    expect(md).toMatch(/^## ❌ Flow integration audit: failed/);
+    expect(md).toContain("| ❌ | [`flow-integration-connected`]");
+    expect(fs.readFileSync(file("r.txt"), "utf8")).toContain("FAIL: 12 integrations");
+  });
+
+  it("reaches every exit code with a realistic case", async () => {
+    expect((await run(["--fail-on", "never", "--quiet"])).code).toBe(0);
+    const advisory = await run(["--fail-on", "advisory", "--format", "json"]);
+    expect(advisory.code).toBe(1);
+    expect(JSON.parse(advisory.stdout).summary.failing).toBe(10);
+    expect((await run(["--vendor", "azure_devops,jira", "--format", "json"])).code).toBe(1);
+    const clean = await run(["--id", "101", "--id", "103", "--format", "json"]);
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout).summary).toMatchObject({ integrations: 2, passed: true });
+
+    const usage = await run(["--format", "xml"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('unknown format "xml"');
+    const noToken = await run([], { FLOW_API_TOKEN: undefined });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain("set FLOW_API_TOKEN");
+    fs.writeFileSync(file("bad-policy.yaml"), "version: 1\nrules:\n  flow-integration-webhook-enabled: {}\n");
+    const badPolicy = await run(["--policy-file", file("bad-policy.yaml")]);
+    expect(badPolicy.code).toBe(2);
+    expect(badPolicy.stderr).toContain(`${file("bad-policy.yaml")}:3:3: unknown rule id 'flow-integration-webhook-enabled'`);
+
+    sim.addFault({ route: "status", integrationId: 107, action: { type: "status", status: 500, detail: "database unavailable" } });
+    const partial = await run(["--format", "json"]);
+    expect(partial.code).toBe(3);
+    expect(partial.stdout).toBe("");
+    expect(partial.stderr).toContain("could not be read completely");
+    expect(partial.stderr).toContain("(integration 107)");
+    const rejected = await run([], { FLOW_API_TOKEN: "wrong-token-0000" });
+    expect(rejected.code).toBe(3);
+    expect(rejected.stderr).toMatch(/401/);
+    expect(rejected.stderr).not.toContain("wrong-token-0000");
+  });
+
+  it("saves a snapshot without token or personal data, and evaluates it offline to the same findings", async () => {
+    const live = await run(["--format", "json", "--snapshot-out", file("snap.json")]);
+    const snapshot = fs.readFileSync(file("snap.json"), "utf8");
+    expect(JSON.parse(snapshot)).toMatchObject({ kind: "pulumi-flow/inventory-snapshot", version: 1, personalDataMasked: true });
+    expect(JSON.parse(snapshot).records).toHaveLength(12);
+    expect(snapshot).not.toContain("sam.former@example.com");
+    await sim.close();
+    const offline = await run(["--format", "json", "--from-snapshot", file("snap.json")], { FLOW_API_TOKEN: undefined, FLOW_API_URL: undefined });
+    expect(offline.code).toBe(1);
+    const a = JSON.parse(live.stdout);
+    const b = JSON.parse(offline.stdout);
+    expect(b.source).toEqual({ kind: "snapshot", location: file("snap.json") });
+    expect(b.findings).toEqual(a.findings);
+    sim = await startFlowSimulator({ token: TOKEN });
+
+    fs.writeFileSync(file("not-a-snapshot.json"), JSON.stringify({ kind: "pulumi-flow/inventory-snapshot", version: 1, records: [{ integration: { id: "x" } }] }));
+    const bad = await run(["--from-snapshot", file("not-a-snapshot.json")]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("$.records[0].integration");
+  });
+
+  it("reports what changed since an earlier snapshot after a mutation in Flow", async () => {
+    await run(["--snapshot-out", file("before.json"), "--quiet"]);
+    sim.updateIntegration(103, { webhooks_enabled: false });
+    sim.setConnectionStatus(105, { status: "connected", connected: true });
+    sim.removeIntegration(112);
+    const fresh = demoDataset()[0];
+    sim.addIntegration({ ...fresh, integration: { ...fresh.integration, id: 120, name: "GitHub Data" } });
+    const r = await run(["--format", "json", "--diff-against", file("before.json"), "--output", `markdown=${file("diff.md")}`]);
+    const diff = JSON.parse(r.stdout).diff;
+    expect(diff.added).toEqual([{ id: 120, name: "GitHub Data", vendor: "github" }]);
+    expect(diff.removed).toEqual([{ id: 112, name: "GitLab Infra", vendor: "gitlab" }]);
+    expect(diff.changed.map((c: { id: number }) => c.id)).toEqual([103, 105]);
+    expect(diff.changed[0].fields).toContain("integration.webhooks_enabled");
+    expect(diff.changed[1].fields).toEqual(["connectionStatus.connected", "connectionStatus.message", "connectionStatus.status"]);
+    expect(diff.findingsAppeared.map((f: { ruleId: string; integrationId: number }) => `${f.ruleId} ${f.integrationId}`)).toEqual(["flow-integration-webhooks-enabled 103"]);
+    expect(diff.findingsResolved.map((f: { ruleId: string; integrationId: number }) => `${f.ruleId} ${f.integrationId}`)).toEqual(["flow-integration-connected 105"]);
+    expect(fs.readFileSync(file("diff.md"), "utf8")).toContain("- ✅ Resolved: `flow-integration-connected`");
+  });
+
+  it("masks user names and emails unless --show-personal-data is given", async () => {
+    const masked = await run(["--format", "json", "--fail-on", "never"]);
+    expect(masked.stdout).not.toMatch(/Sam Former|sam\.former@|Dana Ops/);
+    expect(masked.stdout).toContain("created_by user id 1002");
+    const shown = await run(["--format", "json", "--fail-on", "never", "--show-personal-data"]);
+    expect(shown.stdout).toContain("created_by user 'Sam Former' (id 1002)");
+    expect(JSON.parse(shown.stdout).personalDataMasked).toBe(false);
+  });
+
+  it("applies the policy file's exceptions and shows them as suppressions", async () => {
+    fs.writeFileSync(file("flow-policy.yaml"), "exceptions:\n  - rule: flow-integration-webhooks-enabled\n    integrations: [102]\n    reason: org policy blocks webhooks\n    expires: 2099-01-31\n");
+    try {
+      const r = await run(["--format", "json", "--output", `sarif=${file("x.sarif")}`]);
+      expect(JSON.parse(r.stdout).summary).toMatchObject({ failing: 3, suppressed: 1 });
+      const result = JSON.parse(fs.readFileSync(file("x.sarif"), "utf8")).runs[0].results.find((x: { ruleId: string }) => x.ruleId === "flow-integration-webhooks-enabled");
+      expect(result.suppressions).toEqual([{ kind: "external", status: "accepted", justification: "org policy blocks webhooks (expires 2099-01-31)" }]);
+      expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("flow-policy.yaml");
+    } finally {
+      fs.rmSync(file("flow-policy.yaml"));
+    }
+  });
+
+  it("documents every option in --help", async () => {
+    const r = await run(["--help"]);
+    expect(r.code).toBe(0);
+    for (const flag of ["--api-url", "--policy-file", "--vendor", "--id", "--fail-on", "--format", "--output", "--snapshot-out", "--from-snapshot", "--diff-against", "--show-personal-data", "--quiet", "FLOW_API_TOKEN"]) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+});

@@ -1,0 +1,26 @@
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { repoRoot } from "./paths";
+
+/** The outcome of one flow-audit run. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `flow-audit` bin (dist/cli/bin.js) as a user would; never throws on exit codes. */
+export function flowAudit(args: string[], env: Record<string, string | undefined> = {}, cwd = repoRoot): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const fullEnv: NodeJS.ProcessEnv = { ...process.env, FLOW_API_URL: undefined, FLOW_API_TOKEN: undefined, FLOW_POLICY_FILE: undefined, NO_COLOR: undefined };
+    for (const [k, v] of Object.entries(env)) fullEnv[k] = v;
+    for (const k of Object.keys(fullEnv)) if (fullEnv[k] === undefined) delete fullEnv[k];
+    const child = spawn(process.execPath, [path.join(repoRoot, "dist", "cli", "bin.js"), ...args], { cwd, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAudit, type AuditIO } from "../../../src/cli/main";
+import { maskEmail, maskPersonalData } from "../../../src/cli/personal-data";
+import { diffInventories } from "../../../src/cli/snapshot";
+import { parseAuditArgs } from "../../../src/cli/args";
+import { demoDataset } from "../../../src/simulator/datasets";
+import { startFlowSimulator, type FlowSimulator } from "../../../src/simulator/server";
+
+function io(sim: FlowSimulator, tty: boolean): AuditIO & { out: string; err: string } {
+  const box = {
+    out: "",
+    err: "",
+    env: { FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token },
+    cwd: process.cwd(),
+    stdout: { write: (s: string) => (box.out += s), isTTY: false },
+    stderr: { write: (s: string) => (box.err += s), isTTY: tty },
+  };
+  return box;
+}
+
+describe("flow-audit in-process", () => {
+  let sim: FlowSimulator;
+  beforeAll(async () => {
+    sim = await startFlowSimulator({ dataset: "generated:300", latencyMs: 2 });
+  });
+  afterAll(() => sim.close());
+
+  it("shows progress on a terminal's stderr, and none with --quiet or without a terminal", async () => {
+    const tty = io(sim, true);
+    expect(await runAudit(["--format", "json", "--fail-on", "never"], tty)).toBe(0);
+    expect(tty.err).toMatch(/flow-audit: 300 integrations read, 300 connection statuses\n$/);
+    const quiet = io(sim, true);
+    await runAudit(["--format", "json", "--fail-on", "never", "--quiet"], quiet);
+    expect(quiet.err).toBe("");
+    const piped = io(sim, false);
+    await runAudit(["--format", "json", "--fail-on", "never"], piped);
+    expect(piped.err).toBe("");
+    expect(JSON.parse(piped.out).summary.integrations).toBe(300);
+  });
+});
+
+describe("argument parsing", () => {
+  it("splits repeated and comma-separated lists and FORMAT=FILE outputs", () => {
+    const a = parseAuditArgs(["--vendor", "github,jira", "--vendor", "gitlab", "--id", "1,2", "--output", "sarif=out/a=b.sarif"]);
+    expect(a).toMatchObject({ vendors: ["github", "jira", "gitlab"], ids: [1, 2], outputs: [{ format: "sarif", file: "out/a=b.sarif" }], failOn: "mandatory", format: "table" });
+  });
+  it.each([
+    [["--fail-on", "sometimes"], /--fail-on must be mandatory, advisory or never/],
+    [["--output", "sarif"], /--output must be FORMAT=FILE/],
+    [["--output", "pdf=x.pdf"], /unknown format "pdf"/],
+    [["--id", "abc"], /--id must be integration ids/],
+    [["--concurrency", "0"], /--concurrency must be a positive integer/],
+    [["--from-snapshot", "a.json", "--api-url", "https://x"], /exclude each other/],
+    [["--token", "secret"], /--token is not accepted/],
+    [["--bogus"], /Unknown option '--bogus'/],
+    [["positional"], /Unexpected argument 'positional'/],
+  ])("rejects %j", (argv, message) => {
+    expect(() => parseAuditArgs(argv)).toThrow(message);
+  });
+});
+
+describe("inventory diff and masking", () => {
+  it("ignores sync timestamps and reports changed paths", () => {
+    // The demo dataset's dates are relative to `now`: three days later, only the sync
+    // timestamps (ignored) and created_at/updated_at (reported) differ.
+    const before = demoDataset(0);
+    const after = demoDataset(86_400_000 * 3);
+    const d = diffInventories(before, after);
+    expect(d.added).toEqual([]);
+    expect(d.removed).toEqual([]);
+    expect(d.changed).toHaveLength(12);
+    for (const c of d.changed) expect(c.fields).toEqual(["integration.created_at", "integration.updated_at"]);
+    const moved = after.map((r) => (r.integration.id === 101 ? { ...r, integration: { ...r.integration, auth_type: "userpass" } } : r));
+    expect(diffInventories(after, moved).changed).toEqual([{ id: 101, name: "GitHub Platform", vendor: "github", fields: ["integration.auth_type"] }]);
+    expect(diffInventories(after, after.slice(1)).removed).toEqual([{ id: 101, name: "GitHub Platform", vendor: "github" }]);
+  });
+  it("masks names and emails but keeps ids and active flags", () => {
+    expect(maskEmail("sam.former@example.com")).toBe("s***@example.com");
+    const [r] = maskPersonalData([demoDataset().find((x) => x.integration.id === 108)!]);
+    expect(r.integration.created_by).toMatchObject({ id: 1002, name: null, first_name: null, email: "s***@example.com", is_active: false });
+  });
+});
