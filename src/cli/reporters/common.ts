@@ -19,12 +19,21 @@ export function subjectOf(f: Finding): string {
   return f.integration ? `${f.integration.name} (id ${f.integration.id}, ${f.integration.vendor})` : (f.subject ?? "inventory");
 }
 
+/** The outcome in words: failed, failed but not enforced (--fail-on never), passed with warnings, passed. */
+export function outcome(report: AuditReport): { status: "failed" | "failed (not enforced)" | "passed with warnings" | "passed"; ok: boolean } {
+  const open = report.findings.filter((f) => isOpen(f));
+  if (report.summary.failing > 0) return { status: "failed", ok: false };
+  if (open.some((f) => f.enforcement === "mandatory")) return { status: "failed (not enforced)", ok: false };
+  return open.length ? { status: "passed with warnings", ok: true } : { status: "passed", ok: true };
+}
+
 /** A one-line verdict. */
 export function verdict(report: AuditReport): string {
   const s = report.summary;
   const open = report.findings.filter((f) => isOpen(f)).length;
   const head = s.passed ? "PASS" : "FAIL";
-  return `${head}: ${s.integrations} integrations, ${s.rules} rules, ${s.failing} failing at ${report.policy.failOn}, ${open - s.failing} other open findings, ${s.suppressed} suppressed by exceptions`;
+  const note = s.passed && !outcome(report).ok ? " (mandatory violations present but not enforced: --fail-on never)" : "";
+  return `${head}${note}: ${s.integrations} integrations, ${s.rules} rules, ${s.failing} failing at ${report.policy.failOn}, ${open - s.failing} other open findings, ${s.suppressed} suppressed by exceptions`;
 }
 
 /** Findings that are open or suppressed, grouped by rule in rule order. */

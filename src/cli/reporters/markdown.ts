@@ -1,5 +1,5 @@
 import type { AuditReport } from "../report";
-import { disposition, notable, subjectOf, verdict } from "./common";
+import { disposition, notable, outcome, subjectOf, verdict } from "./common";
 
 const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -7,7 +7,8 @@ const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 export function renderMarkdown(report: AuditReport): string {
   const s = report.summary;
   const out: string[] = [];
-  out.push(`## ${s.passed ? "✅" : "❌"} Flow integration audit: ${s.passed ? "passed" : "failed"}`, "");
+  const o = outcome(report);
+  out.push(`## ${o.ok ? (o.status === "passed" ? "✅" : "⚠️") : "❌"} Flow integration audit: ${o.status}`, "");
   out.push(`${verdict(report)}.`, "");
   out.push("| Integrations | Rules | Failing | Other open | Suppressed | OK | Not applicable |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   const open = s.findings.violation + s.findings.error - s.suppressed;
