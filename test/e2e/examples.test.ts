@@ -30,5 +30,14 @@ describe("examples/existing-stack: an existing stack adds the Flow audit, import
     expect(types.filter((t: string) => t === "pulumi-nodejs:dynamic/platform:ServiceEntry")).toHaveLength(2);
     expect(types.filter((t: string) => t === "pulumi-nodejs:dynamic/flow:Integration")).toHaveLength(12);
     expect(sandbox.transcript.join("\n")).not.toContain(sim.token);
+
+    // The same stack gated by the policy pack: only the Flow integrations are judged.
+    sim.updateIntegration(102, { webhooks_enabled: true });
+    const gate = await sandbox.run(["preview", "--policy-pack", path.join(repoRoot, "policies"), "--stack", stack], { cwd: dir, env });
+    expect(gate.code).toBe(1);
+    const text = gate.stdout + gate.stderr;
+    expect(text).toContain("flow-integration-connected");
+    expect(text).not.toContain("flow-integration-webhooks-enabled  (");
+    expect(text).not.toMatch(/platform:ServiceEntry: (checkout|search)\)/);
   });
 });
