@@ -50,8 +50,8 @@ export interface FlowClientOptions {
   pageSize?: number;
   /** Called after every HTTP attempt. */
   onRequest?: (event: RequestEvent) => void;
-  /** Waits between retries (injectable for tests; default setTimeout). */
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits between retries (injectable for tests and benchmarks; default setTimeout); told which request and operation waits. */
+  sleep?: (ms: number, context: { operation: string; url: string; attempt: number }) => Promise<void>;
   /** Environment to read defaults from (default process.env). */
   env?: Record<string, string | undefined>;
 }
@@ -194,7 +194,7 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
       }
       await response?.body?.cancel().catch(() => undefined);
       stats.retries++;
-      await sleep(wait);
+      await sleep(wait, { operation, url: input.url, attempt });
     }
   }
 

@@ -1,6 +1,5 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
 
 /** Path of the OpenAPI document (copied next to the compiled code by the build). */
 export const specPath = path.join(__dirname, "openapi.yaml");
@@ -16,6 +15,7 @@ export interface OpenApiDocument {
 
 /** The parsed OpenAPI document (read once per process). */
 export function loadSpec(): OpenApiDocument {
-  cached ??= parse(fs.readFileSync(specPath, "utf8")) as OpenApiDocument;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  cached ??= (require("yaml") as typeof import("yaml")).parse(fs.readFileSync(specPath, "utf8")) as OpenApiDocument;
   return cached;
 }

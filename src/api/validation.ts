@@ -1,13 +1,17 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
-import addFormats from "ajv-formats";
+import type Ajv2020 from "ajv/dist/2020";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import { FlowApiError } from "./errors";
-import { loadSpec } from "./spec";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadSpec, specPath } from "./spec";
 import type { ConnectionStatus, Integration, IntegrationList } from "./types";
 
 /** Schema names from the spec that responses are validated against. */
 export type SchemaName = "Integration" | "IntegrationList" | "ConnectionStatus" | "Error";
 
-interface Validators {
+/** The compiled validators. */
+export interface Validators {
   Integration: ValidateFunction<Integration>;
   /** The list envelope with `results` items left to the per-item validator. */
   IntegrationListEnvelope: ValidateFunction<IntegrationList>;
@@ -17,28 +21,62 @@ interface Validators {
 
 let validators: Validators | undefined;
 
-/** Compiles the spec's component schemas once (JSON Schema 2020-12, as OpenAPI 3.1 uses). */
-function compile(): Validators {
+/** Where the build writes the precompiled validators (Ajv standalone code), next to this file. */
+export const PRECOMPILED = "validators.js";
+
+/** sha256 of the spec text, to tell whether precompiled validators belong to this spec. */
+export function specHash(): string {
+  return createHash("sha256").update(fs.readFileSync(specPath)).digest("hex");
+}
+
+/**
+ * One Ajv instance holding the spec's component schemas (JSON Schema 2020-12, as OpenAPI 3.1
+ * uses) and the ids of the validators; `source: true` keeps the code for standalone output.
+ */
+export function buildAjv(source = false): { ajv: Ajv2020; refs: Record<keyof Validators, string> } {
   const spec = loadSpec();
   // Component refs become $defs refs inside one schema document Ajv understands.
   const defs = JSON.parse(JSON.stringify(spec.components.schemas).split("#/components/schemas/").join("#/$defs/"));
-  const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
+  // Loaded here, not at the top: with precompiled validators Ajv itself is never needed.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const Ajv = (require("ajv/dist/2020") as typeof import("ajv/dist/2020")).default;
+  const addFormats = (require("ajv-formats") as typeof import("ajv-formats")).default;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, code: { source } });
   addFormats(ajv);
   ajv.addSchema({ $id: "flow", $defs: defs });
-  const envelope = {
-    ...defs.IntegrationList,
-    properties: { ...defs.IntegrationList.properties, results: { type: "array" } },
-  };
+  // The list envelope leaves `results` items to the per-item validator, so errors name the item.
+  ajv.addSchema({ $id: "flow-list-envelope", ...defs.IntegrationList, properties: { ...defs.IntegrationList.properties, results: { type: "array" } } });
   return {
-    Integration: ajv.compile<Integration>({ $ref: "flow#/$defs/Integration" }),
-    IntegrationListEnvelope: ajv.compile<IntegrationList>(envelope),
-    ConnectionStatus: ajv.compile<ConnectionStatus>({ $ref: "flow#/$defs/ConnectionStatus" }),
-    Error: ajv.compile<{ detail: string }>({ $ref: "flow#/$defs/Error" }),
+    ajv,
+    refs: { Integration: "flow#/$defs/Integration", IntegrationListEnvelope: "flow-list-envelope", ConnectionStatus: "flow#/$defs/ConnectionStatus", Error: "flow#/$defs/Error" },
+  };
+}
+
+/** The build's precompiled validators when they match the spec (5 ms to load instead of ~150 ms to compile). */
+function precompiled(): Validators | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path.join(__dirname, PRECOMPILED)) as Validators & { specHash?: string };
+    return mod.specHash === specHash() ? mod : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function compile(): Validators {
+  const { ajv, refs } = buildAjv();
+  const get = <T>(ref: string) => ajv.getSchema<T>(ref)!;
+  return {
+    Integration: get<Integration>(refs.Integration),
+    IntegrationListEnvelope: get<IntegrationList>(refs.IntegrationListEnvelope),
+    ConnectionStatus: get<ConnectionStatus>(refs.ConnectionStatus),
+    Error: get<{ detail: string }>(refs.Error),
   };
 }
 
 function get(): Validators {
-  validators ??= compile();
+  validators ??= precompiled() ?? compile();
   return validators;
 }
 

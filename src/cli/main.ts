@@ -9,7 +9,7 @@ import { findPolicyFile, loadPolicyFile, defaultPolicy, PolicyFileError, type Fl
 import { parseAuditArgs, USAGE, UsageError, type AuditArgs, type Format } from "./args";
 import { maskPersonalData } from "./personal-data";
 import { buildReport, diffFindings, type AuditReport } from "./report";
-import { renderJson } from "./reporters/json";
+import { jsonChunks } from "./reporters/json";
 import { renderJunit } from "./reporters/junit";
 import { renderMarkdown } from "./reporters/markdown";
 import { renderSarif } from "./reporters/sarif";
@@ -156,23 +156,43 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
     diff,
     now,
   });
-  const render = (format: Format, tty: boolean) => {
+  const render = (format: Format, tty: boolean): Iterable<string> => {
     switch (format) {
       case "json":
-        return renderJson(report);
+        return jsonChunks(report);
       case "sarif":
-        return renderSarif(report, { artifactUri: policy.file ? relativeUri(policy.file, io.cwd) : undefined });
+        return [renderSarif(report, { artifactUri: policy.file ? relativeUri(policy.file, io.cwd) : undefined })];
       case "junit":
-        return renderJunit(report);
+        return [renderJunit(report)];
       case "markdown":
-        return renderMarkdown(report);
+        return [renderMarkdown(report)];
       default:
-        return renderTable(report, { color: tty && !io.env.NO_COLOR, width: io.stdout.columns });
+        return [renderTable(report, { color: tty && !io.env.NO_COLOR, width: io.stdout.columns })];
     }
   };
-  for (const o of args.outputs) fs.writeFileSync(o.file, render(o.format, false));
-  io.stdout.write(redact(render(args.format, io.stdout.isTTY === true), io.env.FLOW_API_TOKEN));
+  for (const o of args.outputs) {
+    const file = fs.createWriteStream(o.file);
+    await writeChunks(file, render(o.format, false), io.env.FLOW_API_TOKEN);
+    await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  }
+  await writeChunks(io.stdout, render(args.format, io.stdout.isTTY === true), io.env.FLOW_API_TOKEN);
   return report.summary.passed ? EXIT.pass : EXIT.violations;
+}
+
+/** Writes chunks in ~64 KB batches, waiting for `drain` when the stream asks to (bounded memory). */
+async function writeChunks(stream: AuditIO["stdout"], chunks: Iterable<string>, token: string | undefined): Promise<void> {
+  let batch = "";
+  const flush = async () => {
+    const ok = stream.write(redact(batch, token));
+    batch = "";
+    const s = stream as unknown as NodeJS.WritableStream;
+    if (ok === false && typeof s.once === "function") await new Promise<void>((resolve) => s.once("drain", () => resolve()));
+  };
+  for (const chunk of chunks) {
+    batch += chunk;
+    if (batch.length >= 65_536) await flush();
+  }
+  if (batch) await flush();
 }
 
 function relativeUri(file: string, cwd: string): string {

@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Ajv2020, { type ErrorObject } from "ajv/dist/2020";
-import addFormats from "ajv-formats";
+import type { ErrorObject } from "ajv/dist/2020";
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { rules as allRules } from "./index";
 import type { Enforcement, Rule } from "./types";
@@ -120,7 +119,12 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
   const data = (doc.toJS() ?? {}) as Record<string, unknown>;
   if (typeof data !== "object" || Array.isArray(data)) throw at(0, "the policy file must be a mapping with keys version, rules and exceptions");
 
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  // Ajv is loaded only when there is a policy file to check.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const Ajv = (require("ajv/dist/2020") as typeof import("ajv/dist/2020")).default;
+  const addFormats = (require("ajv-formats") as typeof import("ajv-formats")).default;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
   const validate = ajv.compile(policyFileSchema(rules));
   if (!validate(data)) {

@@ -14,7 +14,7 @@ interface DemoRun {
 /** Runs the README's main job (scripts/demo.mjs, what `npm run demo` runs after the build). */
 function demo(args: string[], opts: { interruptWhen?: RegExp } = {}): Promise<DemoRun> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, NO_COLOR: "1" };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
     delete env.FLOW_API_URL;
     delete env.FLOW_API_TOKEN;
     delete env.FLOW_POLICY_FILE;

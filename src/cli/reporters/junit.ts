@@ -1,4 +1,3 @@
-import junitBuilder from "junit-report-builder";
 import type { AuditReport } from "../report";
 import { disposition, subjectOf } from "./common";
 
@@ -8,6 +7,9 @@ import { disposition, subjectOf } from "./common";
  * skipped with the reason; open findings below the fail-on level pass with a warning on stdout.
  */
 export function renderJunit(report: AuditReport): string {
+  // Loaded on use (CommonJS `module.exports = builder`, so no `.default`).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const junitBuilder = require("junit-report-builder") as (typeof import("junit-report-builder"))["default"];
   const builder = junitBuilder.newBuilder().name(`flow-audit ${report.source.location}`);
   for (const rule of report.rules) {
     const findings = report.findings.filter((f) => f.ruleId === rule.id);

@@ -1,5 +1,4 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
-import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from "node-sarif-builder";
 import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
 import { disposition } from "./common";
@@ -14,6 +13,8 @@ const SECURITY_SEVERITY: Record<string, string> = { critical: "9.0", high: "7.0"
  * active exceptions become suppressions with their justification.
  */
 export function renderSarif(report: AuditReport, options: { artifactUri?: string } = {}): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } = require("node-sarif-builder") as typeof import("node-sarif-builder");
   const artifactUri = options.artifactUri ?? "flow-policy.yaml";
   const run = new SarifRunBuilder().initSimple({ toolDriverName: "flow-audit", toolDriverVersion: report.tool.version, url: report.rules[0]?.helpUri.replace(/#.*$/, "") });
   const index = new Map<string, number>();

@@ -39,6 +39,24 @@ describe("flow-audit in-process", () => {
   });
 });
 
+describe("the JSON report", () => {
+  it("is streamed in chunks that join to exactly JSON.stringify(report, null, 2)", async () => {
+    const { buildReport } = await import("../../../src/cli/report");
+    const { jsonChunks } = await import("../../../src/cli/reporters/json");
+    const { evaluateInventory } = await import("../../../src/rules/evaluate");
+    const { rules } = await import("../../../src/rules/index");
+    const records = demoDataset();
+    const findings = evaluateInventory(records);
+    const base = { version: "0.0.0", source: { kind: "api" as const, location: "x" }, policyFile: undefined, failOn: "mandatory" as const, personalDataMasked: true, integrations: 12, rules, enforcement: (r: { enforcement: string }) => r.enforcement, findings };
+    const diff = { against: "a.json", added: [], removed: [], changed: [{ id: 1, name: "n", vendor: "v", fields: ["integration.x"] }], findingsAppeared: [], findingsResolved: [] };
+    for (const report of [buildReport(base), buildReport({ ...base, diff }), buildReport({ ...base, findings: [] })]) {
+      const chunks = [...jsonChunks(report)];
+      expect(chunks.join("")).toBe(`${JSON.stringify(report, null, 2)}\n`);
+    }
+    expect([...jsonChunks(buildReport(base))].length).toBe(findings.length + 3);
+  });
+});
+
 describe("argument parsing", () => {
   it("splits repeated and comma-separated lists and FORMAT=FILE outputs", () => {
     const a = parseAuditArgs(["--vendor", "github,jira", "--vendor", "gitlab", "--id", "1,2", "--output", "sarif=out/a=b.sarif"]);

@@ -1,0 +1,110 @@
+// Shared helpers of the benchmarks: child processes, a /proc sampler for process trees,
+// and Markdown tables.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** Runs a command; resolves with code, stdout, stderr, wall time, and (with `sample`) peak RSS per process class. */
+export function run(cmd, args, { env = process.env, cwd, sample = false, stdoutFile } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const out = stdoutFile ? fs.openSync(stdoutFile, "w") : "pipe";
+    const child = spawn(cmd, args, { env, cwd, stdio: ["ignore", out, "pipe"] });
+    if (stdoutFile) fs.closeSync(out);
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const peaks = {};
+    let peakTotal = 0;
+    const timer = sample
+      ? setInterval(() => {
+          const byClass = {};
+          let total = 0;
+          for (const pid of descendants(child.pid)) {
+            const kb = rssKb(pid);
+            if (!kb) continue;
+            const c = classify(pid);
+            byClass[c] = (byClass[c] ?? 0) + kb;
+            total += kb;
+          }
+          for (const [c, kb] of Object.entries(byClass)) peaks[c] = Math.max(peaks[c] ?? 0, kb);
+          peakTotal = Math.max(peakTotal, total);
+        }, 50)
+      : undefined;
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (timer) clearInterval(timer);
+      const m = /__bench_max_rss_kb__=(\d+)/.exec(stderr);
+      resolve({ code, stdout, stderr, wallMs: performance.now() - started, peaksKb: peaks, peakTotalKb: peakTotal, maxRssKb: m ? Number(m[1]) : undefined });
+    });
+  });
+}
+
+/** The pids of a process and all its descendants (Linux /proc). */
+export function descendants(root) {
+  const children = new Map();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const out = [];
+  const queue = [root];
+  while (queue.length) {
+    const pid = queue.shift();
+    out.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+function rssKb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** engine (the Go CLI), language host, or which Node process (program, policy pack, provider). */
+function classify(pid) {
+  let argv = [];
+  try {
+    argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+  } catch {
+    return "other";
+  }
+  const exe = path.basename(argv[0] ?? "");
+  const all = argv.join(" ");
+  if (exe === "pulumi") return "engine (pulumi)";
+  if (exe.startsWith("pulumi-language")) return "language host";
+  if (exe === "node" || exe.endsWith("/node") || /node$/.test(exe)) {
+    if (all.includes("run-policy-pack")) return "policy pack (node)";
+    if (all.includes("dynamic-provider")) return "provider (node)";
+    return "program (node)";
+  }
+  return exe.startsWith("pulumi") ? "engine (pulumi)" : "other";
+}
+
+/** Parses the last JSON line a benchmark child printed. */
+export function lastJson(stdout) {
+  const line = stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop();
+  if (!line) throw new Error(`no JSON result in:\n${stdout.slice(-2000)}`);
+  return JSON.parse(line);
+}
+
+/** A Markdown table. */
+export function table(header, rows) {
+  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+export const mb = (kb) => (kb === undefined ? "n/a" : `${Math.round(kb / 1024)} MB`);
+export const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+export const ratio = (x) => `${x.toFixed(2)}×`;

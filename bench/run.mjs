@@ -1,0 +1,216 @@
+#!/usr/bin/env node
+// `npm run bench`: how fast and lean pulumi-flow is, side by side with the obvious
+// alternative. Prints each figure as it is measured, then a Markdown summary with the
+// targets, also written to bench/results/. Not a test: nothing here fails on slowness.
+//
+//   npm run bench                      all scenarios (about 10 minutes on two cores)
+//   npm run bench -- --quick           smaller sizes, for a quick look
+//   npm run bench -- --only inventory,faults,preview,audit
+//   npm run bench -- --update-readme   also replace the README's Performance table
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { ensureEngine } from "../scripts/engine.mjs";
+import { lastJson, mb, ratio, run, secs, table } from "./lib.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..");
+const require = createRequire(import.meta.url);
+const { startFlowSimulator } = require("../dist/simulator/server.js");
+const { version } = require("../package.json");
+
+const { values: opts } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, "update-readme": { type: "boolean" } } });
+const only = new Set((opts.only ?? "inventory,faults,preview,audit").split(","));
+const LATENCY = 20;
+const CONCURRENCY = 10;
+const PAGE = 1000;
+const SIZES = opts.quick ? [100, 1000] : [100, 1000, 10_000];
+const PREVIEW_SIZES = opts.quick ? [10, 100] : [10, 100, 1000];
+const AUDIT_SIZES = opts.quick ? [1000] : [1000, 10_000];
+const FAULT_SIZES = opts.quick ? [100, 1000] : [1000, 10_000];
+
+const sections = [];
+const targets = [];
+const log = (s) => console.log(s);
+const node = process.execPath;
+const rssHook = path.join(here, "max-rss.cjs");
+
+async function simulator(n, extra = {}) {
+  return startFlowSimulator({ dataset: `generated:${n}`, maxPageSize: PAGE, latencyMs: LATENCY, ...extra });
+}
+
+async function readWithClient(sim) {
+  const r = await run(node, [path.join(here, "read-client.mjs"), sim.url, sim.token, String(CONCURRENCY)]);
+  if (r.code !== 0) throw new Error(`client read failed: ${r.stderr}`);
+  return lastJson(r.stdout);
+}
+
+// 1. Inventory read: client vs naive vs the ideal bound.
+const baseline = new Map();
+if (only.has("inventory") || only.has("faults")) {
+  log(`\n## 1. Inventory read (list + connection status), ${LATENCY} ms per request, concurrency ${CONCURRENCY}, page size ${PAGE}`);
+  const rows = [];
+  for (const n of SIZES) {
+    const sim = await simulator(n);
+    const c = await readWithClient(sim);
+    const ideal = (Math.ceil(n / PAGE) + Math.ceil(n / CONCURRENCY)) * LATENCY;
+    baseline.set(n, c);
+    let naive;
+    if (only.has("inventory")) {
+      const r = await run(node, [path.join(here, "read-naive.mjs"), sim.url, sim.token]);
+      if (r.code !== 0) throw new Error(`naive read failed: ${r.stderr}`);
+      naive = lastJson(r.stdout);
+      if (naive.digest !== c.digest) throw new Error(`naive and client reads differ at N=${n}`);
+    }
+    await sim.close();
+    const row = [n.toLocaleString("en"), secs(c.wallMs), c.requests, mb(c.maxRssKb), secs(ideal), ratio(c.wallMs / ideal), naive ? secs(naive.wallMs) : "—", naive ? naive.requests : "—", naive ? ratio(naive.wallMs / c.wallMs) : "—"];
+    rows.push(row);
+    log(`N=${n}: client ${secs(c.wallMs)} (${c.requests} requests, ${mb(c.maxRssKb)} peak RSS), ideal ${secs(ideal)}, naive ${naive ? secs(naive.wallMs) : "skipped"}`);
+    if (n === 1000 && naive) {
+      targets.push([`Inventory read ≤ 1.25 × ideal bound at N=1,000`, `${ratio(c.wallMs / ideal)}`, c.wallMs <= 1.25 * ideal]);
+      targets.push([`Inventory read ≥ 8 × faster than naive at N=1,000`, `${ratio(naive.wallMs / c.wallMs)}`, naive.wallMs / c.wallMs >= 8]);
+    }
+  }
+  if (only.has("inventory")) {
+    sections.push(`### Inventory read (${LATENCY} ms latency, concurrency ${CONCURRENCY}, page size ${PAGE})\n\n${table(["N", "pulumi-flow", "requests", "peak RSS", "ideal bound", "time / ideal", "naive", "naive requests", "speed-up"], rows)}\n\nIdeal bound: ceil(N / page size) list requests in sequence + N status requests at concurrency ${CONCURRENCY}, times the latency. Naive: one request at a time with the API's default page size (50).`);
+  }
+}
+
+// 2. The same with faults: 5% 429 with Retry-After 1 s, 1% 503.
+if (only.has("faults")) {
+  log(`\n## 2. With faults: 5% of requests 429 (Retry-After: 1), 1% 503`);
+  const rows = [];
+  for (const n of FAULT_SIZES) {
+    const sim = await simulator(n, { seed: 7 });
+    sim.addFault({ probability: 0.05, action: { type: "status", status: 429, retryAfter: "1" } });
+    sim.addFault({ probability: 0.01, action: { type: "status", status: 503 } });
+    const c = await readWithClient(sim);
+    const faulted = sim.requests.filter((q) => q.fault).length;
+    await sim.close();
+    const base = baseline.get(n) ?? (await (async () => {
+      const s = await simulator(n);
+      const b = await readWithClient(s);
+      await s.close();
+      return b;
+    })());
+    const extra = c.wallMs - base.wallMs;
+    // What the faults impose on the critical path, as a lower bound no scheduler can beat: the
+    // waits on the sequential list requests, plus either the status requests' waits and retry
+    // round trips spread evenly over the concurrent slots, or the longest wait of a single
+    // status request (the run cannot end before that request does), whichever is larger.
+    const imposed = c.waits.list + Math.max(c.waits.status / CONCURRENCY + (c.retries / CONCURRENCY) * LATENCY, c.waits.longestStatus + LATENCY);
+    const complete = c.records === n && c.statuses === n && c.digest === base.digest;
+    rows.push([n.toLocaleString("en"), secs(base.wallMs), secs(c.wallMs), secs(extra), faulted, c.retries, secs(imposed), ratio(extra / imposed), complete ? "yes" : "NO"]);
+    log(`N=${n}: ${faulted} faulted responses, ${c.retries} retries, +${secs(extra)} over fault-free (imposed waits ${secs(imposed)}), complete: ${complete}`);
+    targets.push([`Faults cost ≤ imposed waits + 10% at N=${n.toLocaleString("en")}`, ratio(extra / imposed), extra <= 1.1 * imposed]);
+    targets.push([`Faults lose nothing at N=${n.toLocaleString("en")}`, complete ? "all records, same data" : "records missing", complete]);
+  }
+  sections.push(`### With faults (5% 429 + Retry-After 1 s, 1% 503)\n\n${table(["N", "fault-free", "with faults", "extra", "faulted responses", "retries", "imposed waits", "extra / imposed", "nothing lost"], rows)}\n\nImposed waits: the Retry-After (or backoff) waits on the sequential list requests, plus the larger of the status requests' waits and retry round trips spread over the ${CONCURRENCY} concurrent slots and the longest wait of a single status request — a lower bound on what any client must spend.`);
+}
+
+// 3. pulumi preview with and without the policy pack.
+if (only.has("preview")) {
+  log(`\n## 3. pulumi preview of the root audit stack, with and without the policy pack`);
+  const engine = ensureEngine({ quiet: true });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-bench-"));
+  const stack = `bench-${process.pid}`;
+  const env = {
+    ...process.env,
+    PATH: `${engine.binDir}${path.delimiter}${process.env.PATH}`,
+    PWD: repo,
+    PULUMI_BACKEND_URL: `file://${work}`,
+    PULUMI_HOME: path.join(work, ".pulumi-home"),
+    PULUMI_CONFIG_PASSPHRASE: "",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+  delete env.FLOW_POLICY_FILE;
+  const rows = [];
+  const times = new Map();
+  try {
+    const init = await run(engine.pulumi, ["stack", "init", stack, "--secrets-provider", "passphrase", "--non-interactive"], { env, cwd: repo });
+    if (init.code !== 0) throw new Error(init.stderr);
+    for (const n of [PREVIEW_SIZES[0], ...PREVIEW_SIZES]) {
+      const sim = await startFlowSimulator({ dataset: `generated:${n}`, maxPageSize: PAGE });
+      const e = { ...env, FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token };
+      const args = ["preview", "--stack", stack, "--non-interactive"];
+      const plain = await run(engine.pulumi, args, { env: e, cwd: repo, sample: true });
+      const pack = await run(engine.pulumi, [...args, "--policy-pack", path.join(repo, "policies")], { env: e, cwd: repo, sample: true });
+      await sim.close();
+      if (plain.code !== 0) throw new Error(`preview failed at N=${n}:\n${plain.stdout.slice(-2000)}\n${plain.stderr}`);
+      if (![0, 1].includes(pack.code)) throw new Error(`preview with the pack failed at N=${n}:\n${pack.stdout.slice(-2000)}\n${pack.stderr}`);
+      if (times.has(n)) {
+        // the first, smallest run only warms caches
+        const peak = (r) => Object.entries(r.peaksKb).map(([k, v]) => `${k} ${mb(v)}`).join(", ");
+        rows.push([n.toLocaleString("en"), secs(plain.wallMs), secs(pack.wallMs), `${Math.round(((pack.wallMs - plain.wallMs) / plain.wallMs) * 100)}%`, `${(pack.wallMs / n).toFixed(1)} ms`, mb(pack.peakTotalKb), peak(pack)]);
+        log(`N=${n}: preview ${secs(plain.wallMs)}, with the pack ${secs(pack.wallMs)}; peaks: ${peak(pack)}`);
+      }
+      times.set(n, { plain: plain.wallMs, pack: pack.wallMs });
+    }
+  } finally {
+    await run(engine.pulumi, ["stack", "rm", stack, "--force", "--yes", "--non-interactive"], { env, cwd: repo });
+    fs.rmSync(path.join(repo, `Pulumi.${stack}.yaml`), { force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  const big = PREVIEW_SIZES[PREVIEW_SIZES.length - 1];
+  const mid = PREVIEW_SIZES[PREVIEW_SIZES.length - 2];
+  const t = times.get(big);
+  targets.push([`Policy pack adds ≤ 25% to preview at N=${big.toLocaleString("en")}`, `${Math.round(((t.pack - t.plain) / t.plain) * 100)}%`, t.pack <= 1.25 * t.plain]);
+  const growth = times.get(big).pack / times.get(mid).pack;
+  targets.push([`Preview scales no worse than linearly, N=${mid} → ${big.toLocaleString("en")}`, `${ratio(growth)} time for ${big / mid}× integrations`, growth <= big / mid]);
+  sections.push(`### pulumi preview (root audit stack, simulator without latency)\n\n${table(["N", "preview", "with policy pack", "pack overhead", "per integration (with pack)", "peak RSS, all processes", "peak RSS by process"], rows)}`);
+}
+
+// 4. flow-audit --format json end to end.
+if (only.has("audit")) {
+  log(`\n## 4. flow-audit --format json, ${LATENCY} ms per request`);
+  const rows = [];
+  const rss = new Map();
+  for (const n of AUDIT_SIZES) {
+    const sim = await simulator(n);
+    const out = path.join(os.tmpdir(), `flow-audit-bench-${process.pid}.json`);
+    const r = await run(node, ["--require", rssHook, path.join(repo, "dist", "cli", "bin.js"), "--format", "json", "--fail-on", "never", "--quiet"], {
+      env: { ...process.env, FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token, FLOW_POLICY_FILE: "" },
+      stdoutFile: out,
+    });
+    await sim.close();
+    const size = fs.statSync(out).size;
+    fs.rmSync(out, { force: true });
+    if (r.code !== 0) throw new Error(`flow-audit failed at N=${n}: ${r.stderr}`);
+    rss.set(n, r.maxRssKb);
+    rows.push([n.toLocaleString("en"), secs(r.wallMs), mb(r.maxRssKb), `${(r.maxRssKb / n).toFixed(1)} KB`, `${(size / 1024 / 1024).toFixed(1)} MB`]);
+    log(`N=${n}: ${secs(r.wallMs)}, peak RSS ${mb(r.maxRssKb)}, report ${(size / 1024 / 1024).toFixed(1)} MB`);
+  }
+  const big = AUDIT_SIZES[AUDIT_SIZES.length - 1];
+  targets.push([`flow-audit peak RSS < 300 MB at N=${big.toLocaleString("en")}`, mb(rss.get(big)), rss.get(big) < 300 * 1024]);
+  if (AUDIT_SIZES.length > 1) {
+    const [a, b] = AUDIT_SIZES;
+    const growth = rss.get(b) / rss.get(a);
+    targets.push([`flow-audit memory grows at most linearly, N=${a.toLocaleString("en")} → ${b.toLocaleString("en")}`, `${ratio(growth)} RSS for ${b / a}× integrations`, growth <= b / a]);
+  }
+  sections.push(`### flow-audit --format json (end to end, ${LATENCY} ms latency, default concurrency 8)\n\n${table(["N", "wall time", "peak RSS", "RSS per integration", "report size"], rows)}`);
+}
+
+const when = new Date().toISOString();
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const summary = [
+  `Measured ${when.slice(0, 10)} with pulumi-flow ${version} on ${machine} (\`npm run bench${opts.quick ? " -- --quick" : ""}\`).`,
+  "",
+  table(["Target", "Measured", "Holds"], targets.map(([t, m, ok]) => [t, m, ok ? "yes" : "**no**"])),
+  "",
+  ...sections.flatMap((s) => [s, ""]),
+].join("\n");
+log(`\n${summary}`);
+fs.mkdirSync(path.join(here, "results"), { recursive: true });
+fs.writeFileSync(path.join(here, "results", opts.quick ? "latest-quick.md" : "latest.md"), `# pulumi-flow benchmarks\n\n${summary}`);
+if (opts["update-readme"]) {
+  const readme = path.join(repo, "README.md");
+  const text = fs.readFileSync(readme, "utf8");
+  const start = text.indexOf("<!-- bench:start -->");
+  const end = text.indexOf("<!-- bench:end -->");
+  if (start < 0 || end < start) throw new Error("README.md lacks the bench markers");
+  fs.writeFileSync(readme, `${text.slice(0, start)}<!-- bench:start -->\n${summary.replace(/^### /gm, "#### ")}\n${text.slice(end)}`);
+  log("README.md Performance section updated.");
+}
