@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
-import { ensureEngine } from "./engine.mjs";
+import { ensureEngine, offlineEnv } from "./engine.mjs";
 
 const USAGE = `Usage: npm run demo -- [options]
 
@@ -67,13 +67,7 @@ const sim = realTenant
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-demo-"));
 const stack = `demo-${process.pid}`;
 const env = {
-  ...process.env,
-  PATH: `${engine.binDir}${path.delimiter}${process.env.PATH}`,
-  PWD: repo,
-  PULUMI_BACKEND_URL: `file://${work}`,
-  PULUMI_HOME: path.join(work, ".pulumi-home"),
-  PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
-  PULUMI_SKIP_UPDATE_CHECK: "true",
+  ...offlineEnv(engine, work, repo),
   PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1",
   ...(sim ? { FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token } : {}),
   ...(policyFile ? { FLOW_POLICY_FILE: path.resolve(policyFile) } : {}),

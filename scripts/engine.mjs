@@ -203,6 +203,24 @@ function isComplete(dir) {
 }
 
 /**
+ * The environment for running `engine`'s pulumi offline in scripts (demo, benchmarks): a
+ * `file://` backend and PULUMI_HOME inside `workDir`, a passphrase secrets provider, no update
+ * checks, the engine first on PATH, and PWD set to `cwd` as a shell would (the policy pack
+ * looks for flow-policy.yaml there).
+ */
+export function offlineEnv(engine, workDir, cwd, base = process.env) {
+  return {
+    ...base,
+    PATH: `${engine.binDir}${path.delimiter}${base.PATH ?? ""}`,
+    PWD: cwd,
+    PULUMI_BACKEND_URL: `file://${workDir}`,
+    PULUMI_HOME: path.join(workDir, ".pulumi-home"),
+    PULUMI_CONFIG_PASSPHRASE: base.PULUMI_CONFIG_PASSPHRASE ?? "",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+}
+
+/**
  * Makes the engine available and describes it.
  * @returns {{ pulumi: string, binDir: string, version: string, source: "path" | "cache" | "built" }}
  */

@@ -120,13 +120,13 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   const now = io.now?.() ?? new Date();
   // Everything that can be wrong locally is checked before the (possibly long) read.
   const policy = loadPolicyFor(args, io);
-  const before = args.diffAgainst ? readSnapshot(args.diffAgainst) : undefined;
+  const before = args.diffAgainst ? readSnapshot(path.resolve(io.cwd, args.diffAgainst)) : undefined;
   for (const o of args.outputs) if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
 
   let records: InventoryRecord[];
   let source: AuditReport["source"];
   if (args.fromSnapshot) {
-    const snap = readSnapshot(args.fromSnapshot);
+    const snap = readSnapshot(path.resolve(io.cwd, args.fromSnapshot));
     records = filterRecords(snap.records, args);
     source = { kind: "snapshot", location: args.fromSnapshot };
   } else {
@@ -135,7 +135,13 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
     source = { kind: "api", location: read.location };
   }
   if (!args.showPersonalData) records = maskPersonalData(records);
-  if (args.snapshotOut) writeSnapshot(args.snapshotOut, makeSnapshot(records, source.location, !args.showPersonalData, now));
+  if (args.snapshotOut) {
+    try {
+      writeSnapshot(path.resolve(io.cwd, args.snapshotOut), makeSnapshot(records, source.location, !args.showPersonalData, now));
+    } catch (e) {
+      throw new UsageError(`--snapshot-out ${args.snapshotOut}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
 
   const findings = evaluateInventory(records, { policy, now });
   let diff: AuditReport["diff"];
@@ -170,13 +176,19 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
         return [renderTable(report, { color: tty && !io.env.NO_COLOR, width: io.stdout.columns })];
     }
   };
-  for (const o of args.outputs) {
-    const file = fs.createWriteStream(o.file);
-    await writeChunks(file, render(o.format, false), io.env.FLOW_API_TOKEN);
-    await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  }
+  for (const o of args.outputs) await writeFile(path.resolve(io.cwd, o.file), render(o.format, false), io.env.FLOW_API_TOKEN, `--output ${o.format}=${o.file}`);
   await writeChunks(io.stdout, render(args.format, io.stdout.isTTY === true), io.env.FLOW_API_TOKEN);
   return report.summary.passed ? EXIT.pass : EXIT.violations;
+}
+
+/** Writes a report file; a file that cannot be written is a usage error naming the option. */
+async function writeFile(file: string, chunks: Iterable<string>, token: string | undefined, option: string): Promise<void> {
+  const stream = fs.createWriteStream(file);
+  const failed = new Promise<never>((_, reject) => stream.once("error", (e: NodeJS.ErrnoException) => reject(new UsageError(`${option}: cannot write ${file} (${e.code ?? e.message})`))));
+  failed.catch(() => undefined);
+  await Promise.race([failed, new Promise<void>((resolve) => stream.once("open", () => resolve()))]);
+  await Promise.race([failed, writeChunks(stream, chunks, token)]);
+  await Promise.race([failed, new Promise<void>((resolve) => stream.end(() => resolve()))]);
 }
 
 /** Writes chunks in ~64 KB batches, waiting for `drain` when the stream asks to (bounded memory). */

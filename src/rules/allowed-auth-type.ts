@@ -1,5 +1,5 @@
 import type { IntegrationRule } from "./types";
-import { error, list, ok, perVendor, schemaOf, violation } from "./util";
+import { error, list, ok, perVendor, schemaOf, vendorListsSchema, violation } from "./util";
 
 /** Parameters of flow-integration-allowed-auth-type. */
 export interface AllowedAuthTypeConfig {
@@ -22,11 +22,7 @@ export const allowedAuthType: IntegrationRule<AllowedAuthTypeConfig> = {
   defaults,
   configSchema: schemaOf(defaults, {
     allowedAuthTypes: { type: "array", items: { type: "string" }, description: "Auth types (auth_type) allowed for vendors without their own list." },
-    vendorAllowedAuthTypes: {
-      type: "object",
-      additionalProperties: { type: "array", items: { type: "string" } },
-      description: "Per-vendor allowlists, e.g. {\"jira\": [\"oauth\"]}; replaces allowedAuthTypes for that vendor.",
-    },
+    vendorAllowedAuthTypes: vendorListsSchema("Per-vendor allowlists, e.g. {\"jira\": [\"oauth\"]}; replaces allowedAuthTypes for that vendor."),
   }),
   remediation: "In Flow, reconnect the integration with OAuth, an app installation or an access token of a service account, then delete the stored password.",
   evaluate({ integration: i }, config) {

@@ -1,5 +1,5 @@
 import type { IntegrationRule } from "./types";
-import { enabledSourceTypeNames, list, notApplicable, offeredSourceTypes, ok, perVendor, schemaOf, violation } from "./util";
+import { enabledSourceTypeNames, list, notApplicable, offeredSourceTypes, ok, perVendor, schemaOf, vendorListsSchema, violation } from "./util";
 
 /** Parameters of flow-integration-required-source-types. */
 export interface RequiredSourceTypesConfig {
@@ -22,11 +22,7 @@ export const requiredSourceTypes: IntegrationRule<RequiredSourceTypesConfig> = {
   defaults,
   configSchema: schemaOf(defaults, {
     requiredSourceTypes: { type: "array", items: { type: "string" }, description: "Source types that must be enabled when the vendor offers them." },
-    vendorRequiredSourceTypes: {
-      type: "object",
-      additionalProperties: { type: "array", items: { type: "string" } },
-      description: "Per-vendor required source types, replacing requiredSourceTypes for that vendor.",
-    },
+    vendorRequiredSourceTypes: vendorListsSchema("Per-vendor required source types, replacing requiredSourceTypes for that vendor."),
   }),
   remediation: "In Flow, edit the integration and enable the missing source types.",
   evaluate({ integration: i }, config) {

@@ -48,6 +48,11 @@ export function schemaOf<C extends object>(
   return { type: "object", properties: props, additionalProperties: false };
 }
 
+/** Schema of a per-vendor map of string lists (vendor_type → values). */
+export function vendorListsSchema(description: string): Record<string, unknown> & { description: string } {
+  return { type: "object", additionalProperties: { type: "array", items: { type: "string" } }, description };
+}
+
 /** Turns an outcome into a finding (metadata, subject, message naming the integration). */
 export function toFinding(rule: Rule, outcome: Outcome | StackOutcome, integration: Integration | undefined, enforcement = rule.enforcement): Finding {
   const subject = (outcome as StackOutcome).subject;

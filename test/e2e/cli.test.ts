@@ -130,6 +130,11 @@ describe("flow-audit (the real bin against the simulator)", () => {
     expect(badPolicy.code).toBe(2);
     expect(badPolicy.stderr).toContain(`${file("bad-policy.yaml")}:3:3: unknown rule id 'flow-integration-webhook-enabled'`);
 
+    const unwritable = await run(["--output", `sarif=${file("missing-dir/r.sarif")}`]);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toContain(`--output sarif=${file("missing-dir/r.sarif")}: cannot write`);
+    expect(unwritable.stderr).toContain("ENOENT");
+
     sim.addFault({ route: "status", integrationId: 107, action: { type: "status", status: 500, detail: "database unavailable" } });
     const partial = await run(["--format", "json"]);
     expect(partial.code).toBe(3);

@@ -30,11 +30,8 @@ describe("Flow integrations as Pulumi state (root audit stack, real engine, simu
 
   beforeAll(async () => {
     sim = await startFlowSimulator({ token: TOKEN, maxPageSize: PAGE });
-    dir = sandbox.copyRootProject();
     pack = sandbox.copyProject(path.join(fixtures, "flow-policy"));
-    stack = await sandbox.initStack(dir);
-    await sandbox.expect(["config", "set", "flow:apiUrl", sim.url, "--stack", stack], 0, { cwd: dir });
-    await sandbox.expect(["config", "set", "--secret", "flow:token", TOKEN, "--stack", stack], 0, { cwd: dir });
+    ({ dir, stack } = await sandbox.auditStack(sim));
   });
   afterAll(async () => {
     await sandbox.dispose();

@@ -46,10 +46,7 @@ describe("the policy pack gates `pulumi preview` (real engine, simulator demo da
 
   beforeAll(async () => {
     sim = await startFlowSimulator({ token: TOKEN });
-    dir = sandbox.copyRootProject();
-    stack = await sandbox.initStack(dir);
-    await sandbox.expect(["config", "set", "flow:apiUrl", sim.url, "--stack", stack], 0, { cwd: dir });
-    await sandbox.expect(["config", "set", "--secret", "flow:token", TOKEN, "--stack", stack], 0, { cwd: dir });
+    ({ dir, stack } = await sandbox.auditStack(sim));
   });
   afterAll(async () => {
     await sandbox.dispose();

@@ -101,6 +101,18 @@ export class PulumiSandbox {
     return dir;
   }
 
+  /**
+   * A copy of the root audit project with a fresh stack whose `flow:apiUrl` / `flow:token`
+   * (secret) point at the given Flow API (usually a simulator).
+   */
+  async auditStack(flow: { url: string; token: string }): Promise<{ dir: string; stack: string }> {
+    const dir = this.copyRootProject();
+    const stack = await this.initStack(dir);
+    await this.expect(["config", "set", "flow:apiUrl", flow.url, "--stack", stack], 0, { cwd: dir });
+    await this.expect(["config", "set", "--secret", "flow:token", flow.token, "--stack", stack], 0, { cwd: dir });
+    return { dir, stack };
+  }
+
   /** Everything any `pulumi` run of this sandbox printed, stdout and stderr (to search for leaks). */
   readonly transcript: string[] = [];
 
