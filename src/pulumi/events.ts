@@ -25,10 +25,12 @@ export interface PreviewEvents {
 
 /**
  * Parses the JSON-lines engine events of `pulumi preview --json` run with
- * PULUMI_ENABLE_STREAMING_JSON_PREVIEW=1 (the structured way to read policy results).
+ * PULUMI_ENABLE_STREAMING_JSON_PREVIEW=1, or of `pulumi up --json` (the structured way to read
+ * policy results); a violation reported twice (preview and update) is listed once.
  */
 export function parsePreviewEvents(text: string): PreviewEvents {
   const out: PreviewEvents = { violations: [], diagnostics: [] };
+  const seen = new Set<string>();
   for (const line of text.split("\n")) {
     if (!line.startsWith("{")) continue;
     let e: Record<string, any>;
@@ -39,6 +41,10 @@ export function parsePreviewEvents(text: string): PreviewEvents {
     }
     if (e.policyEvent) {
       const p = e.policyEvent;
+      // `pulumi up` reports each violation in its preview and again in its update.
+      const key = `${p.policyPackName}\u0000${p.policyName}\u0000${p.resourceUrn ?? ""}\u0000${p.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const lines = String(p.message).replace(/\n+$/, "").split("\n");
       out.violations.push({
         policy: p.policyName,

@@ -63,6 +63,12 @@ describe("npm run demo (the main job)", () => {
     expect(r.stdout).toContain("verdict: PASS — 12 integrations, 0 mandatory and 10 advisory findings");
   });
 
+  it("deploys with --up, listing each violation once", async () => {
+    const r = await demo(["--up", "--policy-config", "examples/policy/policy-config.json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("verdict: PASS — 12 integrations, 0 mandatory and 10 advisory findings; pulumi up exited 0");
+  });
+
   it("applies the example policy file: its exceptions show as notices", async () => {
     const r = await demo(["--policy-file", "examples/policy/flow-policy.yaml"]);
     expect(r.code).toBe(1);
