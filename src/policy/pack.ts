@@ -5,7 +5,7 @@ import { applyExceptions, evaluateIntegrationRule, evaluateStackRule, isOpen } f
 import { rules as allRules } from "../rules/index";
 import { loadPolicy, PolicyFileError, type FlowPolicy } from "../rules/policy";
 import type { Finding, Rule } from "../rules/types";
-import { resolveRuleConfig } from "../rules/util";
+import { resolveRuleConfig, ruleHelpUri } from "../rules/util";
 
 /** The advisory policy that lists violations suppressed by active exceptions. */
 export const EXCEPTIONS_POLICY = "flow-exceptions-applied";
@@ -61,7 +61,7 @@ function malformed(rule: Rule, name: string, enforcement: Finding["enforcement"]
     enforcement,
     message: `Resource '${name}' of type ${INTEGRATION_TYPE} carries no integration data, so ${rule.id} cannot check it.`,
     remediation: "Create flow:Integration resources through readFlowIntegrations / FlowIntegrations so they carry the integration read from Flow.",
-    helpUri: "",
+    helpUri: ruleHelpUri(rule.id),
     evidence: {},
   };
 }
