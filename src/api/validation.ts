@@ -7,9 +7,6 @@ import * as path from "node:path";
 import { loadSpec, specPath } from "./spec";
 import type { ConnectionStatus, Integration, IntegrationList } from "./types";
 
-/** Schema names from the spec that responses are validated against. */
-export type SchemaName = "Integration" | "IntegrationList" | "ConnectionStatus" | "Error";
-
 /** The compiled validators. */
 export interface Validators {
   Integration: ValidateFunction<Integration>;

@@ -5,7 +5,7 @@ import { FlowApiError, redact } from "../api/errors";
 import type { InventoryRecord, IntegrationQuery } from "../api/types";
 import { evaluateInventory } from "../rules/evaluate";
 import { rules } from "../rules/index";
-import { findPolicyFile, loadPolicyFile, defaultPolicy, PolicyFileError, type FlowPolicy } from "../rules/policy";
+import { loadPolicy, PolicyFileError } from "../rules/policy";
 import { parseAuditArgs, USAGE, UsageError, type AuditArgs, type Format } from "./args";
 import { maskPersonalData } from "./personal-data";
 import { buildReport, diffFindings, type AuditReport } from "./report";
@@ -73,11 +73,6 @@ export async function runAudit(argv: string[], io: AuditIO): Promise<number> {
   }
 }
 
-function loadPolicyFor(args: AuditArgs, io: AuditIO): FlowPolicy {
-  const file = findPolicyFile({ explicit: args.policyFile, env: io.env, baseDir: io.cwd });
-  return file ? loadPolicyFile(file) : defaultPolicy();
-}
-
 function progressReporter(args: AuditArgs, io: AuditIO) {
   const live = !args.quiet && io.stderr.isTTY === true;
   let last = 0;
@@ -119,7 +114,7 @@ function filterRecords(records: InventoryRecord[], args: AuditArgs): InventoryRe
 async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   const now = io.now?.() ?? new Date();
   // Everything that can be wrong locally is checked before the (possibly long) read.
-  const policy = loadPolicyFor(args, io);
+  const policy = loadPolicy({ explicit: args.policyFile, env: io.env, baseDir: io.cwd });
   const before = args.diffAgainst ? readSnapshot(path.resolve(io.cwd, args.diffAgainst)) : undefined;
   for (const o of args.outputs) if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
 

@@ -1,6 +1,6 @@
 import { isConnected } from "../pulumi/summary";
 import type { StackOutcome, StackRule } from "./types";
-import { list, schemaOf } from "./util";
+import { schemaOf } from "./util";
 
 /** Parameters of flow-required-vendors-present. */
 export interface RequiredVendorsPresentConfig {
@@ -41,7 +41,7 @@ export const requiredVendorsPresent: StackRule<RequiredVendorsPresentConfig> = {
       return {
         status: "violation",
         subject,
-        message: `is required but none of its integrations is connected (${list(mine.map((r) => `${r.integration.name}' (id ${r.integration.id})`.replace(/'$/, "")))}).`,
+        message: `is required but none of its integrations is connected (${mine.map((r) => `'${r.integration.name}' (id ${r.integration.id})`).join(", ")}).`,
         evidence,
         remediation: `In Flow, reconnect one of the ${vendor} integrations (ids ${mine.map((r) => r.integration.id).join(", ")}).`,
       };

@@ -1,4 +1,4 @@
-import type { Integration, InventoryRecord, UserRef } from "../api/types";
+import type { Integration, UserRef } from "../api/types";
 import type { Finding, Outcome, Rule, RuleConfigSchema, StackOutcome } from "./types";
 
 /** Where docs/rules.md is published; each rule links its own section. */
@@ -110,11 +110,6 @@ export function offeredSourceTypes(i: Integration): string[] | undefined {
 /** The per-vendor value of a setting, falling back to the default one. */
 export function perVendor<T>(vendor: string, byVendor: Record<string, T> | undefined, fallback: T): T {
   return byVendor && Object.prototype.hasOwnProperty.call(byVendor, vendor) ? byVendor[vendor] : fallback;
-}
-
-/** Records keyed for stack rules: every integration of the inventory. */
-export function integrations(records: InventoryRecord[]): Integration[] {
-  return records.map((r) => r.integration);
 }
 
 /** "'a', 'b' and 'c'" (or "… or 'c'") */

@@ -16,8 +16,3 @@ export function* jsonChunks(report: AuditReport): Generator<string> {
   if (diff) yield `,\n  "diff": ${indent(JSON.stringify(diff, null, 2), "  ")}`;
   yield "\n}\n";
 }
-
-/** `--format json` as one string (see docs/cli.md; schema: src/cli/report.schema.json). */
-export function renderJson(report: AuditReport): string {
-  return [...jsonChunks(report)].join("");
-}

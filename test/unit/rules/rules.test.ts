@@ -266,7 +266,7 @@ describe("flow-required-vendors-present (stack)", () => {
     const down = { ...jira, connectionStatus: { status: "error" } };
     const [f] = runStack(requiredVendorsPresent, [healthy(), down], { requiredVendors: ["jira"] });
     expect(f.status).toBe("violation");
-    expect(f.message).toContain("none of its integrations is connected");
+    expect(f.message).toBe("Vendor 'jira' is required but none of its integrations is connected ('Integration 502' (id 502)).");
   });
 });
 
