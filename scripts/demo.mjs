@@ -15,7 +15,8 @@ import { ensureEngine, offlineEnv } from "./engine.mjs";
 const USAGE = `Usage: npm run demo -- [options]
 
   --up                   run \`pulumi up\` instead of \`pulumi preview\` (env FLOW_DEMO_MODE=up)
-  --dataset NAME         simulator dataset: demo (default), empty, generated:N (env FLOW_DEMO_DATASET)
+  --dataset NAME         simulator dataset: demo (default), published, empty, generated:N
+                         (env FLOW_DEMO_DATASET); published = Flow's documented example and variants
   --policy-config FILE   pass FILE as --policy-pack-config, e.g. examples/policy/policy-config.json
                          (env FLOW_DEMO_POLICY_CONFIG)
   --policy-file FILE     use FILE as the YAML policy file (env FLOW_POLICY_FILE)
@@ -59,6 +60,7 @@ for (const [flag, file] of [["--policy-config", policyConfig], ["--policy-file",
 
 const { parsePreviewEvents } = require("../dist/pulumi/events.js");
 const ruleOrder = require("../dist/rules/index.js").rules.map((r) => r.id);
+const { parseFlowTimestamp } = require("../dist/api/time.js");
 const engine = ensureEngine({ quiet: true });
 const realTenant = Boolean(process.env.FLOW_API_URL && process.env.FLOW_API_TOKEN);
 const sim = realTenant
@@ -114,9 +116,11 @@ function table(rows, columns) {
   for (const r of rows) console.log(line(columns.map((c) => r[c])));
 }
 
-function age(iso) {
-  if (!iso) return "never";
-  const days = (Date.now() - Date.parse(iso)) / 86_400_000;
+/** "3h ago" from a Flow timestamp (naive ones are UTC). */
+function age(timestamp) {
+  const t = parseFlowTimestamp(timestamp);
+  if (t === undefined) return timestamp ? "?" : "never";
+  const days = (Date.now() - t) / 86_400_000;
   return days < 1 ? `${Math.round(days * 24)}h ago` : `${Math.floor(days)}d ago`;
 }
 
@@ -163,6 +167,11 @@ try {
       const fix = / Fix: (.*?)( See \S+)?$/s.exec(list[0].message);
       if (fix) console.log(`      fix: ${fix[1]}`);
     }
+  }
+  const warnings = events.diagnostics.filter((d) => d.severity === "warning");
+  if (warnings.length) {
+    heading(`Warnings (${warnings.length})`);
+    for (const d of warnings) console.log(`  ${d.message.trim()}`);
   }
   const problems = events.diagnostics.filter((d) => d.severity === "error" && !/^(preview|update) failed/.test(d.message.trim()));
   if (problems.length || (exitCode !== 0 && !events.outputs)) {

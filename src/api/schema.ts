@@ -93,107 +93,169 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description A Flow user, given either as an object or as a bare user id (both occur). */
-        UserRef: number | components["schemas"]["User"];
-        /** @description A Flow user as embedded in an integration. */
+        /**
+         * @description An ISO 8601 date-time. The example sends naive ones without an offset
+         *     (`2024-03-20T22:09:54.828795`), which pulumi-flow reads as UTC. ASSUMPTION: an offset
+         *     (`Z`, `+02:00`), a space instead of `T`, and 0–9 fractional digits also occur, and are accepted.
+         * @example 2024-03-20T22:09:54.828795
+         */
+        FlowDateTime: string;
+        /**
+         * @description A user given by id only. The example shows a string (`"19994"` in enabled source types);
+         *     ASSUMPTION: a number occurs too (the table documents ids as "double").
+         */
+        UserId: number | string;
+        /**
+         * @description A Flow user: the example embeds full user objects in `created_by`/`updated_by` and a user
+         *     id string in enabled source types; the table calls the field "string". Read tolerantly:
+         *     a user object, a user id (string or number) or null.
+         */
+        UserRef: components["schemas"]["User"] | components["schemas"]["UserId"] | null;
+        /** @description A Flow user as the example embeds it (every field from the example; all optional, extra fields kept). */
         User: {
-            id: number;
-            name?: string | null;
-            first_name?: string | null;
-            last_name?: string | null;
-            email?: string | null;
-            /** @description False once the user has been deactivated in Flow. */
-            is_active?: boolean | null;
-        } & {
-            [key: string]: unknown;
-        };
-        /** @description A source type (repositories, pull requests, tickets, ...) enabled for the integration. */
-        EnabledSourceType: {
+            /** @description User id (example: 19994). */
             id?: number;
-            /** @description Source type key, e.g. `repo`, `pull_request`, `ticket`, `commit`. */
-            name: string;
-            display_name?: string | null;
-            /** @description `active` when the source type is syncing; other values (e.g. `inactive`, `error`) when not. */
+            /** @description When the user was created (example: a naive timestamp). */
+            audit_created_at?: components["schemas"]["FlowDateTime"] | null;
+            /** @description Avatar image URL (example: a Gravatar URL, which identifies the email address). */
+            avatar_url?: string | null;
+            /** @description False once the user has been deactivated in Flow (example: true). */
+            is_active?: boolean | null;
+            /** @description The user's SAML integration (example: null; its non-null type is not published, so any value is accepted). */
+            saml_integration?: unknown;
+            /** @description Login email (example). */
+            login_email?: string | null;
+            /** @description Whether the user may log in (example). */
+            login_enabled?: boolean | null;
+            /** @description How the user signed up, e.g. `saml` (example). */
+            signup_method?: string | null;
+            /** @description Example. */
+            needs_password_reset?: boolean | null;
+            /** @description Example. */
+            password_change_allowed?: boolean | null;
+            /** @description User id again (example: equal to `id`). */
+            user_id?: number | null;
+            /** @description Full name (example). */
+            name?: string | null;
+            /** @description Email address (example). */
+            email?: string | null;
+            /** @description Id in Pluralsight's identity system (example). */
+            apex_user_id?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A source type (repos, pull requests, tickets) enabled for the integration; every field from the example. */
+        EnabledSourceType: {
+            /** @description Id of this enablement (example: 24894). */
+            id?: number;
+            /** @description `active` when the source type is syncing (example). ASSUMPTION: other values (e.g. `inactive`, `error`) when not; compared case-insensitively. */
             status?: string | null;
-            /** Format: date-time */
-            last_synced_at?: string | null;
-        } & {
-            [key: string]: unknown;
-        };
-        /** @description A service the vendor offers, with the source types it provides. */
-        VendorService: {
-            name?: string;
-            source_types?: string[];
-        } & {
-            [key: string]: unknown;
-        };
-        /** @description An authentication method the vendor supports. */
-        VendorAuthType: {
-            name?: string;
-            display_name?: string | null;
-        } & {
-            [key: string]: unknown;
-        };
-        /** @description What Flow knows about the vendor (the table calls this "string"; the example shows an object). */
-        VendorMeta: {
-            display_name?: string | null;
-            /** @description Whether the vendor supports webhooks at all. */
-            enable_webhooks?: boolean;
-            services?: components["schemas"]["VendorService"][];
-            auth_types?: (string | components["schemas"]["VendorAuthType"])[];
-        } & {
-            [key: string]: unknown;
-        };
-        /** @description A connection between Flow and a vendor (Git host or ticket system). */
-        Integration: {
-            /** @description Unique identifier (documented as "double"; always an integer). */
-            id: number;
-            /** @description Integration name. */
-            name: string;
-            /** @description Organization id (documented as "double"). */
-            org?: number | null;
-            /** @description Vendor, e.g. `github`, `gitlab`, `bitbucket`, `azure_devops`, `jira`. */
-            vendor_type: string;
-            /** @description Authentication method, e.g. `oauth`, `token`, `userpass`, `app`. */
-            auth_type?: string | null;
-            /** @description True when webhooks are enabled. */
-            webhooks_enabled?: boolean | null;
-            /** @description Source types enabled for the integration (repos, PRs, tickets). */
-            enabled_source_types?: (components["schemas"]["EnabledSourceType"] | string)[];
-            /** Format: date-time */
-            created_at?: string | null;
-            /** Format: date-time */
-            updated_at?: string | null;
-            /** @description User who created the integration (object, id or null). */
-            created_by?: components["schemas"]["UserRef"] | null;
-            /** @description User who last updated the integration (object, id or null). */
-            updated_by?: components["schemas"]["UserRef"] | null;
-            /** @description Names of enabled source types (a list; a comma-separated string is tolerated). */
-            source_type_names?: string[] | string | null;
-            /** @description Username used to authenticate the integration. */
-            username?: string | null;
-            vendor_meta?: components["schemas"]["VendorMeta"] | null;
-            /** @description True when one or more repositories exist. */
-            has_repos?: boolean | null;
-            /** @description Project owners/groups excluded on the "Repos available" page. */
-            excluded_project_owners?: string[] | null;
-            /** @description Unused by Flow. */
-            url?: string | null;
-            /**
-             * Format: date-time
-             * @description When the integration's projects were last updated (last sync).
-             */
-            source_projects_last_updated?: string | null;
-            /** @description Reserved for future use. */
+            /** @description Source type key: `pull_request`, `ticket`, `repo` in the example (the same keys as `source_type_names` and `vendor_meta.services[].name`). */
+            source_type_name: string;
+            /** @description The integration's id (example: 10649). */
+            integration?: number | null;
+            /** @description Numeric id of the source type (example: 1 ticket, 2 pull_request, 3 repo). */
+            source_type?: number | null;
+            /** @description The vendor, as in `vendor_type` (example). */
+            vendor_name?: string | null;
+            /** @description Who enabled it (example: a user id as a string, `"19994"`). */
+            created_by?: components["schemas"]["UserRef"];
+            /** @description Example: false (the table: reserved for future use). */
             agent_enabled?: boolean | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A kind of data the vendor offers (example: `{name: repo, display: Repos}`). */
+        VendorService: {
+            /** @description Source type key, e.g. `repo`, `ticket`, `pull_request` (example). */
+            name: string;
+            /** @description Display name, e.g. `Pull Requests` (example). */
+            display?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description What Flow knows about the vendor. The table calls it "string" ("an array of vendor information"); the example shows this object. */
+        VendorMeta: {
+            /** @description Vendor key, as in `vendor_type` (example: `bitbucket`). */
+            name?: string | null;
+            /** @description Display name (example: `BitBucket Cloud`); used in messages. */
+            title?: string | null;
+            /** @description The source types the vendor offers (example). */
+            services?: components["schemas"]["VendorService"][];
+            /** @description Icon path (example: `vendors/bitbucket`). */
+            icon?: string | null;
+            /** @description Authentication methods the vendor supports (example: `[oauth, userpass]`). */
+            auth_types?: string[];
+            /** @description Example: true. */
+            is_cloud?: boolean | null;
+            /** @description Whether the vendor supports webhooks at all (example: true). */
+            enable_webhooks?: boolean | null;
+            /** @description Example: false. */
+            allow_multiple_accounts?: boolean | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description A connection between Flow and a vendor (Git host or ticket system). Every field of the
+         *     published example response, with the type that example shows; nullable where the example
+         *     shows null or the table's loose types leave it open. Unknown extra fields are kept. A record
+         *     whose other fields do not match is still read: the rules that need a mismatching field report
+         *     an error for that integration, and the rest is evaluated (see docs/cli.md).
+         */
+        Integration: {
+            /** @description Unique identifier. The table says "double", the example shows 10649; a double without a fraction (10649.0) is the same JSON number. */
+            id: number;
+            /** @description Integration name (table, example). */
+            name: string;
+            /** @description Organization id (table: "double"; example: 1234). */
+            org?: number | null;
+            /** @description Vendor, e.g. `bitbucket` (table, example); also `github`, `gitlab`, `azure_devops`, `jira`. */
+            vendor_type: string;
+            /** @description Authentication method, e.g. `oauth` (table, example); `userpass` is a stored username and password. */
+            auth_type?: string | null;
+            /** @description True when webhooks are enabled (table, example). */
+            webhooks_enabled?: boolean | null;
+            /** @description Example: false (not in the table). */
             auto_import_all_repo_groups_enabled?: boolean | null;
+            /** @description Source types enabled for the integration. The table says "string" ("an array of source types"); the example shows objects. ASSUMPTION: bare source type names are tolerated. */
+            enabled_source_types?: (components["schemas"]["EnabledSourceType"] | string)[] | null;
+            /** @description When the integration was created (table: string; example: a naive timestamp, read as UTC). */
+            created_at?: components["schemas"]["FlowDateTime"] | null;
+            /** @description When the integration was last updated (table: string; example: a naive timestamp, read as UTC). */
+            updated_at?: components["schemas"]["FlowDateTime"] | null;
+            /** @description User who created the integration (table: string; example: a user object). */
+            created_by?: components["schemas"]["UserRef"];
+            /** @description User who last updated the integration (table: string; example: a user object). */
+            updated_by?: components["schemas"]["UserRef"];
+            /** @description Names of enabled source types (example: a list; the table says string, so a comma-separated string is tolerated). */
+            source_type_names?: string[] | string | null;
+            /** @description Username used to authenticate the integration (table; example: null). */
+            username?: string | null;
+            /** @description Vendor information (table "string"; example an object). */
+            vendor_meta?: components["schemas"]["VendorMeta"] | null;
+            /** @description True when one or more repositories exist (table, example). */
+            has_repos?: boolean | null;
+            /** @description Project owners/groups excluded on the Repos available page (table; example: empty). ASSUMPTION: owner names as strings. */
+            excluded_project_owners?: string[] | null;
+            /** @description Unused by Flow (table; example: an empty string). */
+            url?: string | null;
+            /** @description The vendor's API URL (example: null; ASSUMPTION: a string when set). */
             api_url?: string | null;
-            integration_type?: string | null;
-            /** @description Processing state, e.g. `UNPROCESSED`, `PROCESSING`, `PROCESSED`, `FAILED`. */
+            /** @description When the integration's projects were last updated, i.e. its last sync (table: string; example: null). ASSUMPTION: a naive timestamp like the example's other dates. */
+            source_projects_last_updated?: components["schemas"]["FlowDateTime"] | null;
+            /** @description Reserved for future use (table; the example has it in enabled source types only). */
+            agent_enabled?: boolean | null;
+            /** @description Kind of integration (example: 1; not in the table, meaning unpublished). */
+            integration_type?: number | null;
+            /** @description Processing state (example: `UNPROCESSED`). ASSUMPTION: failure states such as `FAILED`; compared case-insensitively. */
             processing_status?: string | null;
+            /** @description Example: 0 (not in the table). */
             connected_accounts_count?: number | null;
+            /** @description Example: `none` (not in the table). */
             deployment_source?: string | null;
+            /** @description Number of exclusion rules (example: 1; not in the table). */
             exclusion_rule_count?: number | null;
+            /** @description Example: false (not in the table). */
             push_projects_enabled?: boolean | null;
         } & {
             [key: string]: unknown;
@@ -204,12 +266,15 @@ export interface components {
          *     else is kept as-is. What counts as healthy is configurable in the rules.
          */
         ConnectionStatus: {
-            /** @description e.g. `connected`, `disconnected`, `error`, `unknown`. */
+            /** @description ASSUMPTION: e.g. `connected`, `disconnected`, `error`, `unknown` (compared case-insensitively). */
             status?: string | null;
+            /** @description ASSUMPTION. */
             connected?: boolean | null;
-            /** Format: date-time */
-            last_checked_at?: string | null;
+            /** @description ASSUMPTION: a timestamp like the integration's (naive means UTC). */
+            last_checked_at?: components["schemas"]["FlowDateTime"] | null;
+            /** @description ASSUMPTION: why the connection is unhealthy. */
             message?: string | null;
+            /** @description ASSUMPTION: DRF-style detail text. */
             detail?: string | null;
         } & {
             [key: string]: unknown;

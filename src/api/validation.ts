@@ -77,6 +77,11 @@ function get(): Validators {
   return validators;
 }
 
+/** Decodes one JSON-pointer segment ("a~1b" → "a/b"). */
+function decodeSegment(seg: string): string {
+  return seg.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
 /** "/results/3/name" → "$.results[3].name" */
 export function toJsonPath(pointer: string): string {
   if (!pointer) return "$";
@@ -85,71 +90,177 @@ export function toJsonPath(pointer: string): string {
     pointer
       .split("/")
       .slice(1)
-      .map((seg) => seg.replace(/~1/g, "/").replace(/~0/g, "~"))
+      .map(decodeSegment)
       .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`))
       .join("")
   );
 }
 
-function describe(value: unknown): string {
-  const s = JSON.stringify(value);
-  return s === undefined ? "undefined" : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+/** "/enabled_source_types/0/status" → "enabled_source_types.status" (the field, whatever the array index). */
+function toField(pointer: string): string {
+  return pointer
+    .split("/")
+    .slice(1)
+    .map(decodeSegment)
+    .filter((seg) => !/^\d+$/.test(seg))
+    .join(".");
+}
+
+/** A short, bounded description of a value's shape: `a string ("yes")`, `an object`, `null`. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "missing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === "object") return "an object";
+  const text = JSON.stringify(value);
+  const shown = text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return `${typeof value === "string" ? "a string" : typeof value === "number" ? "a number" : `a ${typeof value}`} (${shown})`;
 }
 
 function valueAt(data: unknown, pointer: string): unknown {
   let cur: unknown = data;
   for (const seg of pointer.split("/").slice(1)) {
     if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[seg.replace(/~1/g, "/").replace(/~0/g, "~")];
+    cur = (cur as Record<string, unknown>)[decodeSegment(seg)];
   }
   return cur;
 }
 
-/** Picks the most useful Ajv error: the deepest one (oneOf branches report the container too). */
-function bestError(errors: ErrorObject[]): ErrorObject {
-  return [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+/** Which response a data problem is in. */
+export type DataDocument = "integration" | "connection_status";
+
+/**
+ * A field of one integration's data whose shape does not match the spec. It does not stop the
+ * read: the rules that read `field` report an error for this integration; others are unaffected.
+ */
+export interface DataProblem {
+  /** The integration the data belongs to. */
+  integrationId: number;
+  /** The integration record, or its connection-status body. */
+  document: DataDocument;
+  /** JSON path inside that document, e.g. `$.enabled_source_types[1].status`. */
+  path: string;
+  /** The field without array indexes, as rules name what they read: `enabled_source_types.status`, `connection_status.status`. */
+  field: string;
+  /** What the spec allows there, e.g. "boolean or null". */
+  expected: string;
+  /** What arrived, e.g. `a string ("yes")`, or "missing". */
+  got: string;
 }
 
-function fail(operation: string, data: unknown, errors: ErrorObject[], integrationId?: number, prefix = ""): never {
-  const e = bestError(errors);
-  const pointer = prefix + e.instancePath;
-  const extra = e.keyword === "required" ? ` '${(e.params as { missingProperty: string }).missingProperty}'` : "";
-  throw new FlowApiError({
-    kind: "validation",
-    operation,
-    integrationId,
-    summary: "the response does not match the Flow API schema",
-    path: toJsonPath(pointer),
-    detail: `${e.message ?? "invalid"}${extra} (got ${describe(valueAt(data, e.instancePath))})`,
+/** One sentence about a data problem: field, path, what arrived and what was expected. */
+export function describeProblem(p: DataProblem): string {
+  const where = p.document === "connection_status" ? `connection_status ${p.path}` : p.path;
+  return `${p.field} (${where}) is ${p.got}; expected ${p.expected}`;
+}
+
+/** "string, integer or null" from the errors Ajv reported at one place. */
+function expectedOf(errors: ErrorObject[]): string {
+  const parts: string[] = [];
+  const add = (s: string) => {
+    if (!parts.includes(s)) parts.push(s);
+  };
+  for (const e of errors) {
+    const params = e.params as Record<string, unknown>;
+    if (e.keyword === "type") for (const t of String(params.type).split(",")) add(t === "null" ? "null" : t);
+    else if (e.keyword === "required") add("a value (the field is required)");
+    else if (e.keyword === "pattern") add(patternName(String(params.pattern)));
+    else if (e.keyword === "minimum") add(`a number >= ${String(params.limit)}`);
+    else if (e.keyword === "format") add(`a ${String(params.format)}`);
+    else if (e.keyword !== "oneOf" && e.keyword !== "anyOf") add(e.message ?? e.keyword);
+  }
+  if (parts.length === 0) return "a value the spec allows";
+  return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} or ${parts[parts.length - 1]}`;
+}
+
+function patternName(pattern: string): string {
+  if (pattern.startsWith("^\\d{4}-")) return "a date-time such as 2024-03-20T22:09:54.828795";
+  if (pattern === "^[0-9]+$") return "a user id of digits";
+  return `a string matching /${pattern}/`;
+}
+
+/**
+ * Turns Ajv's errors into one problem per place: errors are grouped by location, and a place
+ * with a deeper failing place below it is left out (a user object whose `is_active` is a string
+ * is reported at `created_by.is_active`, not as "created_by must be an id or null").
+ */
+function problemsFrom(errors: readonly ErrorObject[], data: unknown, integrationId: number, document: DataDocument): DataProblem[] {
+  const groups = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const pointer = e.keyword === "required" ? `${e.instancePath}/${String((e.params as { missingProperty: string }).missingProperty).replace(/~/g, "~0").replace(/\//g, "~1")}` : e.instancePath;
+    groups.set(pointer, [...(groups.get(pointer) ?? []), e]);
+  }
+  const pointers = [...groups.keys()];
+  const leaves = pointers.filter((p) => !pointers.some((q) => q !== p && q.startsWith(`${p}/`)));
+  const prefix = document === "connection_status" ? "connection_status" : "";
+  return leaves.sort().map((pointer) => {
+    const field = toField(pointer);
+    return {
+      integrationId,
+      document,
+      path: toJsonPath(pointer),
+      field: prefix && field ? `${prefix}.${field}` : prefix || field || "$",
+      expected: expectedOf(groups.get(pointer)!),
+      got: describeValue(valueAt(data, pointer)),
+    };
   });
 }
 
-function idOf(item: unknown): number | undefined {
-  const id = item && typeof item === "object" ? (item as { id?: unknown }).id : undefined;
-  return typeof id === "number" ? id : undefined;
-}
-
-/** Validates one integration; throws a FlowApiError naming the operation, id and JSON path. */
-export function validateIntegration(operation: string, data: unknown, prefix = ""): Integration {
+/** The problems of one integration record (empty when it matches the spec). */
+export function integrationProblems(data: unknown, integrationId: number): DataProblem[] {
   const v = get().Integration;
-  if (!v(data)) fail(operation, data, v.errors ?? [], idOf(data), prefix);
-  return data;
+  return v(data) ? [] : problemsFrom(v.errors ?? [], data, integrationId, "integration");
 }
 
-/** Validates a list page: the envelope, then each integration on its own so errors name its id. */
+/** The problems of one connection-status body (empty when it matches the spec's assumption). */
+export function connectionStatusProblems(data: unknown, integrationId: number): DataProblem[] {
+  const v = get().ConnectionStatus;
+  return v(data) ? [] : problemsFrom(v.errors ?? [], data, integrationId, "connection_status");
+}
+
+/** Every data problem of an inventory record: its integration, and its connection status when one was read. */
+export function recordProblems(record: { integration: unknown; connectionStatus?: unknown }): DataProblem[] {
+  const id = usableId(record.integration) ?? 0;
+  const problems = integrationProblems(record.integration, id);
+  if (record.connectionStatus !== undefined) problems.push(...connectionStatusProblems(record.connectionStatus, id));
+  return problems;
+}
+
+/** The record's id when it is a positive safe integer, else undefined. */
+export function usableId(item: unknown): number | undefined {
+  const id = item && typeof item === "object" && !Array.isArray(item) ? (item as { id?: unknown }).id : undefined;
+  return typeof id === "number" && Number.isSafeInteger(id) && id >= 1 ? id : undefined;
+}
+
+function invalid(operation: string, summary: string, path: string, detail: string, integrationId?: number): never {
+  throw new FlowApiError({ kind: "validation", operation, integrationId, summary, path, detail });
+}
+
+/**
+ * Accepts one integration record when it can be identified: an object with a usable `id`
+ * (a positive integer). Other fields are not checked here; the rules that read them do (see
+ * recordProblems), so one malformed field cannot make a whole tenant unreadable.
+ */
+export function validateIntegration(operation: string, data: unknown, prefix = ""): Integration {
+  if (!data || typeof data !== "object" || Array.isArray(data)) {
+    invalid(operation, "an integration record is not a JSON object", toJsonPath(prefix), `got ${describeValue(data)}`);
+  }
+  if (usableId(data) === undefined) {
+    invalid(operation, "an integration record has no usable id (a positive integer), so it cannot be identified", toJsonPath(`${prefix}/id`), `got ${describeValue((data as { id?: unknown }).id)}`);
+  }
+  return data as Integration;
+}
+
+/** Validates a list page: the DRF envelope, then that each record can be identified. */
 export function validateIntegrationList(operation: string, data: unknown): IntegrationList {
   const v = get().IntegrationListEnvelope;
-  if (!v(data)) fail(operation, data, v.errors ?? []);
-  const results = (data as { results: unknown[] }).results;
-  results.forEach((item, i) => validateIntegration(operation, item, `/results/${i}`));
+  if (!v(data)) {
+    const e = [...(v.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+    const extra = e?.keyword === "required" ? ` '${(e.params as { missingProperty: string }).missingProperty}'` : "";
+    invalid(operation, "the response is not a page of integrations (a DRF list with `results`)", toJsonPath(e?.instancePath ?? ""), `${e?.message ?? "invalid"}${extra} (got ${describeValue(valueAt(data, e?.instancePath ?? ""))})`);
+  }
+  (data as { results: unknown[] }).results.forEach((item, i) => validateIntegration(operation, item, `/results/${i}`));
   return data as IntegrationList;
-}
-
-/** Validates a connection status body. */
-export function validateConnectionStatus(operation: string, data: unknown, integrationId: number): ConnectionStatus {
-  const v = get().ConnectionStatus;
-  if (!v(data)) fail(operation, data, v.errors ?? [], integrationId);
-  return data;
 }
 
 /** The DRF `detail` of an error body, if it is one. */

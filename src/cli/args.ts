@@ -37,7 +37,8 @@ export const USAGE = `Usage: flow-audit [options]
 
 Reads every Appfire Flow integration (or a saved snapshot), evaluates the pulumi-flow rules
 and the policy file, and writes a report. Exit codes: 0 pass · 1 violations at or above
---fail-on · 2 usage or configuration error · 3 the inventory could not be read completely.
+--fail-on · 2 usage or configuration error · 3 incomplete: the inventory could not be read,
+or Flow sent a field a rule needs in an unusable shape (the report names it).
 
 Source
   --api-url URL            Flow API base URL (env FLOW_API_URL; default

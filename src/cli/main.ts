@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { createFlowClient, DEFAULT_FLOW_API_URL } from "../api/client";
 import { FlowApiError, redact } from "../api/errors";
 import type { InventoryRecord, IntegrationQuery } from "../api/types";
-import { evaluateInventory } from "../rules/evaluate";
+import { describeProblem, type DataProblem } from "../api/validation";
+import { evaluateInventory, inventoryProblems, isDataError, unreadDataProblems } from "../rules/evaluate";
 import { rules } from "../rules/index";
 import { loadPolicy, PolicyFileError } from "../rules/policy";
 import { parseAuditArgs, USAGE, UsageError, type AuditArgs, type Format } from "./args";
@@ -112,6 +113,7 @@ function filterRecords(records: InventoryRecord[], args: AuditArgs): InventoryRe
 }
 
 async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
+  const say = (s: string) => io.stderr.write(`${redact(s, io.env.FLOW_API_TOKEN)}\n`);
   const now = io.now?.() ?? new Date();
   // Everything that can be wrong locally is checked before the (possibly long) read.
   const policy = loadPolicy({ explicit: args.policyFile, env: io.env, baseDir: io.cwd });
@@ -138,7 +140,9 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
     }
   }
 
-  const findings = evaluateInventory(records, { policy, now });
+  const problems = inventoryProblems(records);
+  const findings = evaluateInventory(records, { policy, now, problems });
+  const warnings = unreadDataProblems(records, { policy, problems });
   let diff: AuditReport["diff"];
   if (before && args.diffAgainst) {
     const old = filterRecords(args.showPersonalData ? before.records : maskPersonalData(before.records), args);
@@ -154,6 +158,7 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
     rules,
     enforcement: (r) => policy.rules[r.id]?.enforcement ?? r.enforcement,
     findings,
+    warnings,
     diff,
     now,
   });
@@ -173,7 +178,24 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   };
   for (const o of args.outputs) await writeFile(path.resolve(io.cwd, o.file), render(o.format, false), io.env.FLOW_API_TOKEN, `--output ${o.format}=${o.file}`);
   await writeChunks(io.stdout, render(args.format, io.stdout.isTTY === true), io.env.FLOW_API_TOKEN);
+  if (!args.quiet) for (const line of warningLines(warnings)) say(line);
+  if (report.summary.dataErrors > 0) {
+    const ids = [...new Set(findings.filter(isDataError).map((f) => f.integration?.id))].filter((id) => id !== undefined);
+    say(
+      `flow-audit: the evaluation is incomplete: Flow sent unusable data for ${ids.length === 1 ? "integration" : "integrations"} ${ids.join(", ")}, ` +
+        `so ${report.summary.dataErrors} ${report.summary.dataErrors === 1 ? "rule result is an error" : "rule results are errors"} (see the report); ` +
+        "the other integrations were evaluated. An incomplete evaluation never passes (exit 3).",
+    );
+    return EXIT.incomplete;
+  }
   return report.summary.passed ? EXIT.pass : EXIT.violations;
+}
+
+/** At most 20 warning lines for data problems no rule reads (the JSON report lists them all). */
+function warningLines(warnings: DataProblem[]): string[] {
+  const lines = warnings.slice(0, 20).map((p) => `flow-audit: warning: integration ${p.integrationId}: ${describeProblem(p)} (no enabled rule reads it; ignored)`);
+  if (warnings.length > 20) lines.push(`flow-audit: warning: ${warnings.length - 20} more data warnings in the JSON report`);
+  return lines;
 }
 
 /** Writes a report file; a file that cannot be written is a usage error naming the option. */

@@ -6,17 +6,19 @@ export function maskEmail(email: string): string {
   return at > 0 ? `${email[0]}***${email.slice(at)}` : "***";
 }
 
-function maskUser(ref: UserRef | null | undefined): UserRef | null | undefined {
+function maskUser(ref: UserRef | undefined): UserRef | undefined {
   if (!ref || typeof ref !== "object") return ref;
   const out: Record<string, unknown> = { ...ref };
-  for (const k of ["name", "first_name", "last_name", "display_name", "full_name"]) if (typeof out[k] === "string") out[k] = null;
-  if (typeof out.email === "string") out.email = maskEmail(out.email);
+  // avatar_url is a Gravatar URL: a hash of the email address, so as personal as the address.
+  for (const k of ["name", "first_name", "last_name", "display_name", "full_name", "avatar_url"]) if (typeof out[k] === "string") out[k] = null;
+  for (const k of ["email", "login_email"]) if (typeof out[k] === "string") out[k] = maskEmail(out[k] as string);
   return out as UserRef;
 }
 
 /**
- * Masks personal data (user names and emails in created_by / updated_by) so reports and
- * snapshots carry user ids and active flags only. Returns new records; the input is unchanged.
+ * Masks personal data (user names, emails, login emails and avatar URLs in created_by /
+ * updated_by) so reports and snapshots carry user ids and active flags only. Returns new
+ * records; the input is unchanged.
  */
 export function maskPersonalData(records: InventoryRecord[]): InventoryRecord[] {
   return records.map((r) => ({

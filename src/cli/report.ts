@@ -1,5 +1,6 @@
 import type { Finding, FindingStatus, Rule } from "../rules/types";
-import { isFailing, isOpen, type FailOn } from "../rules/evaluate";
+import type { DataProblem } from "../api/validation";
+import { isDataError, isFailing, isOpen, type FailOn } from "../rules/evaluate";
 import { ruleHelpUri } from "../rules/util";
 import type { InventoryDiff } from "./snapshot";
 
@@ -30,8 +31,14 @@ export interface AuditReport {
     failing: number;
     /** Violations and errors suppressed by active exceptions. */
     suppressed: number;
+    /** Open errors of rules that could not judge an integration because Flow sent a field they read in an unusable shape; any makes the run incomplete (exit 3). */
+    dataErrors: number;
+    /** Data problems in fields no enabled rule reads (listed in `warnings`). */
+    warnings: number;
     passed: boolean;
   };
+  /** Fields Flow sent in a shape the spec does not allow, which no enabled rule reads: reported, not failing. */
+  warnings: DataProblem[];
   rules: Array<{ id: string; title: string; description: string; severity: string; enforcement: string; helpUri: string }>;
   findings: Finding[];
   diff?: InventoryDiff & { against: string; findingsAppeared: FindingChange[]; findingsResolved: FindingChange[] };
@@ -62,6 +69,7 @@ export function buildReport(input: {
   rules: readonly Rule[];
   enforcement: (rule: Rule) => string;
   findings: Finding[];
+  warnings?: DataProblem[];
   diff?: AuditReport["diff"];
   now?: Date;
 }): AuditReport {
@@ -69,6 +77,8 @@ export function buildReport(input: {
   for (const f of input.findings) counts[f.status]++;
   const failing = input.findings.filter((f) => isFailing(f, input.failOn)).length;
   const enabled = input.rules.filter((r) => input.enforcement(r) !== "disabled");
+  const dataErrors = input.findings.filter(isDataError).length;
+  const warnings = input.warnings ?? [];
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "flow-audit", version: input.version },
@@ -82,8 +92,11 @@ export function buildReport(input: {
       findings: counts,
       failing,
       suppressed: input.findings.filter((f) => f.exception?.state === "active").length,
-      passed: failing === 0,
+      dataErrors,
+      warnings: warnings.length,
+      passed: failing === 0 && dataErrors === 0,
     },
+    warnings,
     rules: enabled.map((r) => ({ id: r.id, title: r.title, description: r.description, severity: r.severity, enforcement: input.enforcement(r), helpUri: ruleHelpUri(r.id) })),
     findings: input.findings,
     ...(input.diff ? { diff: input.diff } : {}),

@@ -1,14 +1,23 @@
 import type { Policies, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import type { ConnectionStatus, Integration, InventoryRecord } from "../api/types";
 import { INTEGRATION_TYPE } from "../pulumi/integration";
-import { applyExceptions, evaluateIntegrationRule, evaluateStackRule, isOpen } from "../rules/evaluate";
+import { describeProblem, recordProblems } from "../api/validation";
+import { applyExceptions, dataErrorFinding, evaluateIntegrationRule, evaluateStackRule, isOpen } from "../rules/evaluate";
 import { rules as allRules } from "../rules/index";
 import { loadPolicy, PolicyFileError, type FlowPolicy } from "../rules/policy";
 import type { Finding, Rule } from "../rules/types";
-import { resolveRuleConfig, ruleHelpUri } from "../rules/util";
+import { label, resolveRuleConfig, ruleHelpUri, RULES_DOCS_URL } from "../rules/util";
+
+/** Where unusable data and the gate's behaviour on it are explained. */
+const DOCS_DATA_URL = RULES_DOCS_URL.replace(/rules\.md$/, "cli.md#unusable-data-from-flow");
 
 /** The advisory policy that lists violations suppressed by active exceptions. */
 export const EXCEPTIONS_POLICY = "flow-exceptions-applied";
+/**
+ * The mandatory policy that fails the gate when an enabled rule could not judge an integration
+ * because Flow sent a field it reads in an unusable shape (whatever that rule's own level).
+ */
+export const DATA_POLICY = "flow-integration-data-usable";
 
 /** Options of flowPolicies. */
 export interface FlowPoliciesOptions {
@@ -132,6 +141,30 @@ export function flowPolicies(options: FlowPoliciesOptions = {}): Policies {
     };
   });
 
+  const enabled = rules.filter((r) => (policy.rules[r.id]?.enforcement ?? r.enforcement) !== "disabled");
+  policies.push({
+    name: DATA_POLICY,
+    description: "Checks that every field an enabled rule reads arrived from Flow in a usable shape (an evaluation over unusable data is incomplete, so it fails the gate).",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+      const record = recordOf(args.type, args.props);
+      if (!record?.integration) return;
+      const problems = recordProblems(record);
+      if (problems.length === 0) return;
+      // Only errors no active exception covers fail the gate, as for any other finding.
+      const open = enabled
+        .map((rule) => dataErrorFinding(rule, record, problems))
+        .filter((f): f is Finding => f !== undefined && isOpen(applyExceptions(f, policy.exceptions, now())));
+      if (open.length === 0) return;
+      const blocking = [...new Map(open.flatMap((f) => f.dataProblems ?? []).map((p) => [p.path + p.document, p])).values()];
+      report(
+        `${label(record.integration)} could not be fully evaluated: Flow sent ${blocking.map(describeProblem).join("; ")}. ` +
+          `Rules that could not decide: ${open.map((f) => f.ruleId).join(", ")}. Fix: ${open[0].remediation} See ${DOCS_DATA_URL}`,
+        args.urn,
+      );
+    },
+  });
   policies.push({
     name: EXCEPTIONS_POLICY,
     description: "Lists the violations that active exceptions in the policy file suppress (advisory notices; never fails the gate).",

@@ -1,3 +1,4 @@
+import { parseFlowTimestamp } from "../api/time";
 import type { InventoryRecord } from "../api/types";
 
 /** A compact, typed view of an inventory for stack outputs. */
@@ -33,7 +34,7 @@ function count(values: string[]): Record<string, number> {
 export function isConnected(record: InventoryRecord, healthyStatuses: string[] = ["connected"]): boolean {
   const s = record.connectionStatus;
   if (!s) return false;
-  if (typeof s.status === "string") return healthyStatuses.includes(s.status.toLowerCase());
+  if (typeof s.status === "string") return healthyStatuses.some((h) => h.toLowerCase() === s.status!.toLowerCase());
   return s.connected === true;
 }
 
@@ -50,8 +51,8 @@ export function summarize(records: InventoryRecord[], options: SummaryOptions = 
     webhooksOff: ids((r) => r.integration.vendor_meta?.enable_webhooks === true && r.integration.webhooks_enabled !== true),
     notRecentlySynced: ids((r) => {
       if (r.integration.has_repos !== true) return false;
-      const t = Date.parse(r.integration.source_projects_last_updated ?? "");
-      return Number.isNaN(t) || now - t > maxAge;
+      const t = parseFlowTimestamp(r.integration.source_projects_last_updated);
+      return t === undefined || now - t > maxAge;
     }),
   };
 }

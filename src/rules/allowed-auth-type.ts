@@ -1,5 +1,5 @@
 import type { IntegrationRule } from "./types";
-import { error, list, ok, perVendor, schemaOf, vendorListsSchema, violation } from "./util";
+import { error, list, ok, perVendor, schemaOf, vendorListsSchema, vendorTitle, violation } from "./util";
 
 /** Parameters of flow-integration-allowed-auth-type. */
 export interface AllowedAuthTypeConfig {
@@ -25,13 +25,14 @@ export const allowedAuthType: IntegrationRule<AllowedAuthTypeConfig> = {
     vendorAllowedAuthTypes: vendorListsSchema("Per-vendor allowlists, e.g. {\"jira\": [\"oauth\"]}; replaces allowedAuthTypes for that vendor."),
   }),
   remediation: "In Flow, reconnect the integration with OAuth, an app installation or an access token of a service account, then delete the stored password.",
+  reads: ["vendor_type", "auth_type"],
   evaluate({ integration: i }, config) {
     const allowed = perVendor(i.vendor_type, config.vendorAllowedAuthTypes, config.allowedAuthTypes);
     const evidence = { auth_type: i.auth_type ?? null, allowed };
     if (!i.auth_type) return error("did not report its auth_type, so the rule cannot decide.", evidence);
     if (allowed.includes(i.auth_type)) return ok(`uses the allowed auth type '${i.auth_type}'.`, evidence);
     return violation(
-      `uses auth type '${i.auth_type}', which is not allowed for ${i.vendor_type} (allowed: ${list(allowed) || "none"}).`,
+      `uses auth type '${i.auth_type}', which is not allowed for ${vendorTitle(i)} integrations (allowed: ${list(allowed) || "none"}).`,
       evidence,
       `In Flow, reconnect the integration using ${list(allowed, "or") || "an allowed auth type"}${i.auth_type === "userpass" ? " instead of a stored username and password" : ""}.`,
     );

@@ -22,6 +22,7 @@ export const allowedVendor: IntegrationRule<AllowedVendorConfig> = {
     allowedVendors: { type: ["array", "null"], items: { type: "string" }, description: "Allowed vendor_type values, e.g. [\"github\", \"jira\"]; required when the rule is enabled." },
   }),
   remediation: "Remove the integration from Flow, or add its vendor to allowedVendors if it was approved.",
+  reads: ["vendor_type"],
   evaluate({ integration: i }, config) {
     const evidence = { vendor_type: i.vendor_type, allowedVendors: config.allowedVendors };
     if (!config.allowedVendors) return error("cannot be checked: the rule is enabled but allowedVendors is not configured.", evidence);

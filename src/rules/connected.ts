@@ -22,6 +22,7 @@ export const connected: IntegrationRule<ConnectedConfig> = {
     healthyStatuses: { type: "array", items: { type: "string" }, minItems: 1, description: "Connection status values (case-insensitive) that count as healthy." },
   }),
   remediation: "In Flow, open Settings > Integrations and reconnect the integration (re-authorise or update its credentials).",
+  reads: ["connection_status.status", "connection_status.connected", "connection_status.message"],
   evaluate({ connectionStatus: s }, config) {
     if (!s) return error("has no connection status (it was not read), so the rule cannot decide; read the inventory with connection status.", {});
     const evidence = { "connection_status.status": s.status ?? null, "connection_status.connected": s.connected ?? null, ...(s.message ? { "connection_status.message": s.message } : {}) };

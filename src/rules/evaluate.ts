@@ -1,4 +1,5 @@
 import type { InventoryRecord } from "../api/types";
+import { describeProblem, recordProblems, type DataProblem } from "../api/validation";
 import { rules as allRules } from "./index";
 import { defaultPolicy, type FlowPolicy, type PolicyException } from "./policy";
 import type { AppliedException, Enforcement, Finding, IntegrationRule, Outcome, Rule, RuleContext, StackOutcome, StackRule } from "./types";
@@ -51,20 +52,75 @@ export function isFailing(f: Finding, failOn: FailOn = "mandatory"): boolean {
   return f.enforcement === "mandatory" || (failOn === "advisory" && f.enforcement === "advisory");
 }
 
-/** Runs one integration rule on one record; a throwing rule becomes an error finding, not a crash. */
-export function evaluateIntegrationRule(rule: IntegrationRule, record: InventoryRecord, config: Record<string, unknown>, context: RuleContext, enforcement: Enforcement = rule.enforcement): Finding {
-  return toFinding(rule, guard(rule, () => rule.evaluate(record, config, context)), record.integration, enforcement);
+/** True when a rule reading `read` depends on `field` (one is the other, or lies inside it). */
+export function fieldTouches(read: string, field: string): boolean {
+  return read === field || field.startsWith(`${read}.`) || read.startsWith(`${field}.`);
 }
 
-/** Runs one stack rule over all records. */
-export function evaluateStackRule(rule: StackRule, records: InventoryRecord[], config: Record<string, unknown>, context: RuleContext, enforcement: Enforcement = rule.enforcement): Finding[] {
+/** The problems among `problems` in fields the rule reads. */
+export function problemsFor(rule: Pick<Rule, "reads">, problems: readonly DataProblem[]): DataProblem[] {
+  return problems.filter((p) => rule.reads.some((read) => fieldTouches(read, p.field)));
+}
+
+/** The outcome of a rule that cannot run because Flow sent a field it reads in an unusable shape. */
+function unusableData(problems: DataProblem[]): Outcome {
+  const fields = [...new Set(problems.map((p) => p.field))];
+  return {
+    status: "error",
+    message: `could not be checked: Flow sent ${problems.map(describeProblem).join("; ")}.`,
+    evidence: { unusableFields: fields },
+    remediation: `This is Flow's data, not a setting: open the integration in Flow and check ${fields.join(", ")}. If Flow changed the shape of its API, report it to the pulumi-flow maintainers with this message; until then an exception with a reason and an expiry can accept it.`,
+  };
+}
+
+/** The error finding of a rule that cannot judge a record because a field it reads is unusable; undefined when it can. */
+export function dataErrorFinding(rule: Rule, record: InventoryRecord, problems: readonly DataProblem[], enforcement: Enforcement = rule.enforcement): Finding | undefined {
+  const mine = problemsFor(rule, problems);
+  return mine.length > 0 ? { ...toFinding(rule, unusableData(mine), record.integration, enforcement), dataProblems: mine } : undefined;
+}
+
+/**
+ * Runs one integration rule on one record. A rule never sees data it cannot use: when a field it
+ * reads has a shape the spec does not allow, the finding is an error naming the field (with
+ * `dataProblems`); a throwing rule becomes an error finding, not a crash.
+ */
+export function evaluateIntegrationRule(
+  rule: IntegrationRule,
+  record: InventoryRecord,
+  config: Record<string, unknown>,
+  context: RuleContext,
+  enforcement: Enforcement = rule.enforcement,
+  problems: readonly DataProblem[] = recordProblems(record),
+): Finding {
+  return dataErrorFinding(rule, record, problems, enforcement) ?? toFinding(rule, guard(rule, () => rule.evaluate(record, config, context)), record.integration, enforcement);
+}
+
+/**
+ * Runs one stack rule over all records. Records with unusable data in a field the rule reads are
+ * left out of the evaluation, and each gets an error finding naming the field.
+ */
+export function evaluateStackRule(
+  rule: StackRule,
+  records: InventoryRecord[],
+  config: Record<string, unknown>,
+  context: RuleContext,
+  enforcement: Enforcement = rule.enforcement,
+  problemsOf: (record: InventoryRecord) => readonly DataProblem[] = recordProblems,
+): Finding[] {
+  const usable: InventoryRecord[] = [];
+  const unusable: Finding[] = [];
+  for (const record of records) {
+    const error = dataErrorFinding(rule, record, problemsOf(record), enforcement);
+    if (error) unusable.push(error);
+    else usable.push(record);
+  }
   let outcomes: StackOutcome[];
   try {
-    outcomes = rule.evaluate(records, config, context);
+    outcomes = rule.evaluate(usable, config, context);
   } catch (e) {
     outcomes = [{ ...crashed(rule, e), subject: "the inventory" }];
   }
-  return outcomes.map((o) => toFinding(rule, o, o.integration, enforcement));
+  return [...unusable, ...outcomes.map((o) => toFinding(rule, o, o.integration, enforcement))];
 }
 
 function guard(rule: Rule, run: () => Outcome): Outcome {
@@ -84,25 +140,51 @@ export interface EvaluateOptions {
   policy?: FlowPolicy;
   now?: Date;
   rules?: readonly Rule[];
+  /** Each record's data problems, when the caller already has them (see inventoryProblems). */
+  problems?: ReadonlyMap<InventoryRecord, readonly DataProblem[]>;
+}
+
+/** Each record's data problems (the spec checked once per record). */
+export function inventoryProblems(records: readonly InventoryRecord[]): Map<InventoryRecord, DataProblem[]> {
+  return new Map(records.map((r) => [r, recordProblems(r)]));
 }
 
 /**
  * Evaluates every enabled rule over an inventory: one finding per integration × integration
  * rule, and the stack rules' findings, with effective enforcement and exceptions applied.
+ * Each record's data problems are computed once (see recordProblems).
  */
 export function evaluateInventory(records: InventoryRecord[], options: EvaluateOptions = {}): Finding[] {
   const rules = options.rules ?? allRules;
   const policy = options.policy ?? defaultPolicy(rules);
   const context = { now: options.now ?? new Date() };
+  const problems = options.problems ?? inventoryProblems(records);
+  const problemsOf = (r: InventoryRecord) => problems.get(r) ?? recordProblems(r);
   const findings: Finding[] = [];
   for (const rule of rules) {
     const settings = policy.rules[rule.id] ?? { enforcement: rule.enforcement, config: rule.defaults };
     if (settings.enforcement === "disabled") continue;
     if (rule.scope === "integration") {
-      for (const record of records) findings.push(evaluateIntegrationRule(rule, record, settings.config, context, settings.enforcement));
+      for (const record of records) findings.push(evaluateIntegrationRule(rule, record, settings.config, context, settings.enforcement, problemsOf(record)));
     } else {
-      findings.push(...evaluateStackRule(rule, records, settings.config, context, settings.enforcement));
+      findings.push(...evaluateStackRule(rule, records, settings.config, context, settings.enforcement, problemsOf));
     }
   }
   return findings.map((f) => applyExceptions(f, policy.exceptions, context.now));
+}
+
+/**
+ * The data problems no enabled rule reads: they change no verdict, so they are reported once
+ * as warnings instead of errors (flow-audit prints them; the JSON report lists them).
+ */
+export function unreadDataProblems(records: InventoryRecord[], options: Pick<EvaluateOptions, "policy" | "rules" | "problems"> = {}): DataProblem[] {
+  const rules = options.rules ?? allRules;
+  const policy = options.policy ?? defaultPolicy(rules);
+  const enabled = rules.filter((r) => (policy.rules[r.id]?.enforcement ?? r.enforcement) !== "disabled");
+  return records.flatMap((r) => (options.problems?.get(r) ?? recordProblems(r)).filter((p) => !enabled.some((rule) => problemsFor(rule, [p]).length > 0)));
+}
+
+/** True for an open error finding caused by Flow's data: the evaluation is incomplete, so the gate fails whatever the rule's enforcement. */
+export function isDataError(f: Finding): boolean {
+  return isOpen(f) && f.status === "error" && (f.dataProblems?.length ?? 0) > 0;
 }

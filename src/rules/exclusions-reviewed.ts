@@ -25,6 +25,7 @@ export const exclusionsReviewed: IntegrationRule<ExclusionsReviewedConfig> = {
     maxExclusionRules: { type: "integer", minimum: 0, description: "Maximum number of exclusion rules per integration (exclusion_rule_count)." },
   }),
   remediation: "Review the exclusions in Flow (Repos available / exclusion rules): remove the ones no longer wanted, or record the reviewed ones in allowedExcludedOwners / maxExclusionRules.",
+  reads: ["excluded_project_owners", "exclusion_rule_count"],
   evaluate({ integration: i }, config) {
     const owners = i.excluded_project_owners ?? [];
     const count = i.exclusion_rule_count ?? null;

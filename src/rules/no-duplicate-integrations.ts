@@ -36,6 +36,7 @@ export const noDuplicateIntegrations: StackRule<NoDuplicateIntegrationsConfig> =
     },
   }),
   remediation: "In Flow, delete the redundant integration, or rename it so each integration of a vendor is unambiguous.",
+  reads: ["vendor_type", "name", "username"],
   evaluate(records, config) {
     const groups = new Map<string, Integration[]>();
     for (const { integration } of records) {

@@ -22,6 +22,7 @@ export const ownerActive: IntegrationRule<OwnerActiveConfig> = {
     checkUpdatedBy: { type: "boolean", description: "Also check the user who last updated the integration (updated_by)." },
   }),
   remediation: "In Flow, have an active owner (ideally a service account) re-save or re-authorise the integration so it no longer depends on the deactivated user.",
+  reads: ["created_by", "updated_by"],
   evaluate({ integration: i }, config) {
     const roles: Array<[string, typeof i.created_by]> = [["created_by", i.created_by]];
     if (config.checkUpdatedBy) roles.push(["updated_by", i.updated_by]);
@@ -40,9 +41,10 @@ export const ownerActive: IntegrationRule<OwnerActiveConfig> = {
 };
 
 function describeUser(ref: unknown): string {
-  if (ref && typeof ref === "object" && "id" in ref) {
-    const u = ref as { id: number; name?: string | null };
-    return u.name ? `'${u.name}' (id ${u.id})` : `id ${u.id}`;
+  if (ref && typeof ref === "object") {
+    const u = ref as { id?: number; user_id?: number | null; name?: string | null };
+    const id = u.id ?? u.user_id ?? "unknown";
+    return u.name ? `'${u.name}' (id ${id})` : `id ${id}`;
   }
   return String(ref);
 }

@@ -1,5 +1,5 @@
 import type { IntegrationRule } from "./types";
-import { list, notApplicable, ok, schemaOf, violation } from "./util";
+import { includesIgnoringCase, list, notApplicable, ok, schemaOf, violation } from "./util";
 
 /** Parameters of flow-integration-processing-healthy. */
 export interface ProcessingHealthyConfig {
@@ -22,12 +22,12 @@ export const processingHealthy: IntegrationRule<ProcessingHealthyConfig> = {
     failureStatuses: { type: "array", items: { type: "string" }, description: "processing_status values (case-insensitive) that count as failures." },
   }),
   remediation: "In Flow, open the integration, check the processing errors it reports and re-run processing once the cause (credentials, permissions) is fixed.",
+  reads: ["processing_status"],
   evaluate({ integration: i }, config) {
     const status = i.processing_status;
     const evidence = { processing_status: status ?? null, failureStatuses: config.failureStatuses };
     if (typeof status !== "string" || status === "") return notApplicable("did not report a processing_status.", evidence);
-    const failed = config.failureStatuses.some((f) => f.toLowerCase() === status.toLowerCase());
-    if (!failed) return ok(`has processing status '${status}'.`, evidence);
+    if (!includesIgnoringCase(config.failureStatuses, status)) return ok(`has processing status '${status}'.`, evidence);
     return violation(`has processing status '${status}', a failure state (failure states: ${list(config.failureStatuses)}).`, evidence);
   },
 };

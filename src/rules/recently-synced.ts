@@ -1,3 +1,4 @@
+import { parseFlowTimestamp } from "../api/time";
 import type { IntegrationRule } from "./types";
 import { error, notApplicable, ok, schemaOf, violation } from "./util";
 
@@ -23,18 +24,20 @@ export const recentlySynced: IntegrationRule<RecentlySyncedConfig> = {
     maxAgeDays: { type: "number", exclusiveMinimum: 0, description: "Maximum age in days of the last project sync (source_projects_last_updated)." },
   }),
   remediation: "In Flow, check the integration's sync log; reconnect it or re-import its repositories so projects sync again.",
+  reads: ["has_repos", "source_projects_last_updated"],
   evaluate({ integration: i }, config, { now }) {
     const last = i.source_projects_last_updated ?? null;
     const evidence: Record<string, unknown> = { has_repos: i.has_repos ?? null, source_projects_last_updated: last, maxAgeDays: config.maxAgeDays };
     if (i.has_repos === false) return notApplicable("has no repositories to sync.", evidence);
     if (i.has_repos !== true) return notApplicable("did not report whether it has repositories (has_repos).", evidence);
     if (last === null) return violation("has repositories but no recorded project sync (source_projects_last_updated is empty).", evidence);
-    const t = Date.parse(last);
-    if (Number.isNaN(t)) return error(`reported an unreadable source_projects_last_updated '${last}'.`, evidence);
+    // Flow's timestamps are naive (no offset): they mean UTC.
+    const t = parseFlowTimestamp(last);
+    if (t === undefined) return error(`reported an unreadable source_projects_last_updated '${last}'.`, evidence);
     const days = (now.getTime() - t) / DAY;
     evidence.ageDays = Math.round(days * 10) / 10;
     if (days <= config.maxAgeDays) return ok(`synced ${fmtDays(days)} ago.`, evidence);
-    return violation(`last synced its projects ${fmtDays(days)} ago (${last}), more than the allowed ${config.maxAgeDays} days.`, evidence);
+    return violation(`last synced its projects ${fmtDays(days)} ago (${new Date(t).toISOString()}), more than the allowed ${config.maxAgeDays} days.`, evidence);
   },
 };
 

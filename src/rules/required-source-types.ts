@@ -1,5 +1,5 @@
 import type { IntegrationRule } from "./types";
-import { enabledSourceTypeNames, list, notApplicable, offeredSourceTypes, ok, perVendor, schemaOf, vendorListsSchema, violation } from "./util";
+import { enabledSourceTypeNames, list, notApplicable, offeredSourceTypes, ok, perVendor, schemaOf, vendorListsSchema, vendorTitle, violation } from "./util";
 
 /** Parameters of flow-integration-required-source-types. */
 export interface RequiredSourceTypesConfig {
@@ -25,6 +25,7 @@ export const requiredSourceTypes: IntegrationRule<RequiredSourceTypesConfig> = {
     vendorRequiredSourceTypes: vendorListsSchema("Per-vendor required source types, replacing requiredSourceTypes for that vendor."),
   }),
   remediation: "In Flow, edit the integration and enable the missing source types.",
+  reads: ["vendor_type", "vendor_meta.services.name", "enabled_source_types", "source_type_names"],
   evaluate({ integration: i }, config) {
     const required = perVendor(i.vendor_type, config.vendorRequiredSourceTypes, config.requiredSourceTypes);
     const offered = offeredSourceTypes(i);
@@ -37,6 +38,6 @@ export const requiredSourceTypes: IntegrationRule<RequiredSourceTypesConfig> = {
     if (!enabled) return notApplicable("did not report its enabled source types.", evidence);
     const missing = applicable.filter((t) => !enabled.includes(t));
     if (missing.length === 0) return ok(`has the required source types ${list(applicable)} enabled.`, evidence);
-    return violation(`does not have ${list(missing)} enabled although ${i.vendor_type} offers ${missing.length > 1 ? "them" : "it"}.`, evidence, `In Flow, edit the integration and enable ${list(missing)}.`);
+    return violation(`does not have ${list(missing)} enabled although ${vendorTitle(i)} offers ${missing.length > 1 ? "them" : "it"}.`, evidence, `In Flow, edit the integration and enable ${list(missing)}.`);
   },
 };

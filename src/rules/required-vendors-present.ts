@@ -26,6 +26,7 @@ export const requiredVendorsPresent: StackRule<RequiredVendorsPresentConfig> = {
     healthyStatuses: { type: "array", items: { type: "string" }, minItems: 1, description: "Connection status values (case-insensitive) that count as connected." },
   }),
   remediation: "In Flow, add (or reconnect) an integration for the missing vendor under Settings > Integrations.",
+  reads: ["vendor_type", "connection_status.status", "connection_status.connected"],
   evaluate(records, config) {
     if (!config.requiredVendors) {
       return [{ status: "error", subject: "the required-vendor check", message: "cannot run: the rule is enabled but requiredVendors is not configured.", evidence: {} }];

@@ -25,6 +25,7 @@ export const serviceAccount: IntegrationRule<ServiceAccountConfig> = {
     authTypes: { type: "array", items: { type: "string" }, description: "Auth types the rule applies to; empty means all integrations that report a username." },
   }),
   remediation: "In Flow, reconnect the integration with a dedicated service account whose username follows your naming pattern.",
+  reads: ["username", "auth_type"],
   evaluate({ integration: i }, config) {
     const evidence = { username: i.username ?? null, auth_type: i.auth_type ?? null, usernamePattern: config.usernamePattern };
     if (!config.usernamePattern) return error("cannot be checked: the rule is enabled but usernamePattern is not configured.", evidence);

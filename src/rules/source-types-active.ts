@@ -1,5 +1,5 @@
 import type { IntegrationRule } from "./types";
-import { enabledSourceTypes, list, notApplicable, ok, schemaOf, violation } from "./util";
+import { enabledSourceTypes, includesIgnoringCase, list, notApplicable, ok, schemaOf, violation } from "./util";
 
 /** Parameters of flow-integration-source-types-active. */
 export interface SourceTypesActiveConfig {
@@ -19,14 +19,15 @@ export const sourceTypesActive: IntegrationRule<SourceTypesActiveConfig> = {
   enforcement: "advisory",
   defaults,
   configSchema: schemaOf(defaults, {
-    activeStatuses: { type: "array", items: { type: "string" }, minItems: 1, description: "Source type status values that count as active." },
+    activeStatuses: { type: "array", items: { type: "string" }, minItems: 1, description: "Source type status values (case-insensitive) that count as active." },
   }),
   remediation: "In Flow, open the integration's source types and re-enable or re-sync the inactive ones (check the account still has access to them).",
+  reads: ["enabled_source_types"],
   evaluate({ integration: i }, config) {
     const types = enabledSourceTypes(i);
     if (!types || types.length === 0) return notApplicable("has no enabled source types reported.", { enabled_source_types: i.enabled_source_types ?? null });
     const evidence = { enabled_source_types: types };
-    const inactive = types.filter((t) => t.status !== null && !config.activeStatuses.includes(t.status));
+    const inactive = types.filter((t) => t.status !== null && !includesIgnoringCase(config.activeStatuses, t.status));
     if (inactive.length > 0) {
       const names = inactive.map((t) => `${t.name} (${t.status})`);
       return violation(`has enabled source types that are not active: ${names.join(", ")}.`, evidence, `In Flow, re-enable or re-sync ${list(inactive.map((t) => t.name))} for this integration.`);

@@ -1,4 +1,5 @@
 import type { Integration, InventoryRecord } from "../api/types";
+import type { DataProblem } from "../api/validation";
 
 /** How a rule's violations affect the gate: mandatory fails it, advisory only reports. */
 export type Enforcement = "mandatory" | "advisory" | "disabled";
@@ -54,6 +55,14 @@ export interface RuleMeta<C> {
   defaults: C;
   /** What to change in Flow to fix a violation. */
   remediation: string;
+  /**
+   * The fields the rule reads: integration fields as dotted paths without array indexes
+   * (`vendor_meta.enable_webhooks`, `enabled_source_types`), connection-status fields under
+   * `connection_status`. When Flow sends one of them in a shape the spec does not allow, the
+   * rule is not run for that integration and reports an error naming the field instead. A
+   * meta test checks that a rule reads nothing else.
+   */
+  reads: readonly string[];
 }
 
 /** A rule evaluated once per integration (a CrossGuard resource policy). */
@@ -104,4 +113,6 @@ export interface Finding {
   helpUri: string;
   evidence: Record<string, unknown>;
   exception?: AppliedException;
+  /** On an `error` finding caused by Flow's data: the fields the rule needed, in an unusable shape. */
+  dataProblems?: DataProblem[];
 }

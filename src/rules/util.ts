@@ -9,9 +9,25 @@ export function ruleHelpUri(ruleId: string): string {
   return `${RULES_DOCS_URL}#${ruleId}`;
 }
 
+/** The integration's name, or a placeholder when Flow sent none (or not a string). */
+export function nameOf(i: Pick<Integration, "name">): string {
+  return typeof i.name === "string" ? i.name : "(unnamed)";
+}
+
+/** The integration's vendor key, or "unknown vendor" when Flow sent none (or not a string). */
+export function vendorOf(i: Pick<Integration, "vendor_type">): string {
+  return typeof i.vendor_type === "string" ? i.vendor_type : "unknown vendor";
+}
+
+/** The vendor's display name for messages (`vendor_meta.title`, e.g. "BitBucket Cloud"), else its key. */
+export function vendorTitle(i: Pick<Integration, "vendor_type" | "vendor_meta">): string {
+  const title = i.vendor_meta?.title;
+  return typeof title === "string" && title.trim() ? title : vendorOf(i);
+}
+
 /** "Integration 'GitHub Mobile' (id 102, github)" */
 export function label(i: Pick<Integration, "id" | "name" | "vendor_type">): string {
-  return `Integration '${i.name}' (id ${i.id}, ${i.vendor_type})`;
+  return `Integration '${nameOf(i)}' (id ${i.id}, ${vendorOf(i)})`;
 }
 
 /** Outcome helpers: rules return these, the evaluator attaches metadata. */
@@ -62,7 +78,7 @@ export function toFinding(rule: Rule, outcome: Outcome | StackOutcome, integrati
     status: outcome.status,
     severity: rule.severity,
     enforcement,
-    ...(integration ? { integration: { id: integration.id, name: integration.name, vendor: integration.vendor_type } } : {}),
+    ...(integration ? { integration: { id: integration.id, name: nameOf(integration), vendor: vendorOf(integration) } } : {}),
     ...(subject ? { subject } : {}),
     message: `${who} ${outcome.message}`,
     remediation: outcome.remediation ?? rule.remediation,
@@ -76,12 +92,13 @@ function capitalise(s: string): string {
 }
 
 /** What is known about a user reference: active, deactivated, or unknown (with why). */
-export function userState(ref: UserRef | null | undefined): { state: "active" | "inactive" | "unknown" | "none"; id?: number; why?: string } {
+export function userState(ref: UserRef | undefined): { state: "active" | "inactive" | "unknown" | "none"; id?: number | string; why?: string } {
   if (ref === null || ref === undefined) return { state: "none" };
-  if (typeof ref === "number") return { state: "unknown", id: ref, why: `is given only as user id ${ref}` };
-  if (ref.is_active === true) return { state: "active", id: ref.id };
-  if (ref.is_active === false) return { state: "inactive", id: ref.id };
-  return { state: "unknown", id: ref.id, why: `(user id ${ref.id}) has no is_active field` };
+  if (typeof ref !== "object") return { state: "unknown", id: ref, why: `is given only as user id ${ref}` };
+  const id = ref.id ?? ref.user_id ?? undefined;
+  if (ref.is_active === true) return { state: "active", id };
+  if (ref.is_active === false) return { state: "inactive", id };
+  return { state: "unknown", id, why: `(user id ${id ?? "unknown"}) has no is_active field` };
 }
 
 /** Names of the source types enabled for an integration (from enabled_source_types or source_type_names). */
@@ -94,17 +111,23 @@ export function enabledSourceTypeNames(i: Integration): string[] | undefined {
   return undefined;
 }
 
-/** The enabled source types as name + status (entries given as bare names have no status); undefined when not returned. */
+/** The enabled source types as name (`source_type_name`) + status; entries given as bare names have no status. Undefined when not returned. */
 export function enabledSourceTypes(i: Integration): Array<{ name: string; status: string | null }> | undefined {
   if (!Array.isArray(i.enabled_source_types)) return undefined;
-  return i.enabled_source_types.map((t) => (typeof t === "string" ? { name: t, status: null } : { name: t.name, status: t.status ?? null }));
+  return i.enabled_source_types.map((t) => (typeof t === "string" ? { name: t, status: null } : { name: t.source_type_name, status: t.status ?? null }));
 }
 
-/** Source types the integration's vendor offers, from vendor_meta.services; undefined when not returned. */
+/** Source types the integration's vendor offers (the keys in vendor_meta.services[].name); undefined when not returned. */
 export function offeredSourceTypes(i: Integration): string[] | undefined {
   const services = i.vendor_meta?.services;
   if (!Array.isArray(services)) return undefined;
-  return [...new Set(services.flatMap((s) => (Array.isArray(s.source_types) ? s.source_types : [])))];
+  return [...new Set(services.map((s) => s.name))];
+}
+
+/** Case-insensitive membership, for status values Flow may send in any case ("active", "ACTIVE"). */
+export function includesIgnoringCase(values: readonly string[], value: string): boolean {
+  const v = value.toLowerCase();
+  return values.some((x) => x.toLowerCase() === v);
 }
 
 /** The per-vendor value of a setting, falling back to the default one. */

@@ -1,5 +1,5 @@
 import type { IntegrationRule } from "./types";
-import { error, notApplicable, ok, schemaOf, violation } from "./util";
+import { error, notApplicable, ok, schemaOf, vendorTitle, violation } from "./util";
 
 /** Parameters of flow-integration-webhooks-enabled. */
 export interface WebhooksEnabledConfig {
@@ -22,6 +22,7 @@ export const webhooksEnabled: IntegrationRule<WebhooksEnabledConfig> = {
     ignoreVendors: { type: "array", items: { type: "string" }, description: "Vendors (vendor_type) exempt from this rule." },
   }),
   remediation: "In Flow, open Settings > Integrations, edit the integration and turn on webhooks (the Git host account needs permission to create webhooks).",
+  reads: ["vendor_type", "webhooks_enabled", "vendor_meta.enable_webhooks"],
   evaluate({ integration: i }, config) {
     const supported = i.vendor_meta?.enable_webhooks;
     const evidence = { webhooks_enabled: i.webhooks_enabled ?? null, "vendor_meta.enable_webhooks": supported ?? null };
@@ -29,7 +30,7 @@ export const webhooksEnabled: IntegrationRule<WebhooksEnabledConfig> = {
     if (supported === false) return notApplicable(`is from a vendor without webhook support.`, evidence);
     if (supported !== true) return error(`did not report whether its vendor supports webhooks (vendor_meta.enable_webhooks is missing), so the rule cannot decide.`, evidence);
     if (i.webhooks_enabled === true) return ok("has webhooks on.", evidence);
-    if (i.webhooks_enabled === false) return violation(`has webhooks off although ${i.vendor_type} supports them.`, evidence);
+    if (i.webhooks_enabled === false) return violation(`has webhooks off although ${vendorTitle(i)} supports them.`, evidence);
     return error("did not report webhooks_enabled, so the rule cannot decide.", evidence);
   },
 };

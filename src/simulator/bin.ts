@@ -9,7 +9,7 @@ Serves the Flow Integrations API (list, get, connection_status) on loopback for 
 Options:
   --port N            port to listen on (default 0: any free port)
   --host HOST         loopback address to bind (default 127.0.0.1)
-  --dataset NAME      demo | empty | generated:N (default demo)
+  --dataset NAME      demo | published | empty | generated:N (default demo)
   --token TOKEN       API token to accept (default: FLOW_SIMULATOR_TOKEN or flow-simulator-token)
   --latency MS        latency added to every response (default 0)
   --max-page-size N   largest page served (default 100)

@@ -1,6 +1,7 @@
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { ConnectionStatus, Integration } from "../api/types";
+import { formatFlowTimestamp, parseFlowTimestamp } from "../api/time";
 import { loadDataset, prng, type SimulatedIntegration } from "./datasets";
 
 /** The simulator's routes, as named in fault rules and the request log. */
@@ -50,7 +51,7 @@ export interface FlowSimulatorOptions {
   port?: number;
   /** Host to bind (default 127.0.0.1; only loopback makes sense). */
   host?: string;
-  /** `demo`, `empty`, `generated:N`, or records (default `demo`). */
+  /** `demo`, `published`, `empty`, `generated:N`, or records (default `demo`). */
   dataset?: string | SimulatedIntegration[];
   /** The API token the simulator accepts (default "flow-simulator-token"). */
   token?: string;
@@ -138,11 +139,11 @@ function filter(items: Integration[], q: URLSearchParams): Integration[] {
     } else if (op === "icontains") {
       out = out.filter((i) => String(i[field] ?? "").toLowerCase().includes(value.toLowerCase()));
     } else if (op === "gte" || op === "lt") {
-      const t = Date.parse(value);
-      if (Number.isNaN(t)) throw new BadRequest(`${key}: enter a valid date/time.`);
+      const t = parseFlowTimestamp(value);
+      if (t === undefined) throw new BadRequest(`${key}: enter a valid date/time.`);
       out = out.filter((i) => {
-        const v = Date.parse(String(i[field] ?? ""));
-        return !Number.isNaN(v) && (op === "gte" ? v >= t : v < t);
+        const v = parseFlowTimestamp(i[field]);
+        return v !== undefined && (op === "gte" ? v >= t : v < t);
       });
     } else if (field === "webhooks_enabled" || field === "has_repos") {
       const b = parseBool(key, value);
@@ -356,7 +357,7 @@ export async function startFlowSimulator(options: FlowSimulatorOptions = {}): Pr
     },
     updateIntegration(id, patch) {
       const r = mustGet(id);
-      r.integration = { ...r.integration, ...patch, id, updated_at: new Date().toISOString() };
+      r.integration = { ...r.integration, ...patch, id, updated_at: formatFlowTimestamp(Date.now()) };
     },
     setConnectionStatus(id, status) {
       mustGet(id).connectionStatus = status;

@@ -59,7 +59,7 @@ describe("flow-audit (the real bin against the simulator)", () => {
   it("prints a plain table (no colour when not a terminal) and exits 1 on mandatory violations", async () => {
     const r = await run([]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("  FAIL  Integration 'GitHub Mobile' (id 102, github) has webhooks off although github supports them.");
+    expect(r.stdout).toContain("  FAIL  Integration 'GitHub Mobile' (id 102, github) has webhooks off although GitHub supports them.");
     expect(r.stdout).toMatch(/WARN {2}Integration 'Azure DevOps Corp' \(id 107, azure_devops\) last synced/);
     expect(r.stdout).toMatch(/FAIL: 12 integrations, 10 rules, 4 failing at mandatory/);
     expect(r.stdout).not.toContain("\x1b[");

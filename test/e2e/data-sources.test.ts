@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTEGRATION_TYPE } from "../../src/pulumi/integration";
 import { startFlowSimulator, type FlowSimulator } from "../../src/simulator/server";
-import { PulumiSandbox, type PulumiResult } from "../helpers/pulumi";
+import { PulumiSandbox, repoRoot, type PulumiResult } from "../helpers/pulumi";
 
 const fixtures = path.join(__dirname, "fixtures");
 const TOKEN = "e2e-flow-token-7c1b9a";
@@ -148,11 +148,18 @@ describe("Flow errors fail the preview with a clear message", () => {
     await sim.close();
   });
 
+  /** A failed preview that reads like an error: one clear message, no stack trace, nothing recorded. */
   async function failingPreview(): Promise<string> {
     const r = await sandbox.run(["preview", "--stack", stack], { cwd: dir });
     const all = r.stdout + r.stderr;
     expect(r.code, all).not.toBe(0);
     expect(all).not.toMatch(/pulumi-nodejs:dynamic\/flow:Integration\s+flow-\d+\s+create/);
+    expect(all, "an unhandled exception with a stack trace").not.toMatch(/unhandled exception|\n\s+at [^\n]*\(|src\/\w+\/\w+\.ts/);
+    // The engine shows a program's error on its progress row and once under Diagnostics.
+    const diagnostics = all.slice(all.indexOf("Diagnostics:"));
+    const message = /pulumi-flow could not read Flow[^\n]*/.exec(diagnostics)?.[0];
+    expect(message, all).toBeDefined();
+    expect(diagnostics.split(message!).length - 1, `printed more than once:\n${all}`).toBe(1);
     return all;
   }
 
@@ -174,11 +181,30 @@ describe("Flow errors fail the preview with a clear message", () => {
     remove();
   });
 
-  it("malformed data names the integration and the field", async () => {
-    const remove = sim.addFault({ route: "list", action: { type: "invalid-record", field: "enabled_source_types", value: "repo" } });
+  it("a record without a usable id stops the read, naming the operation and the path", async () => {
+    const remove = sim.addFault({ route: "list", action: { type: "invalid-record", field: "id", value: "102a" } });
     const out = await failingPreview();
-    expect(out).toContain("(integration 102): the response does not match the Flow API schema at $.results[1].enabled_source_types");
+    expect(out).toContain('Flow API listIntegrations: an integration record has no usable id (a positive integer), so it cannot be identified at $.results[1].id — got a string ("102a")');
     remove();
+  });
+
+  it("a malformed field is a warning naming integration and field, and the pack fails the gate on it", async () => {
+    sim.clearFaults();
+    await sandbox.expect(["config", "set", "--secret", "flow:token", TOKEN, "--stack", stack], 0, { cwd: dir });
+    const remove = sim.addFault({ route: "list", action: { type: "invalid-record", field: "enabled_source_types", value: "repo" } });
+    try {
+      const plain = await sandbox.run(["preview", "--stack", stack], { cwd: dir });
+      const text = plain.stdout + plain.stderr;
+      expect(plain.code, text).toBe(0);
+      expect(text).toContain("Flow integration 102: unusable data: enabled_source_types ($.enabled_source_types) is a string (\"repo\"); expected array or null.");
+      const gated = await sandbox.run(["preview", "--policy-pack", path.join(repoRoot, "policies"), "--stack", stack], { cwd: dir });
+      const out = gated.stdout + gated.stderr;
+      expect(gated.code, out).toBe(1);
+      expect(out).toMatch(/\[mandatory\] \[severity: high\]\s+flow-integration-data-usable\s+\(pulumi-nodejs:dynamic\/flow:Integration: flow-102\)\n[^\n]*\n\s+Integration 'GitHub Mobile' \(id 102, github\) could not be fully evaluated/);
+      expect(out).toContain("Rules that could not decide: flow-integration-source-types-active, flow-integration-required-source-types.");
+    } finally {
+      remove();
+    }
   });
 
   it("an unknown integration id (404) in Integration.get", async () => {

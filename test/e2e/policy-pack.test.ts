@@ -61,7 +61,7 @@ describe("the policy pack gates `pulumi preview` (real engine, simulator demo da
     expect(keys(r.events, "advisory")).toEqual(ADVISORY);
     const webhooks = r.events.violations.find((v) => v.policy === "flow-integration-webhooks-enabled")!;
     expect(webhooks).toMatchObject({ pack: "pulumi-flow", severity: "high" });
-    expect(webhooks.message).toMatch(/^Integration 'GitHub Mobile' \(id 102, github\) has webhooks off although github supports them\. Fix: In Flow, .*turn on webhooks.* See https:\/\/\S+docs\/rules\.md#flow-integration-webhooks-enabled$/);
+    expect(webhooks.message).toMatch(/^Integration 'GitHub Mobile' \(id 102, github\) has webhooks off although GitHub supports them\. Fix: In Flow, .*turn on webhooks.* See https:\/\/\S+docs\/rules\.md#flow-integration-webhooks-enabled$/);
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 

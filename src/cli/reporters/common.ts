@@ -1,4 +1,4 @@
-import { isFailing, isOpen } from "../../rules/evaluate";
+import { isDataError, isFailing, isOpen } from "../../rules/evaluate";
 import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
 
@@ -10,7 +10,7 @@ export function disposition(f: Finding, report: AuditReport): Disposition {
   if (f.status === "not-applicable") return "not-applicable";
   if (f.status === "ok") return "passed";
   if (f.exception?.state === "active") return "suppressed";
-  if (isFailing(f, report.policy.failOn)) return "failing";
+  if (isFailing(f, report.policy.failOn) || isDataError(f)) return "failing";
   return isOpen(f) ? "warning" : "passed";
 }
 
@@ -22,7 +22,7 @@ export function subjectOf(f: Finding): string {
 /** The outcome in words: failed, failed but not enforced (--fail-on never), passed with warnings, passed. */
 export function outcome(report: AuditReport): { status: "failed" | "failed (not enforced)" | "passed with warnings" | "passed"; ok: boolean } {
   const open = report.findings.filter((f) => isOpen(f));
-  if (report.summary.failing > 0) return { status: "failed", ok: false };
+  if (report.summary.failing > 0 || report.summary.dataErrors > 0) return { status: "failed", ok: false };
   if (open.some((f) => f.enforcement === "mandatory")) return { status: "failed (not enforced)", ok: false };
   return open.length ? { status: "passed with warnings", ok: true } : { status: "passed", ok: true };
 }
@@ -31,9 +31,11 @@ export function outcome(report: AuditReport): { status: "failed" | "failed (not 
 export function verdict(report: AuditReport): string {
   const s = report.summary;
   const open = report.findings.filter((f) => isOpen(f)).length;
-  const head = s.passed ? "PASS" : "FAIL";
+  const head = s.dataErrors > 0 ? "INCOMPLETE" : s.passed ? "PASS" : "FAIL";
   const note = s.passed && !outcome(report).ok ? " (mandatory violations present but not enforced: --fail-on never)" : "";
-  return `${head}${note}: ${s.integrations} integrations, ${s.rules} rules, ${s.failing} failing at ${report.policy.failOn}, ${open - s.failing} other open findings, ${s.suppressed} suppressed by exceptions`;
+  const data = s.dataErrors > 0 ? `, ${s.dataErrors} not evaluable (Flow sent unusable data)` : "";
+  const warned = s.warnings > 0 ? `, ${s.warnings} data warnings` : "";
+  return `${head}${note}: ${s.integrations} integrations, ${s.rules} rules, ${s.failing} failing at ${report.policy.failOn}${data}, ${open - s.failing} other open findings, ${s.suppressed} suppressed by exceptions${warned}`;
 }
 
 /** Findings that are open or suppressed, grouped by rule in rule order. */

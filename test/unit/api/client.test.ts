@@ -196,15 +196,20 @@ describe("retries and faults", () => {
     expect(e.message).toContain("not valid JSON");
   });
 
-  it("rejects a schema-violating record naming the operation, integration id and JSON path", async () => {
+  it("reads a record with a malformed field as it came (the rules that read it decide), but not one without a usable id", async () => {
     const sim = await simulator();
     sim.addFault({ route: "list", action: { type: "invalid-record", field: "webhooks_enabled", value: "yes" } });
     const { client } = clientFor(sim);
-    const e = await failure(collect(client.listIntegrations()));
-    expect(e).toMatchObject({ kind: "validation", operation: "listIntegrations", integrationId: 102, path: "$.results[1].webhooks_enabled" });
-    expect(e.message).toContain('(got "yes")');
+    const records = await collect(client.listIntegrations());
+    expect(records).toHaveLength(12);
+    expect(records[1]).toMatchObject({ id: 102, webhooks_enabled: "yes" });
     sim.clearFaults();
-    sim.addFault({ route: "get", action: { type: "invalid-record", field: "id", value: "ten" } });
+    sim.addFault({ route: "list", action: { type: "invalid-record", field: "id", value: "ten" } });
+    const e = await failure(collect(client.listIntegrations()));
+    expect(e).toMatchObject({ kind: "validation", operation: "listIntegrations", path: "$.results[1].id" });
+    expect(e.message).toContain('no usable id (a positive integer), so it cannot be identified at $.results[1].id — got a string ("ten")');
+    sim.clearFaults();
+    sim.addFault({ route: "get", action: { type: "invalid-record", field: "id", value: -3 } });
     const e2 = await failure(client.getIntegration(103));
     expect(e2).toMatchObject({ kind: "validation", path: "$.id", integrationId: 103 });
   });
@@ -238,7 +243,7 @@ describe("retries and faults", () => {
     for (const action of [
       { type: "status", status: 500, detail: `echo ${TOKEN}` },
       { type: "malformed-json" },
-      { type: "invalid-record", field: "name", value: TOKEN.length },
+      { type: "invalid-record", field: "id", value: `id ${TOKEN}` },
     ] as const) {
       sim.clearFaults();
       sim.addFault({ action });
@@ -247,6 +252,7 @@ describe("retries and faults", () => {
     }
     expect(errors.join("\n")).not.toContain(TOKEN);
     expect(errors[0]).toContain("echo [redacted]");
+    expect(errors[2]).toContain('got a string ("id [redacted]")');
   });
 });
 

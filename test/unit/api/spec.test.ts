@@ -5,7 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSpec, specPath } from "../../../src/api/spec";
-import { errorDetail, validateConnectionStatus, validateIntegration, validateIntegrationList } from "../../../src/api/validation";
+import publishedExample from "../../../src/api/examples/published-integration.json";
+import { connectionStatusProblems, errorDetail, integrationProblems, validateIntegration, validateIntegrationList } from "../../../src/api/validation";
 import { startFlowSimulator, type FlowSimulator } from "../../../src/simulator/server";
 
 const repo = path.resolve(__dirname, "../../..");
@@ -29,16 +30,49 @@ describe("the OpenAPI spec", () => {
     expect(loadSpec().components.schemas.ConnectionStatus).toHaveProperty("x-pulumi-flow-assumption");
   });
 
-  it("accepts the documented example and tolerates ids-for-users, extra fields and nulls", () => {
-    const example = (loadSpec() as unknown as { components: { examples: Record<string, { value: unknown }> } }).components.examples
-      .DocumentedIntegration.value as Record<string, unknown>;
-    expect(validateIntegration("test", example).id).toBe(10649);
-    expect(() => validateIntegration("test", { ...example, created_by: 17, updated_by: null, brand_new_field: { x: 1 } })).not.toThrow();
-    expect(() => validateIntegration("test", { id: 1, name: "x", vendor_type: "github" })).not.toThrow();
-    expect(() => validateIntegration("test", { ...example, id: "10649" })).toThrow(/\$\.id/);
-    expect(() => validateIntegration("test", { ...example, enabled_source_types: [{ status: "active" }] })).toThrow(
-      /enabled_source_types\[0\]/,
-    );
+  it("has Flow's published example, verbatim, as its integration example", () => {
+    const spec = loadSpec() as unknown as { components: { examples: Record<string, { value: unknown }> } };
+    expect(spec.components.examples.PublishedIntegration.value).toEqual(publishedExample);
+    const text = fs.readFileSync(path.join(repo, "src/api/examples/published-integration.json"), "utf8");
+    expect(JSON.parse(text)).toEqual(publishedExample);
+  });
+
+  it("validates the published example verbatim, with no data problem", () => {
+    expect(integrationProblems(structuredClone(publishedExample), 10649)).toEqual([]);
+    expect(validateIntegration("test", structuredClone(publishedExample)).id).toBe(10649);
+  });
+
+  it("reads a 'double' id sent as 10649.0 and tolerates users as ids, nulls, offsets and extra fields", () => {
+    const fromText = JSON.parse(JSON.stringify(publishedExample).replace('"id":10649,', '"id":10649.0,'));
+    expect(validateIntegration("test", fromText).id).toBe(10649);
+    const variants: Array<Record<string, unknown>> = [
+      { created_by: 19994, updated_by: "19994" },
+      { created_by: null, updated_by: null, vendor_meta: null, enabled_source_types: null, source_type_names: null },
+      { created_at: "2024-03-20T22:09:54Z", updated_at: "2024-03-20T22:09:54.828795+01:00", source_projects_last_updated: "2024-03-20 22:09:54" },
+      { brand_new_field: { x: 1 }, vendor_meta: { ...publishedExample.vendor_meta, brand_new: true } },
+      { enabled_source_types: ["repo", "pull_request"], source_type_names: "repo,pull_request" },
+    ];
+    for (const v of variants) expect(integrationProblems({ ...structuredClone(publishedExample), ...v }, 10649), JSON.stringify(v)).toEqual([]);
+    expect(integrationProblems({ id: 1, name: "x", vendor_type: "github" }, 1)).toEqual([]);
+  });
+
+  it("names field, JSON path, shape and expectation of a field it cannot use, without rejecting the record", () => {
+    const record = { ...structuredClone(publishedExample), created_at: "yesterday", vendor_meta: { ...publishedExample.vendor_meta, auth_types: [{ name: "oauth" }] } };
+    expect(validateIntegration("test", record).id).toBe(10649);
+    expect(integrationProblems(record, 10649)).toEqual([
+      { integrationId: 10649, document: "integration", path: "$.created_at", field: "created_at", expected: "a date-time such as 2024-03-20T22:09:54.828795 or null", got: 'a string ("yesterday")' },
+      { integrationId: 10649, document: "integration", path: "$.vendor_meta.auth_types[0]", field: "vendor_meta.auth_types", expected: "string", got: "an object" },
+    ]);
+    const user = { ...structuredClone(publishedExample), created_by: { ...publishedExample.created_by, is_active: "yes" } };
+    expect(integrationProblems(user, 10649).map((p) => [p.path, p.expected])).toEqual([["$.created_by.is_active", "boolean or null"]]);
+  });
+
+  it("still rejects what cannot be identified: a record that is not an object, or has no usable id", () => {
+    for (const id of ["10649", -5, 0, 1.5, 1e300, null, undefined]) {
+      expect(() => validateIntegration("listIntegrations", { ...structuredClone(publishedExample), id }, "/results/2"), String(id)).toThrow(/no usable id .* at \$\.results\[2\]\.id/);
+    }
+    expect(() => validateIntegration("listIntegrations", "10649", "/results/0")).toThrow(/not a JSON object at \$\.results\[0\]/);
+    expect(() => validateIntegrationList("listIntegrations", { count: 1, next: null, previous: null, results: {} })).toThrow(/not a page of integrations .* at \$\.results — must be array/);
   });
 });
 
@@ -103,18 +137,18 @@ describe("contract: every simulator response matches the spec", () => {
     ];
   }
 
-  it("validates against the project's own validator", async () => {
+  it("validates against the project's own validator, with no data problem", async () => {
     for (const u of urls()) {
       const res = await fetch(sim.url + u, { headers: { Authorization: `Bearer ${TOKEN}` } });
       const body = await res.json();
       if (res.status !== 200) {
         expect(errorDetail(body), u).toBeTypeOf("string");
       } else if (u.endsWith("connection_status")) {
-        validateConnectionStatus(u, body, 1);
+        expect(connectionStatusProblems(body, 1), u).toEqual([]);
       } else if (/\/integrations\/\d+$/.test(u)) {
-        validateIntegration(u, body);
+        expect(integrationProblems(validateIntegration(u, body), 1), u).toEqual([]);
       } else {
-        validateIntegrationList(u, body);
+        for (const item of validateIntegrationList(u, body).results) expect(integrationProblems(item, item.id), u).toEqual([]);
       }
     }
     const unauthorized = await fetch(sim.url + "/integrations");

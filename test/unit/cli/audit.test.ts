@@ -95,6 +95,7 @@ describe("inventory diff and masking", () => {
   it("masks names and emails but keeps ids and active flags", () => {
     expect(maskEmail("sam.former@example.com")).toBe("s***@example.com");
     const [r] = maskPersonalData([demoDataset().find((x) => x.integration.id === 108)!]);
-    expect(r.integration.created_by).toMatchObject({ id: 1002, name: null, first_name: null, email: "s***@example.com", is_active: false });
+    expect(r.integration.created_by).toMatchObject({ id: 1002, name: null, email: "s***@example.com", login_email: "s***@example.com", avatar_url: null, is_active: false });
+    expect(JSON.stringify(r)).not.toMatch(/Sam Former|sam\.former|gravatar/);
   });
 });

@@ -38,7 +38,7 @@ describe("exceptions", () => {
 
   it("prefer an active exception over an expired one for the same finding", () => {
     const policy = parsePolicy(
-      `exceptions:\n  - {rule: flow-integration-webhooks-enabled, integrations: [102], reason: old, expires: 2026-01-01}\n  - {rule: flow-integration-webhooks-enabled, vendor: github, reason: new, expires: 2026-12-31}\n`,
+      `exceptions:\n  - {rule: flow-integration-webhooks-enabled, integrations: [102], reason: old, expires: 2026-01-01}\n  - {rule: flow-integration-webhooks-enabled, vendor: bitbucket, reason: new, expires: 2026-12-31}\n`,
       "p.yaml",
     );
     const [f] = evaluateInventory([another(102, { webhooks_enabled: false })], { policy, now: NOW }).filter((f) => f.status === "violation");
@@ -72,7 +72,7 @@ describe("evaluateInventory on the simulator's demo dataset", () => {
       "flow-integration-source-types-active 106",
     ]);
     expect(findings.some((f) => f.ruleId === "flow-integration-allowed-vendor")).toBe(false);
-    expect(findings.find((f) => f.ruleId === "flow-integration-owner-active" && f.integration?.id === 110)?.status).toBe("not-applicable");
+    expect(findings.find((f) => f.ruleId === "flow-integration-owner-active" && f.integration?.id === 110)?.status).toBe("ok");
   });
 
   it("gives one finding per integration and per-integration rule", () => {

@@ -1,32 +1,30 @@
+import example from "../../../src/api/examples/published-integration.json";
 import type { Integration, InventoryRecord } from "../../../src/api/types";
+import { evaluateIntegrationRule, evaluateStackRule } from "../../../src/rules/evaluate";
+import type { IntegrationRule, StackRule } from "../../../src/rules/types";
+import { resolveRuleConfig } from "../../../src/rules/util";
 
 /** The reference time of every rule test. */
 export const NOW = new Date("2026-06-15T12:00:00Z");
 export const ctx = { now: NOW };
 
-/** One integration that every rule accepts with its defaults; tests change one thing. */
+/** Flow's published example response, verbatim (a fresh copy). */
+export function published(): Integration {
+  return structuredClone(example) as Integration;
+}
+
+/**
+ * The published example made compliant with every rule's defaults, changing only what it must
+ * (webhooks on, one exclusion rule fewer, repositories synced a day before NOW, in Flow's naive
+ * timestamp form); tests change one more thing each.
+ */
 export function healthy(overrides: Partial<Integration> = {}): InventoryRecord {
   const integration: Integration = {
-    id: 501,
-    name: "GitHub Platform",
-    org: 1234,
-    vendor_type: "github",
-    auth_type: "app",
+    ...published(),
     webhooks_enabled: true,
-    enabled_source_types: [
-      { id: 1, name: "repo", display_name: "Repos", status: "active" },
-      { id: 2, name: "pull_request", display_name: "Pull requests", status: "active" },
-    ],
-    created_by: { id: 7, name: "Flow Service", email: "svc@example.com", is_active: true },
-    updated_by: { id: 8, name: "Dana Ops", email: "dana@example.com", is_active: true },
-    source_type_names: ["repo", "pull_request"],
-    username: "flow-github-svc",
-    vendor_meta: { display_name: "GitHub", enable_webhooks: true, services: [{ name: "github_cloud", source_types: ["repo", "pull_request", "commit"] }] },
-    has_repos: true,
-    excluded_project_owners: [],
-    source_projects_last_updated: "2026-06-14T12:00:00Z",
-    processing_status: "PROCESSED",
     exclusion_rule_count: 0,
+    has_repos: true,
+    source_projects_last_updated: "2026-06-14T12:00:00.000000",
     ...overrides,
   };
   return { integration, connectionStatus: { status: "connected", connected: true } };
@@ -35,4 +33,21 @@ export function healthy(overrides: Partial<Integration> = {}): InventoryRecord {
 /** A second compliant integration with another id and name. */
 export function another(id: number, overrides: Partial<Integration> = {}): InventoryRecord {
   return healthy({ id, name: `Integration ${id}`, ...overrides });
+}
+
+/** The example's enabled source types with one field changed in each (by source type name). */
+export function sourceTypes(change: Record<string, Record<string, unknown>> = {}): Integration["enabled_source_types"] {
+  return published().enabled_source_types!.map((t) => (typeof t === "string" ? t : { ...t, ...(change[t.source_type_name] ?? {}) }));
+}
+
+/** Runs an integration rule on a record with parameters (defaults filled in, as the engine does). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function run(rule: IntegrationRule<any>, record: InventoryRecord, params: Record<string, unknown> = {}) {
+  return evaluateIntegrationRule(rule, record, resolveRuleConfig(rule, params), ctx);
+}
+
+/** Runs a stack rule over records with parameters. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function runStack(rule: StackRule<any>, records: InventoryRecord[], params: Record<string, unknown> = {}) {
+  return evaluateStackRule(rule, records, resolveRuleConfig(rule, params), ctx);
 }

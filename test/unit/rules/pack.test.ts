@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
-import { EXCEPTIONS_POLICY, flowPolicies } from "../../../src/policy/pack";
+import { DATA_POLICY, EXCEPTIONS_POLICY, flowPolicies } from "../../../src/policy/pack";
 import { INTEGRATION_TYPE } from "../../../src/pulumi/integration";
 import { parsePolicy } from "../../../src/rules/policy";
 import { rules } from "../../../src/rules/index";
@@ -55,10 +55,12 @@ function harness(config: Record<string, Record<string, unknown>> = {}) {
   return { policies, byName, reports, notApplicable, resource, stack };
 }
 
+const byPolicy = (policies: ReturnType<typeof flowPolicies>, name: string) => policies.find((p) => p.name === name)!;
+
 describe("the CrossGuard adapter (flowPolicies)", () => {
   it("has one policy per rule plus the exceptions notice, with levels and schema defaults from the policy file", () => {
     const { policies, byName } = harness();
-    expect(policies.map((p) => p.name)).toEqual([...rules.map((r) => r.id), EXCEPTIONS_POLICY]);
+    expect(policies.map((p) => p.name)).toEqual([...rules.map((r) => r.id), DATA_POLICY, EXCEPTIONS_POLICY]);
     expect(byName("flow-integration-recently-synced")).toMatchObject({ enforcementLevel: "mandatory", severity: "medium" });
     expect(byName("flow-integration-recently-synced").configSchema?.properties.maxAgeDays).toMatchObject({ type: "number", default: 3 });
     expect(byName("flow-integration-allowed-vendor").enforcementLevel).toBe("disabled");
@@ -71,7 +73,7 @@ describe("the CrossGuard adapter (flowPolicies)", () => {
     await h.resource("flow-integration-allowed-auth-type", another(104, { auth_type: "userpass" }));
     await h.resource("flow-integration-allowed-auth-type", another(104, { auth_type: "userpass" }), "aws:s3/bucket:Bucket");
     expect(h.reports).toHaveLength(1);
-    expect(h.reports[0].message).toMatch(/^Integration 'Integration 104' \(id 104, github\) uses auth type 'userpass'.* Fix: In Flow, reconnect .* See https:\/\/\S+#flow-integration-allowed-auth-type$/);
+    expect(h.reports[0].message).toMatch(/^Integration 'Integration 104' \(id 104, bitbucket\) uses auth type 'userpass'.* Fix: In Flow, reconnect .* See https:\/\/\S+#flow-integration-allowed-auth-type$/);
   });
 
   it("uses the engine's config (pack config) over the policy file's parameters", async () => {
@@ -83,7 +85,7 @@ describe("the CrossGuard adapter (flowPolicies)", () => {
   it("tells the engine when a rule does not apply", async () => {
     const h = harness();
     await h.resource("flow-integration-webhooks-enabled", healthy({ vendor_type: "jira", vendor_meta: { enable_webhooks: false } }));
-    expect(h.notApplicable).toEqual(["Integration 'GitHub Platform' (id 501, jira) is from a vendor without webhook support."]);
+    expect(h.notApplicable).toEqual(["Integration 'Engineering BB' (id 10649, jira) is from a vendor without webhook support."]);
   });
 
   it("suppresses a violation under an active exception and lists it in the notices policy", async () => {
@@ -94,7 +96,7 @@ describe("the CrossGuard adapter (flowPolicies)", () => {
     expect(h.reports).toHaveLength(1);
     expect(h.reports[0].urn).toContain("flow-102");
     expect(h.reports[0].message).toBe(
-      "[flow-integration-webhooks-enabled] suppressed by an exception until 2026-06-30 (owner mobile, ticket OPS-1): org policy. Suppressed finding: Integration 'Integration 102' (id 102, github) has webhooks off although github supports them.",
+      "[flow-integration-webhooks-enabled] suppressed by an exception until 2026-06-30 (owner mobile, ticket OPS-1): org policy. Suppressed finding: Integration 'Integration 102' (id 102, bitbucket) has webhooks off although BitBucket Cloud supports them.",
     );
     h.reports.length = 0;
     await h.stack(EXCEPTIONS_POLICY, []);
@@ -109,13 +111,34 @@ describe("the CrossGuard adapter (flowPolicies)", () => {
 
   it("attaches stack findings to the integration's resource", async () => {
     const h = harness();
-    await h.stack("flow-no-duplicate-integrations", [healthy(), another(502, { name: "GitHub Platform" }), another(503)]);
-    expect(h.reports.map((r) => r.urn?.split("::").pop())).toEqual(["flow-501", "flow-502"]);
+    await h.stack("flow-no-duplicate-integrations", [healthy(), another(502, { name: "Engineering BB" }), another(503)]);
+    expect(h.reports.map((r) => r.urn?.split("::").pop())).toEqual(["flow-10649", "flow-502"]);
   });
 
   it("fails closed on a flow:Integration without integration data", async () => {
     const h = harness();
     await h.resource("flow-integration-connected", { integration: undefined as never });
     expect(h.reports[0].message).toContain("carries no integration data");
+  });
+  it("fails the gate through the data policy when a rule cannot judge unusable data, naming field, path and shape", async () => {
+    const h = harness();
+    const broken = another(104, { webhooks_enabled: "yes" as never, integration_type: "remote" as never });
+    await h.resource("flow-integration-webhooks-enabled", broken);
+    await h.resource(DATA_POLICY, broken);
+    expect(h.reports.map((r) => r.policy)).toEqual(["flow-integration-webhooks-enabled", DATA_POLICY]);
+    expect(h.reports[0].message).toContain("could not be checked: Flow sent webhooks_enabled ($.webhooks_enabled) is a string (\"yes\"); expected boolean or null.");
+    expect(h.reports[1].message).toMatch(
+      /^Integration 'Integration 104' \(id 104, bitbucket\) could not be fully evaluated: Flow sent webhooks_enabled \(\$\.webhooks_enabled\) is a string \("yes"\); expected boolean or null\. Rules that could not decide: flow-integration-webhooks-enabled\. Fix: This is Flow's data/,
+    );
+    expect(h.reports[1].message).not.toContain("integration_type");
+    expect(byPolicy(flowPolicies({ policy: POLICY, now: () => NOW }), DATA_POLICY).enforcementLevel).toBe("mandatory");
+  });
+
+  it("stays quiet in the data policy for clean data, unread fields, and errors an active exception covers", async () => {
+    const h = harness();
+    await h.resource(DATA_POLICY, healthy());
+    await h.resource(DATA_POLICY, another(110, { integration_type: "remote" as never }));
+    await h.resource(DATA_POLICY, another(102, { webhooks_enabled: "yes" as never }));
+    expect(h.reports).toEqual([]);
   });
 });
