@@ -61,6 +61,7 @@ for (const [flag, file] of [["--policy-config", policyConfig], ["--policy-file",
 const { parsePreviewEvents } = require("../dist/pulumi/events.js");
 const ruleOrder = require("../dist/rules/index.js").rules.map((r) => r.id);
 const { parseFlowTimestamp } = require("../dist/api/time.js");
+const { terminalSafe } = require("../dist/api/ingest.js");
 const engine = ensureEngine({ quiet: true });
 const realTenant = Boolean(process.env.FLOW_API_URL && process.env.FLOW_API_TOKEN);
 const sim = realTenant
@@ -109,8 +110,9 @@ const bold = (s) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s
 const heading = (s) => console.log(`\n${bold(s)}`);
 
 function table(rows, columns) {
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? "").length)));
-  const line = (cells) => `  ${cells.map((c, i) => String(c ?? "").padEnd(widths[i])).join("  ")}`.trimEnd();
+  const cell = (v) => terminalSafe(String(v ?? ""));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (cells) => `  ${cells.map((c, i) => cell(c).padEnd(widths[i])).join("  ")}`.trimEnd();
   console.log(line(columns));
   console.log(line(widths.map((w) => "-".repeat(w))));
   for (const r of rows) console.log(line(columns.map((c) => r[c])));
@@ -163,7 +165,7 @@ try {
     const rank = ([rule, list]) => (list[0].enforcement === "mandatory" ? 0 : 1000) + (ruleOrder.includes(rule) ? ruleOrder.indexOf(rule) : 999);
     for (const [rule, list] of [...byRule].sort((a, b) => rank(a) - rank(b))) {
       console.log(`  ${rule} [${list[0].enforcement}]`);
-      for (const v of list) console.log(`    - ${v.message.replace(/ Fix: .*$/s, "")}`);
+      for (const v of list) console.log(`    - ${terminalSafe(v.message.replace(/ Fix: .*$/s, ""))}`);
       const fix = / Fix: (.*?)( See \S+)?$/s.exec(list[0].message);
       if (fix) console.log(`      fix: ${fix[1]}`);
     }

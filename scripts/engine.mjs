@@ -126,6 +126,49 @@ function pidAlive(pid) {
 }
 
 /** Cross-process lock on a directory (mkdir is atomic); a lock whose owner died is taken over. */
+function lockAge(lockDir) {
+  try {
+    return Date.now() - fs.statSync(lockDir).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Removes a dead owner's lock, under a second lock so that two waiters cannot both take over
+ * (one could otherwise remove the lock the other had just taken). Returns true when the caller
+ * should try to take the lock again.
+ */
+function takeOver(lockDir, deadOwner) {
+  const guard = `${lockDir}.takeover`;
+  try {
+    fs.mkdirSync(guard);
+  } catch (e) {
+    if (e.code !== "EEXIST") throw e;
+    // Another waiter is taking over; a guard left by a crashed one expires after 10 s.
+    try {
+      if (Date.now() - fs.statSync(guard).mtimeMs > 10_000) fs.rmSync(guard, { recursive: true, force: true });
+    } catch {
+      // gone already
+    }
+    return false;
+  }
+  try {
+    let current;
+    try {
+      current = fs.readFileSync(path.join(lockDir, "owner"), "utf8");
+    } catch {
+      current = undefined;
+    }
+    // Only the lock we judged dead is removed, never one taken since.
+    const stillDead = deadOwner ? current === `${deadOwner.pid}\n${deadOwner.host}\n` : current === undefined && lockAge(lockDir) > 60_000;
+    if (stillDead) fs.rmSync(lockDir, { recursive: true, force: true });
+    return true;
+  } finally {
+    fs.rmSync(guard, { recursive: true, force: true });
+  }
+}
+
 export function withLock(lockDir, log, fn) {
   const ownerFile = path.join(lockDir, "owner");
   let announced = false;
@@ -143,18 +186,8 @@ export function withLock(lockDir, log, fn) {
       } catch {
         // owner not written yet (or lock being released): give it a moment
       }
-      const age = (() => {
-        try {
-          return Date.now() - fs.statSync(lockDir).mtimeMs;
-        } catch {
-          return 0;
-        }
-      })();
-      const dead = owner ? owner.host === os.hostname() && !pidAlive(owner.pid) : age > 60_000;
-      if (dead) {
-        fs.rmSync(lockDir, { recursive: true, force: true });
-        continue;
-      }
+      const dead = owner ? owner.host === os.hostname() && !pidAlive(owner.pid) : lockAge(lockDir) > 60_000;
+      if (dead && takeOver(lockDir, owner)) continue;
       if (!announced) {
         log(`waiting for another engine build to finish (lock ${lockDir})…`);
         announced = true;

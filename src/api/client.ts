@@ -1,36 +1,27 @@
-import createClient from "openapi-fetch";
+import createClient, { type Middleware } from "openapi-fetch";
 import pLimit from "p-limit";
-import { FlowApiError, isRetryableStatus, redact } from "./errors";
+import type { Dispatcher } from "undici";
+import { FlowApiError } from "./errors";
+import { ingestText } from "./ingest";
+import { readListing } from "./pagination";
 import type { paths } from "./schema";
+import { createTransport, type ClientStats, type RequestContext, type RequestEvent, type RetryOptions } from "./transport";
 import type { ConnectionStatus, Integration, IntegrationQuery, InventoryRecord } from "./types";
 import { errorDetail, validateIntegration, validateIntegrationList } from "./validation";
+
+export { parseRetryAfter } from "./transport";
+export type { ClientStats, RequestEvent, RetryOptions } from "./transport";
 
 /** The documented base URL for Flow Cloud customers. */
 export const DEFAULT_FLOW_API_URL = "https://flow.pluralsight.com/v3/customer/core";
 /** Page size we ask for; servers may cap it, and we follow `next` whatever they return. */
 export const DEFAULT_PAGE_SIZE = 1000;
-
-/** Retry policy for transient failures (429, 502, 503, 504, network errors, timeouts). */
-export interface RetryOptions {
-  /** Attempts per request, including the first (default 5). */
-  maxAttempts?: number;
-  /** First backoff step in ms; doubles per attempt, with full jitter (default 250). */
-  baseDelayMs?: number;
-  /** Largest single wait in ms, also for Retry-After (default 30 000). */
-  maxDelayMs?: number;
-  /** Give up once a request's retries would exceed this many ms in total (default 120 000). */
-  maxTotalMs?: number;
-}
-
-/** One HTTP exchange, reported to `onRequest` (for progress and tests). */
-export interface RequestEvent {
-  method: string;
-  url: string;
-  status?: number;
-  attempt: number;
-  durationMs: number;
-  error?: string;
-}
+/** Per-attempt deadline (connect, headers and the whole body), in ms. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Deadline of a whole run (every request and retry of one client), in ms: 10 minutes. */
+export const DEFAULT_DEADLINE_MS = 600_000;
+/** Largest response body read, in bytes: 32 MiB (a 1,000-record page of Flow's example shape is about 3 MB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /** Options of createFlowClient; every one has a default. */
 export interface FlowClientOptions {
@@ -38,11 +29,15 @@ export interface FlowClientOptions {
   baseUrl?: string;
   /** API key. Default: FLOW_API_TOKEN. Required. */
   token?: string;
-  /** The fetch implementation (default: global fetch). */
-  fetch?: typeof fetch;
-  /** Per-attempt timeout in ms (default 30 000). */
+  /** The undici dispatcher to send requests through (e.g. a ProxyAgent); default: a shared keep-alive Agent. */
+  dispatcher?: Dispatcher;
+  /** Per-attempt deadline in ms covering connect, headers and the whole body (default FLOW_API_TIMEOUT_MS, else 30 000). */
   timeoutMs?: number;
-  /** Retry policy. */
+  /** Deadline of everything this client does, in ms from its creation (default FLOW_API_DEADLINE_MS, else 600 000). */
+  deadlineMs?: number;
+  /** Largest response body in bytes (default FLOW_API_MAX_RESPONSE_BYTES, else 32 MiB). */
+  maxResponseBytes?: number;
+  /** Retry policy (maxAttempts default FLOW_API_MAX_ATTEMPTS, else 5). */
   retry?: RetryOptions;
   /** Concurrent connection-status requests (default 8). */
   concurrency?: number;
@@ -64,17 +59,11 @@ export interface InventoryOptions {
   onProgress?: (progress: { integrations: number; statuses: number }) => void;
 }
 
-/** Counters of one client's traffic. */
-export interface ClientStats {
-  requests: number;
-  retries: number;
-}
-
-/** A read-only, validated, retrying client for Flow's Integrations API. */
+/** A read-only, bounded, retrying client for Flow's Integrations API. */
 export interface FlowClient {
   readonly baseUrl: string;
   readonly stats: ClientStats;
-  /** Every integration matching the query, following `next` page by page. */
+  /** Every integration matching the query, from a consistent read of all pages (see pagination.ts). */
   listIntegrations(query?: IntegrationQuery): AsyncIterable<Integration>;
   /** One integration by id. */
   getIntegration(id: number): Promise<Integration>;
@@ -82,7 +71,16 @@ export interface FlowClient {
   getConnectionStatus(id: number): Promise<ConnectionStatus>;
   /** Integrations with their connection status, status calls running with bounded concurrency. */
   getInventory(query?: IntegrationQuery, options?: InventoryOptions): Promise<InventoryRecord[]>;
+  /** Ends the run's deadline timer early (optional: it never keeps a process alive). */
+  close(): void;
 }
+
+/** The spec's operationId of each path (a unit test keeps this in sync with openapi.yaml). */
+export const OPERATIONS: Record<string, string> = {
+  "/integrations": "listIntegrations",
+  "/integrations/{id}": "getIntegration",
+  "/integrations/{id}/connection_status": "getConnectionStatus",
+};
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
@@ -96,7 +94,7 @@ export function normaliseBaseUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new FlowApiError({ kind: "config", summary: `the base URL "${raw}" is not a valid URL` });
+    throw new FlowApiError({ kind: "config", summary: `the base URL "${ingestText(raw, undefined, 100)}" is not a valid URL` });
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
     throw new FlowApiError({
@@ -111,118 +109,70 @@ export function normaliseBaseUrl(raw: string): URL {
   return url;
 }
 
-/** Milliseconds to wait from a Retry-After header (delta-seconds or HTTP date), if valid. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+/** A positive number from an option, else from an environment variable, else a default; a bad variable is a config error. */
+function setting(value: number | undefined, env: Record<string, string | undefined>, name: string, fallback: number): number {
+  if (value !== undefined) return value;
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new FlowApiError({ kind: "config", summary: `${name} must be a positive number (got ${JSON.stringify(ingestText(raw, undefined, 40))})` });
+  return n;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Creates a Flow API client. Throws a FlowApiError (kind "config") for a missing token or unsafe URL. */
 export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
   const env = options.env ?? process.env;
-  const token = options.token ?? env.FLOW_API_TOKEN;
-  if (!token) {
+  const given = options.token ?? env.FLOW_API_TOKEN;
+  if (!given) {
     throw new FlowApiError({
       kind: "config",
       summary: "no API token: pass `token`, set the FLOW_API_TOKEN environment variable, or set the `flow:token` stack config (as a secret)",
     });
   }
+  const token: string = given;
   const base = normaliseBaseUrl(options.baseUrl ?? env.FLOW_API_URL ?? DEFAULT_FLOW_API_URL);
   const baseUrl = base.toString().replace(/\/$/, "");
-  const innerFetch = options.fetch ?? globalThis.fetch;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const maxAttempts = Math.max(1, options.retry?.maxAttempts ?? 5);
-  const baseDelayMs = options.retry?.baseDelayMs ?? 250;
-  const maxDelayMs = options.retry?.maxDelayMs ?? 30_000;
-  const maxTotalMs = options.retry?.maxTotalMs ?? 120_000;
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const pageSize = Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE);
-  const sleep = options.sleep ?? defaultSleep;
-  const stats: ClientStats = { requests: 0, retries: 0 };
-
-  /** Sends one GET with per-attempt timeout, retrying transient failures. */
-  async function resilientFetch(input: Request): Promise<Response> {
-    if (input.method !== "GET") {
-      throw new FlowApiError({ kind: "config", summary: `refusing a ${input.method} request: pulumi-flow only reads from Flow` });
-    }
-    const url = new URL(input.url);
-    if (url.origin !== base.origin) {
-      throw new FlowApiError({ kind: "foreign-origin", summary: `refusing to send the API token to ${url.origin} (configured origin is ${base.origin})` });
-    }
-    const operation = input.headers.get("x-flow-operation") ?? "request";
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), timeoutMs);
-      const attemptStart = Date.now();
-      let response: Response | undefined;
-      let failure: FlowApiError | undefined;
-      stats.requests++;
-      try {
-        const headers = new Headers(input.headers);
-        headers.delete("x-flow-operation");
-        response = await innerFetch(new Request(input.url, { method: "GET", headers, signal: controller.signal }));
-        options.onRequest?.({ method: "GET", url: input.url, status: response.status, attempt, durationMs: Date.now() - attemptStart });
-        if (!isRetryableStatus(response.status)) return response;
-      } catch (e) {
-        const timedOut = controller.signal.aborted;
-        const message = redact(e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e), token);
-        failure = new FlowApiError({
-          kind: timedOut ? "timeout" : "network",
-          operation,
-          summary: timedOut ? `no response within ${timeoutMs} ms` : "the request failed before a response arrived",
-          detail: timedOut ? undefined : message,
-          attempts: attempt,
-        });
-        options.onRequest?.({ method: "GET", url: input.url, attempt, durationMs: Date.now() - attemptStart, error: failure.kind });
-      } finally {
-        clearTimeout(timer);
-      }
-      // Transient failure: wait and retry if the budget allows, else report it.
-      const retryAfter = response ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
-      const backoff = Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-      const wait = retryAfter !== undefined ? Math.min(retryAfter, maxDelayMs) + Math.random() * 50 : backoff;
-      const elapsed = Date.now() - started;
-      if (attempt >= maxAttempts || elapsed + wait > maxTotalMs || (retryAfter !== undefined && retryAfter > maxDelayMs)) {
-        if (response) return response; // the caller turns the final status into an error with its body
-        throw failure!;
-      }
-      await response?.body?.cancel().catch(() => undefined);
-      stats.retries++;
-      await sleep(wait, { operation, url: input.url, attempt });
-    }
-  }
-
-  const api = createClient<paths>({
-    baseUrl,
-    fetch: resilientFetch,
-    headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+  const contexts = new WeakMap<Request, RequestContext>();
+  const transport = createTransport({
+    base,
+    token,
+    timeoutMs: setting(options.timeoutMs, env, "FLOW_API_TIMEOUT_MS", DEFAULT_TIMEOUT_MS),
+    deadlineMs: setting(options.deadlineMs, env, "FLOW_API_DEADLINE_MS", DEFAULT_DEADLINE_MS),
+    maxResponseBytes: setting(options.maxResponseBytes, env, "FLOW_API_MAX_RESPONSE_BYTES", DEFAULT_MAX_RESPONSE_BYTES),
+    maxRedirects: 3,
+    retry: {
+      maxAttempts: Math.max(1, Math.floor(setting(options.retry?.maxAttempts, env, "FLOW_API_MAX_ATTEMPTS", 5))),
+      baseDelayMs: options.retry?.baseDelayMs ?? 250,
+      maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
+      maxTotalMs: options.retry?.maxTotalMs ?? 120_000,
+    },
+    dispatcher: options.dispatcher,
+    onRequest: options.onRequest,
+    sleep: options.sleep,
+    contextOf: (request) => contexts.get(request) ?? { operation: "request" },
   });
 
-  /** Parses a 2xx JSON body, or turns a non-2xx response into a FlowApiError with DRF's detail. */
-  function check(operation: string, result: { data?: string; error?: unknown; response: Response }, integrationId?: number): unknown {
+  const api = createClient<paths>({ baseUrl, fetch: transport.fetch, headers: { Authorization: `Bearer ${token}`, Accept: "application/json" } });
+  // The typed call names the operation: recorded per request for the transport's errors and deadline report.
+  const context: Middleware = {
+    onRequest({ request, schemaPath, params }) {
+      const id = (params.path as { id?: number } | undefined)?.id;
+      contexts.set(request, { operation: OPERATIONS[schemaPath] ?? schemaPath, ...(id !== undefined ? { integrationId: id } : {}) });
+      return request;
+    },
+  };
+  api.use(context);
+
+  /** The data of a 2xx response, or a FlowApiError with DRF's detail and a hint for other statuses. */
+  function check<T>(operation: string, result: { data?: T; error?: unknown; response: Response }, integrationId?: number): T {
     const { response } = result;
     if (response.ok) {
-      const text = result.data ?? "";
-      try {
-        return JSON.parse(text);
-      } catch {
-        throw new FlowApiError({
-          kind: "validation",
-          operation,
-          integrationId,
-          status: response.status,
-          summary: "the response body is not valid JSON",
-          detail: `starts with ${JSON.stringify(redact(text.slice(0, 40), token))}`,
-        });
-      }
+      if (result.data === undefined) throw new FlowApiError({ kind: "validation", operation, integrationId, status: response.status, summary: "the response body is empty" });
+      return result.data;
     }
-    const detail = errorDetail(result.error) ?? (typeof result.error === "string" && result.error ? result.error.slice(0, 200) : undefined);
+    const detail = errorDetail(result.error) ?? (typeof result.error === "string" && result.error ? result.error : undefined);
     const hints: Record<number, string> = {
       400: "Flow rejected the request parameters",
       401: "the API token was rejected (missing, invalid or revoked): check FLOW_API_TOKEN / flow:token",
@@ -236,127 +186,92 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
       integrationId,
       status: response.status,
       summary: `HTTP ${response.status}: ${hints[response.status] ?? (response.status >= 500 ? "Flow had a server error" : "unexpected response")}`,
-      detail: detail ? redact(detail, token) : undefined,
+      detail: detail ? ingestText(detail, token) : undefined,
     });
   }
 
-  /** Wraps errors so nothing that escapes the client can carry the token. */
-  async function guarded<T>(fn: () => Promise<T>, operation: string, integrationId?: number): Promise<T> {
+  /** Runs one operation; anything escaping it is a FlowApiError naming the operation (a body that is not JSON included). */
+  async function guarded<T>(operation: string, integrationId: number | undefined, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
       if (e instanceof FlowApiError) {
-        // Server-controlled text (a detail, an echoed value) may carry the token: redact it here.
-        throw new FlowApiError({
-          ...e,
-          summary: redact(e.summary, token),
-          detail: e.detail === undefined ? undefined : redact(e.detail, token),
-          operation: e.operation ?? operation,
-          integrationId: e.integrationId ?? integrationId,
-        });
+        if (e.operation && (e.integrationId !== undefined || integrationId === undefined)) throw e;
+        throw new FlowApiError({ ...e, operation: e.operation ?? operation, integrationId: e.integrationId ?? integrationId });
       }
-      throw new FlowApiError({
-        kind: "network",
-        operation,
-        integrationId,
-        summary: "unexpected failure",
-        detail: redact(e instanceof Error ? e.message : String(e), token),
-      });
+      if (e instanceof SyntaxError) {
+        throw new FlowApiError({ kind: "validation", operation, integrationId, summary: "the response body is not valid JSON", detail: ingestText(e.message, token, 120) });
+      }
+      throw new FlowApiError({ kind: "network", operation, integrationId, summary: "unexpected failure", detail: ingestText(e instanceof Error ? e.message : String(e), token) });
     }
   }
 
-  const opHeader = (operation: string) => ({ "x-flow-operation": operation });
+  async function listAll(query: IntegrationQuery): Promise<Integration[]> {
+    const operation = "listIntegrations";
+    return guarded(operation, undefined, () =>
+      readListing(
+        async (params) => {
+          const r = await api.GET("/integrations", { params: { query: params as IntegrationQuery } });
+          return validateIntegrationList(operation, check(operation, r));
+        },
+        { base, token, operation, first: { limit: pageSize, offset: 0, ...(withIdentityFields(query) as Record<string, string | number>) } },
+      ),
+    );
+  }
 
   async function* listIntegrations(query: IntegrationQuery = {}): AsyncGenerator<Integration> {
-    const operation = "listIntegrations";
-    let params: Record<string, unknown> = { limit: pageSize, offset: 0, ...withIdentityFields(query) };
-    const seen = new Set<string>();
-    for (;;) {
-      const page = await guarded(async () => {
-        const r = await api.GET("/integrations", { params: { query: params as IntegrationQuery }, headers: opHeader(operation), parseAs: "text" });
-        return validateIntegrationList(operation, check(operation, r));
-      }, operation);
-      for (const item of page.results) yield item;
-      if (!page.next) return;
-      // Follow `next` only on our own origin and API path: the token must not go anywhere else.
-      let next: URL;
-      try {
-        next = new URL(page.next, baseUrl);
-      } catch {
-        throw new FlowApiError({ kind: "validation", operation, summary: "the `next` link is not a URL", path: "$.next", detail: page.next });
-      }
-      if (next.origin !== base.origin) {
-        throw new FlowApiError({
-          kind: "foreign-origin",
-          operation,
-          summary: `refusing to follow a \`next\` link to ${next.origin}: the API token is only sent to ${base.origin}`,
-          path: "$.next",
-        });
-      }
-      if (seen.has(next.search)) {
-        throw new FlowApiError({ kind: "validation", operation, summary: "the `next` link repeats an earlier page (pagination loop)", path: "$.next", detail: next.pathname + next.search });
-      }
-      seen.add(next.search);
-      if (page.results.length === 0) {
-        throw new FlowApiError({ kind: "validation", operation, summary: "an empty page carries a `next` link (pagination would not end)", path: "$.next" });
-      }
-      params = Object.fromEntries(next.searchParams.entries());
-    }
+    yield* await listAll(query);
   }
 
   async function getIntegration(id: number): Promise<Integration> {
     const operation = "getIntegration";
     assertId(id, operation);
-    return guarded(async () => {
-      const r = await api.GET("/integrations/{id}", { params: { path: { id } }, headers: opHeader(operation), parseAs: "text" });
-      return validateIntegration(operation, check(operation, r, id));
-    }, operation, id);
+    return guarded(operation, id, async () => {
+      const r = await api.GET("/integrations/{id}", { params: { path: { id } } });
+      const integration = validateIntegration(operation, check(operation, r, id));
+      if (integration.id !== id) {
+        throw new FlowApiError({ kind: "validation", operation, integrationId: id, summary: `Flow answered with the record of integration ${integration.id}`, path: "$.id" });
+      }
+      return integration;
+    });
   }
 
   async function getConnectionStatus(id: number): Promise<ConnectionStatus> {
     const operation = "getConnectionStatus";
     assertId(id, operation);
-    return guarded(async () => {
-      const r = await api.GET("/integrations/{id}/connection_status", { params: { path: { id } }, headers: opHeader(operation), parseAs: "text" });
-      // Its shape is checked where it is used (recordProblems): an odd body is an error of the
-      // rules that read it, not of the whole read.
-      return check(operation, r, id) as ConnectionStatus;
-    }, operation, id);
+    // Its shape is checked where it is used (recordProblems): an odd body is an error of the
+    // rules that read it, not of the whole read.
+    return guarded(operation, id, async () => check(operation, await api.GET("/integrations/{id}/connection_status", { params: { path: { id } } }), id));
   }
 
   async function getInventory(query: IntegrationQuery = {}, inventoryOptions: InventoryOptions = {}): Promise<InventoryRecord[]> {
     const withStatus = inventoryOptions.connectionStatus ?? true;
-    const limit = pLimit(concurrency);
-    const records: InventoryRecord[] = [];
-    const pending: Array<Promise<void>> = [];
+    const records: InventoryRecord[] = (await listAll(query)).map((integration) => ({ integration }));
     let statuses = 0;
-    let firstError: unknown;
     const progress = () => inventoryOptions.onProgress?.({ integrations: records.length, statuses });
-    // Status calls start while later pages are still being listed.
-    for await (const integration of listIntegrations(query)) {
-      const record: InventoryRecord = { integration };
-      records.push(record);
-      if (withStatus && firstError === undefined) {
-        pending.push(
-          limit(async () => {
-            if (firstError !== undefined) return;
-            record.connectionStatus = await getConnectionStatus(integration.id);
+    progress();
+    if (!withStatus) return records;
+    const limit = pLimit(concurrency);
+    let firstError: unknown;
+    await Promise.all(
+      records.map((record) =>
+        limit(async () => {
+          if (firstError !== undefined) return;
+          try {
+            record.connectionStatus = await getConnectionStatus(record.integration.id);
             statuses++;
             progress();
-          }).catch((e) => {
+          } catch (e) {
             firstError ??= e;
-          }),
-        );
-      }
-      progress();
-      if (firstError !== undefined) break;
-    }
-    await Promise.all(pending);
+          }
+        }),
+      ),
+    );
     if (firstError !== undefined) throw firstError;
     return records;
   }
 
-  return { baseUrl, stats, listIntegrations, getIntegration, getConnectionStatus, getInventory };
+  return { baseUrl, stats: transport.stats, listIntegrations, getIntegration, getConnectionStatus, getInventory, close: transport.close };
 }
 
 /** Fields every record must keep (they identify it in findings and errors). */
@@ -367,6 +282,7 @@ function withIdentityFields(query: IntegrationQuery): IntegrationQuery {
   const q = { ...query };
   if (q.fields) q.fields = [...new Set([...IDENTITY_FIELDS, ...q.fields.split(",").filter(Boolean)])].join(",");
   if (q.omit) q.omit = q.omit.split(",").filter((f) => f && !IDENTITY_FIELDS.includes(f)).join(",") || undefined;
+  for (const [k, v] of Object.entries(q)) if (v === undefined) delete (q as Record<string, unknown>)[k];
   return q;
 }
 

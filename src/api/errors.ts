@@ -1,5 +1,7 @@
+import { redactSecrets } from "./ingest";
+
 /** What went wrong when talking to Flow; decides whether a caller may retry or must stop. */
-export type FlowErrorKind = "http" | "network" | "timeout" | "validation" | "config" | "foreign-origin";
+export type FlowErrorKind = "http" | "network" | "timeout" | "validation" | "config" | "foreign-origin" | "inconsistent";
 
 /** Fields of a FlowApiError; everything but `kind` and `summary` is optional. */
 export interface FlowApiErrorInit {
@@ -70,8 +72,5 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 502 || status === 503 || status === 504;
 }
 
-/** Replaces every occurrence of the token (and its Bearer header form) with "[redacted]". */
-export function redact(text: string, token: string | undefined): string {
-  if (!token || token.length < 4) return text;
-  return text.split(token).join("[redacted]");
-}
+/** Replaces the token and any Authorization-looking value with "[redacted]" (see ingest.ts). */
+export const redact = redactSecrets;

@@ -21,6 +21,9 @@ export interface AuditArgs {
   quiet: boolean;
   concurrency?: number;
   timeoutMs?: number;
+  /** Deadline of the whole read, in ms (from --timeout SECONDS). */
+  deadlineMs?: number;
+  maxResponseBytes?: number;
   help: boolean;
   version: boolean;
 }
@@ -48,7 +51,10 @@ Source
   --vendor NAME            only integrations of this vendor (repeat or comma-separate)
   --id N                   only these integration ids (repeat or comma-separate)
   --concurrency N          parallel connection-status requests (default 8)
-  --timeout-ms N           per-request timeout (default 30000)
+  --timeout-ms N           per-request deadline in ms, headers and whole body (default 30000)
+  --timeout SECONDS        deadline of the whole read (default 600); when it passes the run
+                           stops with exit code 3 and names the requests still pending
+  --max-response-mb N      largest response body accepted (default 32)
 
 Policy
   --policy-file FILE       YAML policy file (env FLOW_POLICY_FILE; default ./flow-policy.yaml
@@ -76,6 +82,10 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got "${value}"`);
   return n;
+}
+
+function scaled(n: number | undefined, factor: number): number | undefined {
+  return n === undefined ? undefined : n * factor;
 }
 
 function format(value: string, where: string): Format {
@@ -106,6 +116,8 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
         quiet: { type: "boolean", short: "q" },
         concurrency: { type: "string" },
         "timeout-ms": { type: "string" },
+        timeout: { type: "string" },
+        "max-response-mb": { type: "string" },
         token: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
@@ -143,6 +155,8 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     quiet: values.quiet ?? false,
     concurrency: positiveInt("--concurrency", values.concurrency),
     timeoutMs: positiveInt("--timeout-ms", values["timeout-ms"]),
+    deadlineMs: scaled(positiveInt("--timeout", values.timeout), 1000),
+    maxResponseBytes: scaled(positiveInt("--max-response-mb", values["max-response-mb"]), 1024 * 1024),
     help: values.help ?? false,
     version: values.version ?? false,
   };

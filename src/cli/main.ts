@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { Dispatcher } from "undici";
 import { createFlowClient, DEFAULT_FLOW_API_URL } from "../api/client";
 import { FlowApiError, redact } from "../api/errors";
+import { terminalSafe } from "../api/ingest";
 import type { InventoryRecord, IntegrationQuery } from "../api/types";
 import { describeProblem, type DataProblem } from "../api/validation";
 import { evaluateInventory, inventoryProblems, isDataError, unreadDataProblems } from "../rules/evaluate";
@@ -23,10 +25,12 @@ export const EXIT = { pass: 0, violations: 1, usage: 2, incomplete: 3 } as const
 /** Where flow-audit reads and writes (injected by tests; process streams by default). */
 export interface AuditIO {
   env: NodeJS.ProcessEnv;
-  stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
+  /** Where reports go; `write` must call its callback (with an error when the write failed), as Node streams do. */
+  stdout: { write(s: string, done: (e?: Error | null) => void): unknown; isTTY?: boolean; columns?: number };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   cwd: string;
-  fetch?: typeof fetch;
+  /** The undici dispatcher requests go through (tests; default: the client's shared Agent). */
+  dispatcher?: Dispatcher;
   now?: () => Date;
 }
 
@@ -38,7 +42,7 @@ class ConfigError extends Error {}
 /** Runs flow-audit and returns its exit code (never throws, never prints the token). */
 export async function runAudit(argv: string[], io: AuditIO): Promise<number> {
   const token = io.env.FLOW_API_TOKEN;
-  const say = (s: string) => io.stderr.write(`${redact(s, token)}\n`);
+  const say = (s: string) => io.stderr.write(`${safeLines(redact(s, token))}\n`);
   let args: AuditArgs;
   try {
     args = parseAuditArgs(argv);
@@ -46,13 +50,14 @@ export async function runAudit(argv: string[], io: AuditIO): Promise<number> {
     say(`flow-audit: ${(e as Error).message}\nRun flow-audit --help for usage.`);
     return EXIT.usage;
   }
-  if (args.help) {
-    io.stdout.write(USAGE);
-    return EXIT.pass;
-  }
-  if (args.version) {
-    io.stdout.write(`${VERSION}\n`);
-    return EXIT.pass;
+  if (args.help || args.version) {
+    try {
+      await writeChunks(io.stdout, [args.help ? USAGE : `${VERSION}\n`], undefined);
+      return EXIT.pass;
+    } catch (e) {
+      say(`flow-audit: cannot write to stdout (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      return EXIT.usage;
+    }
   }
   try {
     return await audit(args, io);
@@ -92,18 +97,32 @@ function progressReporter(args: AuditArgs, io: AuditIO) {
 async function readInventory(args: AuditArgs, io: AuditIO): Promise<{ records: InventoryRecord[]; location: string }> {
   const baseUrl = args.apiUrl ?? io.env.FLOW_API_URL ?? DEFAULT_FLOW_API_URL;
   if (!io.env.FLOW_API_TOKEN) throw new ConfigError("no API token: set FLOW_API_TOKEN (a Flow API key, ideally a service account's); it is never accepted as a flag");
-  const client = createFlowClient({ baseUrl, token: io.env.FLOW_API_TOKEN, fetch: io.fetch, concurrency: args.concurrency, timeoutMs: args.timeoutMs, env: io.env });
+  const client = createFlowClient({
+    baseUrl,
+    token: io.env.FLOW_API_TOKEN,
+    dispatcher: io.dispatcher,
+    concurrency: args.concurrency,
+    timeoutMs: args.timeoutMs,
+    deadlineMs: args.deadlineMs,
+    maxResponseBytes: args.maxResponseBytes,
+    env: io.env,
+  });
   const query: IntegrationQuery = {};
   if (args.vendors.length) query.vendor_type__in = args.vendors.join(",");
   if (args.ids.length) query.id__in = args.ids.join(",");
   const progress = progressReporter(args, io);
   let last = { integrations: 0, statuses: 0 };
-  const records = await client.getInventory(query, {
-    onProgress: (p) => {
-      last = p;
-      progress.update(p);
-    },
-  });
+  let records: InventoryRecord[];
+  try {
+    records = await client.getInventory(query, {
+      onProgress: (p) => {
+        last = p;
+        progress.update(p);
+      },
+    });
+  } finally {
+    client.close();
+  }
   progress.done(last);
   return { records, location: client.baseUrl };
 }
@@ -113,7 +132,7 @@ function filterRecords(records: InventoryRecord[], args: AuditArgs): InventoryRe
 }
 
 async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
-  const say = (s: string) => io.stderr.write(`${redact(s, io.env.FLOW_API_TOKEN)}\n`);
+  const say = (s: string) => io.stderr.write(`${safeLines(redact(s, io.env.FLOW_API_TOKEN))}\n`);
   const now = io.now?.() ?? new Date();
   // Everything that can be wrong locally is checked before the (possibly long) read.
   const policy = loadPolicy({ explicit: args.policyFile, env: io.env, baseDir: io.cwd });
@@ -124,6 +143,7 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   let source: AuditReport["source"];
   if (args.fromSnapshot) {
     const snap = readSnapshot(path.resolve(io.cwd, args.fromSnapshot));
+    if (!snap.digest) say(`flow-audit: warning: ${args.fromSnapshot} has no digest (written before pulumi-flow 0.2), so changes to it cannot be detected`);
     records = filterRecords(snap.records, args);
     source = { kind: "snapshot", location: args.fromSnapshot };
   } else {
@@ -177,7 +197,11 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
     }
   };
   for (const o of args.outputs) await writeFile(path.resolve(io.cwd, o.file), render(o.format, false), io.env.FLOW_API_TOKEN, `--output ${o.format}=${o.file}`);
-  await writeChunks(io.stdout, render(args.format, io.stdout.isTTY === true), io.env.FLOW_API_TOKEN);
+  try {
+    await writeChunks(io.stdout, render(args.format, io.stdout.isTTY === true), io.env.FLOW_API_TOKEN);
+  } catch (e) {
+    throw new UsageError(`cannot write the report to stdout (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was delivered, so this run does not count as a pass`);
+  }
   if (!args.quiet) for (const line of warningLines(warnings)) say(line);
   if (report.summary.dataErrors > 0) {
     const ids = [...new Set(findings.filter(isDataError).map((f) => f.integration?.id))].filter((id) => id !== undefined);
@@ -189,6 +213,11 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
     return EXIT.incomplete;
   }
   return report.summary.passed ? EXIT.pass : EXIT.violations;
+}
+
+/** Terminal-safe text, line by line (the line breaks of our own messages stay). */
+function safeLines(text: string): string {
+  return text.split("\n").map(terminalSafe).join("\n");
 }
 
 /** At most 20 warning lines for data problems no rule reads (the JSON report lists them all). */
@@ -208,14 +237,16 @@ async function writeFile(file: string, chunks: Iterable<string>, token: string |
   await Promise.race([failed, new Promise<void>((resolve) => stream.end(() => resolve()))]);
 }
 
-/** Writes chunks in ~64 KB batches, waiting for `drain` when the stream asks to (bounded memory). */
+/**
+ * Writes chunks in ~64 KB batches, each confirmed by the stream before the next (bounded memory;
+ * a write error, such as a full disk, rejects instead of being lost).
+ */
 async function writeChunks(stream: AuditIO["stdout"], chunks: Iterable<string>, token: string | undefined): Promise<void> {
   let batch = "";
   const flush = async () => {
-    const ok = stream.write(redact(batch, token));
+    const text = redact(batch, token);
     batch = "";
-    const s = stream as unknown as NodeJS.WritableStream;
-    if (ok === false && typeof s.once === "function") await new Promise<void>((resolve) => s.once("drain", () => resolve()));
+    await new Promise<void>((resolve, reject) => stream.write(text, (e) => (e ? reject(e) : resolve())));
   };
   for (const chunk of chunks) {
     batch += chunk;

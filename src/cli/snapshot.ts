@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { FlowApiError } from "../api/errors";
 import type { InventoryRecord } from "../api/types";
@@ -10,8 +11,15 @@ export const SNAPSHOT_KIND = "pulumi-flow/inventory-snapshot";
 /** An inventory saved by `flow-audit --snapshot-out` (never contains the API token). */
 export interface Snapshot {
   kind: typeof SNAPSHOT_KIND;
-  version: 1;
+  /** 2 since records carry a digest; 1 (no digest) is still read. */
+  version: 1 | 2;
   createdAt: string;
+  /**
+   * `sha256:<hex>` of the records as compact JSON. A replay verifies it, so an edited snapshot
+   * (a setting flipped, a record removed) is refused. Tamper-evidence against accidents and
+   * casual edits only: whoever can edit the file can recompute the digest.
+   */
+  digest?: string;
   /** Where the inventory was read from (API base URL, or an earlier snapshot). */
   source: string;
   /** True when user names and emails were masked before saving. */
@@ -30,10 +38,15 @@ export class SnapshotError extends Error {
   }
 }
 
-/** Builds a snapshot of records (records sorted by id, so files diff cleanly). */
+/** The digest of a snapshot's records. */
+export function recordsDigest(records: unknown): string {
+  return `sha256:${createHash("sha256").update(JSON.stringify(records)).digest("hex")}`;
+}
+
+/** Builds a snapshot of records (records sorted by id, so files diff cleanly) with their digest. */
 export function makeSnapshot(records: InventoryRecord[], source: string, personalDataMasked: boolean, now = new Date()): Snapshot {
   const sorted = [...records].sort((a, b) => a.integration.id - b.integration.id);
-  return { kind: SNAPSHOT_KIND, version: 1, createdAt: now.toISOString(), source, personalDataMasked, records: sorted };
+  return { kind: SNAPSHOT_KIND, version: 2, createdAt: now.toISOString(), digest: recordsDigest(sorted), source, personalDataMasked, records: sorted };
 }
 
 /** Writes a snapshot as pretty JSON. */
@@ -52,8 +65,11 @@ export function readSnapshot(file: string): Snapshot {
   }
   const s = data as Partial<Snapshot>;
   if (!s || typeof s !== "object" || s.kind !== SNAPSHOT_KIND) throw new SnapshotError(file, `not a pulumi-flow snapshot (expected "kind": "${SNAPSHOT_KIND}")`);
-  if (s.version !== 1) throw new SnapshotError(file, `unsupported snapshot version ${JSON.stringify(s.version)} (this flow-audit reads version 1)`);
+  if (s.version !== 1 && s.version !== 2) throw new SnapshotError(file, `unsupported snapshot version ${JSON.stringify(s.version)} (this flow-audit reads versions 1 and 2)`);
   if (!Array.isArray(s.records)) throw new SnapshotError(file, "$.records must be an array");
+  if (s.version === 2 && s.digest !== recordsDigest(s.records)) {
+    throw new SnapshotError(file, "its records do not match its digest: the snapshot was changed after flow-audit wrote it, so it is not replayed");
+  }
   const records = s.records.map((r, i): InventoryRecord => {
     try {
       // Like a live read: each record must be identifiable; other fields are checked by the rules that read them.
@@ -66,7 +82,15 @@ export function readSnapshot(file: string): Snapshot {
       throw new SnapshotError(file, `${where}${e.integrationId !== undefined ? ` (integration ${e.integrationId})` : ""}: ${e.summary} (${e.detail ?? "invalid"})`);
     }
   });
-  return { kind: SNAPSHOT_KIND, version: 1, createdAt: String(s.createdAt ?? ""), source: String(s.source ?? file), personalDataMasked: s.personalDataMasked !== false, records };
+  return {
+    kind: SNAPSHOT_KIND,
+    version: s.version,
+    createdAt: String(s.createdAt ?? ""),
+    ...(s.digest ? { digest: s.digest } : {}),
+    source: String(s.source ?? file),
+    personalDataMasked: s.personalDataMasked !== false,
+    records,
+  };
 }
 
 /** Fields that change with every sync; a diff ignores them. */

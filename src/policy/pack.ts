@@ -1,6 +1,7 @@
 import type { Policies, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import type { ConnectionStatus, Integration, InventoryRecord } from "../api/types";
 import { INTEGRATION_TYPE } from "../pulumi/integration";
+import { terminalSafe } from "../api/ingest";
 import { describeProblem, recordProblems } from "../api/validation";
 import { applyExceptions, dataErrorFinding, evaluateIntegrationRule, evaluateStackRule, isOpen } from "../rules/evaluate";
 import { rules as allRules } from "../rules/index";
@@ -34,21 +35,21 @@ interface Suppressed {
   urn?: string;
 }
 
-/** The text a policy reports for a failing finding: what is wrong, how to fix it, where to read more. */
+/** The text a policy reports for a failing finding: what is wrong, how to fix it, where to read more (terminal-safe). */
 export function violationMessage(f: Finding): string {
   const parts = [f.message, `Fix: ${f.remediation}`];
   if (f.exception?.state === "expired") {
     parts.push(`An exception for this (reason: ${f.exception.reason}) expired on ${f.exception.expires}; it no longer applies.`);
   }
   parts.push(`See ${f.helpUri}`);
-  return parts.join(" ");
+  return terminalSafe(parts.join(" "));
 }
 
 /** The advisory notice for a violation an active exception suppresses. */
 export function exceptionNotice(f: Finding): string {
   const x = f.exception!;
   const who = [x.owner && `owner ${x.owner}`, x.ticket && `ticket ${x.ticket}`].filter(Boolean).join(", ");
-  return `[${f.ruleId}] suppressed by an exception until ${x.expires}${who ? ` (${who})` : ""}: ${x.reason}. Suppressed finding: ${f.message}`;
+  return terminalSafe(`[${f.ruleId}] suppressed by an exception until ${x.expires}${who ? ` (${who})` : ""}: ${x.reason}. Suppressed finding: ${f.message}`);
 }
 
 /** Turns a flow:Integration resource's properties into an inventory record (undefined if it is not one). */
@@ -158,9 +159,9 @@ export function flowPolicies(options: FlowPoliciesOptions = {}): Policies {
         .filter((f): f is Finding => f !== undefined && isOpen(applyExceptions(f, policy.exceptions, now())));
       if (open.length === 0) return;
       const blocking = [...new Map(open.flatMap((f) => f.dataProblems ?? []).map((p) => [p.path + p.document, p])).values()];
-      report(
+      report(terminalSafe(
         `${label(record.integration)} could not be fully evaluated: Flow sent ${blocking.map(describeProblem).join("; ")}. ` +
-          `Rules that could not decide: ${open.map((f) => f.ruleId).join(", ")}. Fix: ${open[0].remediation} See ${DOCS_DATA_URL}`,
+          `Rules that could not decide: ${open.map((f) => f.ruleId).join(", ")}. Fix: ${open[0].remediation} See ${DOCS_DATA_URL}`),
         args.urn,
       );
     },

@@ -24,10 +24,11 @@ export interface SummaryOptions {
   now?: Date;
 }
 
-function count(values: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const v of values.sort()) out[v] = (out[v] ?? 0) + 1;
-  return out;
+/** Counts by value; a Map, so values such as `__proto__` or `constructor` from Flow are just keys. */
+function count(values: unknown[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of values.map(String).sort()) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return Object.fromEntries(counts);
 }
 
 /** Whether a connection status is healthy: `connected: true`, or a status in the healthy list. */

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ErrorObject } from "ajv/dist/2020";
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { rules as allRules } from "./index";
 import type { Enforcement, Rule } from "./types";
 import { resolveRuleConfig } from "./util";
@@ -10,6 +10,10 @@ import { resolveRuleConfig } from "./util";
 export const POLICY_FILE_ENV = "FLOW_POLICY_FILE";
 /** The file name looked for when FLOW_POLICY_FILE is not set. */
 export const DEFAULT_POLICY_FILE = "flow-policy.yaml";
+/** Largest policy file read (a real one is a few kilobytes). */
+export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
+/** Most YAML aliases resolved in a policy file (aliases multiply; a few are plenty). */
+export const MAX_POLICY_ALIASES = 50;
 
 /** An exception from the policy file: which rule, which integrations, why, until when. */
 export interface PolicyException {
@@ -90,7 +94,7 @@ export function policyFileSchema(rules: readonly Rule[] = allRules): Record<stri
             integrations: { type: "array", minItems: 1, items: { type: "integer" } },
             vendor: { type: "string", minLength: 1 },
             name: { type: "string", minLength: 1 },
-            reason: { type: "string", minLength: 1 },
+            reason: { type: "string", pattern: "\\S" },
             owner: { type: "string" },
             ticket: { type: "string" },
             expires: { type: "string", format: "date" },
@@ -106,8 +110,13 @@ export function defaultPolicy(rules: readonly Rule[] = allRules): FlowPolicy {
   return { rules: Object.fromEntries(rules.map((r) => [r.id, { enforcement: r.enforcement, config: resolveRuleConfig(r, {}) }])), exceptions: [] };
 }
 
+function tooLarge(file: string): PolicyFileError {
+  return new PolicyFileError(file, 1, 1, `the policy file is larger than ${MAX_POLICY_FILE_BYTES} bytes; a policy file is a few kilobytes`);
+}
+
 /** Parses and validates policy-file text; errors name file, line and column. */
 export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: readonly Rule[] = allRules): FlowPolicy {
+  if (text.length > MAX_POLICY_FILE_BYTES) throw tooLarge(file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number, problem: string) => {
@@ -116,7 +125,20 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
   };
   const first = doc.errors[0];
   if (first) throw at(first.pos[0], `invalid YAML: ${first.message.split("\n")[0]}`);
-  const data = (doc.toJS() ?? {}) as Record<string, unknown>;
+  let data: Record<string, unknown>;
+  try {
+    data = (doc.toJS({ maxAliasCount: MAX_POLICY_ALIASES }) ?? {}) as Record<string, unknown>;
+  } catch (e) {
+    // The yaml package refuses alias expansion beyond maxAliasCount (an "alias bomb").
+    let offset = 0;
+    visit(doc, {
+      Alias(_, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    throw at(offset, `the YAML expands too many aliases (${(e as Error).message.split("\n")[0]}); write the values out instead`);
+  }
   if (typeof data !== "object" || Array.isArray(data)) throw at(0, "the policy file must be a mapping with keys version, rules and exceptions");
 
   // Ajv is loaded only when there is a policy file to check.
@@ -154,8 +176,11 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
 export function loadPolicyFile(file: string, rules: readonly Rule[] = allRules): FlowPolicy {
   let text: string;
   try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_POLICY_FILE_BYTES) throw tooLarge(file);
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
+    if (e instanceof PolicyFileError) throw e;
     throw new PolicyFileError(file, 1, 1, `cannot read the policy file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   return parsePolicy(text, file, rules);
@@ -233,6 +258,8 @@ function locate(doc: Document, e: ErrorObject): { offset: number; problem: strin
       return { offset: offsetOf(valueNode), problem: `${pathText} must select integrations with 'integrations', 'vendor' or 'name'` };
     case "enum":
       return { offset: offsetOf(valueNode), problem: `${pathText} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}` };
+    case "pattern":
+      return { offset: offsetOf(valueNode), problem: `${pathText} must not be empty or only whitespace` };
     case "format":
       return { offset: offsetOf(valueNode), problem: `${pathText} must be a ${(e.params as { format: string }).format}${(e.params as { format: string }).format === "date" ? " (YYYY-MM-DD)" : ""}` };
     default:

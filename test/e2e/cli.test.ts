@@ -150,7 +150,7 @@ describe("flow-audit (the real bin against the simulator)", () => {
   it("saves a snapshot without token or personal data, and evaluates it offline to the same findings", async () => {
     const live = await run(["--format", "json", "--snapshot-out", file("snap.json")]);
     const snapshot = fs.readFileSync(file("snap.json"), "utf8");
-    expect(JSON.parse(snapshot)).toMatchObject({ kind: "pulumi-flow/inventory-snapshot", version: 1, personalDataMasked: true });
+    expect(JSON.parse(snapshot)).toMatchObject({ kind: "pulumi-flow/inventory-snapshot", version: 2, personalDataMasked: true });
     expect(JSON.parse(snapshot).records).toHaveLength(12);
     expect(snapshot).not.toContain("sam.former@example.com");
     await sim.close();

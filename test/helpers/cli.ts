@@ -9,17 +9,29 @@ export interface CliResult {
   stderr: string;
 }
 
+/** How to start flow-audit beyond its arguments. */
+export interface FlowAuditOptions {
+  /** Flags for node itself, e.g. ["--expose-gc", "--require", "…/gc-pressure.cjs"]. */
+  nodeArgs?: string[];
+  /** A file descriptor to use as stdout instead of a pipe (e.g. one opened on /dev/full). */
+  stdoutFd?: number;
+}
+
 /** Runs the built `flow-audit` bin (dist/cli/bin.js) as a user would; never throws on exit codes. */
-export function flowAudit(args: string[], env: Record<string, string | undefined> = {}, cwd = repoRoot): Promise<CliResult> {
+export function flowAudit(args: string[], env: Record<string, string | undefined> = {}, cwd = repoRoot, options: FlowAuditOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const fullEnv: NodeJS.ProcessEnv = { ...process.env, FLOW_API_URL: undefined, FLOW_API_TOKEN: undefined, FLOW_POLICY_FILE: undefined, NO_COLOR: undefined };
     for (const [k, v] of Object.entries(env)) fullEnv[k] = v;
     for (const k of Object.keys(fullEnv)) if (fullEnv[k] === undefined) delete fullEnv[k];
-    const child = spawn(process.execPath, [path.join(repoRoot, "dist", "cli", "bin.js"), ...args], { cwd, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(repoRoot, "dist", "cli", "bin.js"), ...args], {
+      cwd,
+      env: fullEnv,
+      stdio: ["ignore", options.stdoutFd ?? "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });

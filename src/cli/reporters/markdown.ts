@@ -1,7 +1,21 @@
 import type { AuditReport } from "../report";
 import { disposition, notable, outcome, subjectOf, verdict } from "./common";
 
-const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/**
+ * Text for Markdown: what Markdown or HTML could act on inline is escaped (`<>&` as entities;
+ * emphasis, code, links, images and table pipes with a backslash; a zero-width non-joiner
+ * inside `://` and `www.` so URLs are not autolinked) and line breaks become spaces, so names and messages from Flow cannot add
+ * headings, links, images, HTML, tracking pixels or table cells to the report.
+ */
+export function esc(s: string): string {
+  return s
+    .replace(/[\r\n]+/g, " ")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`*_[\]|~]/g, "\\$&")
+    .replace(/:\/\/|\bwww\./gi, (m) => `${m[0]}\u200c${m.slice(1)}`);
+}
 
 /** `--format markdown`: for PR comments and CI job summaries. */
 export function renderMarkdown(report: AuditReport): string {
@@ -29,14 +43,14 @@ export function renderMarkdown(report: AuditReport): string {
   }
   if (report.diff) {
     const d = report.diff;
-    out.push(`### Changes since \`${d.against}\``, "");
-    out.push(`- Added: ${d.added.map((i) => `${i.name} (${i.id})`).join(", ") || "none"}`);
-    out.push(`- Removed: ${d.removed.map((i) => `${i.name} (${i.id})`).join(", ") || "none"}`);
-    for (const c of d.changed) out.push(`- Changed: ${c.name} (${c.id}): ${c.fields.map((f) => `\`${f}\``).join(", ")}`);
+    out.push(`### Changes since ${esc(d.against)}`, "");
+    out.push(`- Added: ${d.added.map((i) => `${esc(i.name)} (${i.id})`).join(", ") || "none"}`);
+    out.push(`- Removed: ${d.removed.map((i) => `${esc(i.name)} (${i.id})`).join(", ") || "none"}`);
+    for (const c of d.changed) out.push(`- Changed: ${esc(c.name)} (${c.id}): ${c.fields.map(esc).join(", ")}`);
     for (const f of d.findingsAppeared) out.push(`- 🆕 New finding: \`${f.ruleId}\` ${esc(f.message)}`);
     for (const f of d.findingsResolved) out.push(`- ✅ Resolved: \`${f.ruleId}\` ${esc(f.message)}`);
     out.push("");
   }
-  out.push(`<sub>flow-audit ${report.tool.version} · source: ${report.source.kind} · policy: ${report.policy.file ?? "defaults"} · fail on ${report.policy.failOn}</sub>`, "");
+  out.push(`<sub>flow-audit ${esc(report.tool.version)} · source: ${report.source.kind} · policy: ${esc(report.policy.file ?? "defaults")} · fail on ${report.policy.failOn}</sub>`, "");
   return out.join("\n");
 }

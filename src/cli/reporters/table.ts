@@ -1,3 +1,4 @@
+import { terminalSafe } from "../../api/ingest";
 import type { AuditReport } from "../report";
 import { disposition, notable, verdict } from "./common";
 
@@ -19,21 +20,22 @@ export function renderTable(report: AuditReport, options: { color?: boolean; wid
     for (const f of findings) {
       const d = disposition(f, report);
       const tag = d === "failing" ? paint("red", "FAIL") : d === "suppressed" ? paint("dim", "EXCP") : paint("yellow", "WARN");
-      const text = f.message.length > width - 8 ? `${f.message.slice(0, width - 9)}…` : f.message;
+      const message = terminalSafe(f.message);
+      const text = message.length > width - 8 ? `${message.slice(0, width - 9)}…` : message;
       lines.push(`  ${tag}  ${text}`);
-      if (d === "suppressed") lines.push(paint("dim", `        exception until ${f.exception!.expires}: ${f.exception!.reason}`));
-      else if (f.exception?.state === "expired") lines.push(paint("dim", `        exception expired ${f.exception.expires}: ${f.exception.reason}`));
+      if (d === "suppressed") lines.push(paint("dim", `        exception until ${f.exception!.expires}: ${terminalSafe(f.exception!.reason)}`));
+      else if (f.exception?.state === "expired") lines.push(paint("dim", `        exception expired ${f.exception.expires}: ${terminalSafe(f.exception.reason)}`));
     }
-    lines.push(paint("dim", `        fix: ${findings[0].remediation}`), "");
+    lines.push(paint("dim", `        fix: ${terminalSafe(findings[0].remediation)}`), "");
   }
   if (report.diff) {
     const d = report.diff;
     lines.push(paint("bold", `Changes since ${d.against}`));
-    lines.push(`  added: ${d.added.map((i) => `${i.name} (${i.id})`).join(", ") || "none"}`);
-    lines.push(`  removed: ${d.removed.map((i) => `${i.name} (${i.id})`).join(", ") || "none"}`);
-    for (const c of d.changed) lines.push(`  changed: ${c.name} (${c.id}): ${c.fields.join(", ")}`);
-    for (const f of d.findingsAppeared) lines.push(`  ${paint("red", "new")}: [${f.ruleId}] ${f.message}`);
-    for (const f of d.findingsResolved) lines.push(`  ${paint("green", "resolved")}: [${f.ruleId}] ${f.message}`);
+    lines.push(`  added: ${d.added.map((i) => `${terminalSafe(i.name)} (${i.id})`).join(", ") || "none"}`);
+    lines.push(`  removed: ${d.removed.map((i) => `${terminalSafe(i.name)} (${i.id})`).join(", ") || "none"}`);
+    for (const c of d.changed) lines.push(`  changed: ${terminalSafe(c.name)} (${c.id}): ${terminalSafe(c.fields.join(", "))}`);
+    for (const f of d.findingsAppeared) lines.push(`  ${paint("red", "new")}: [${f.ruleId}] ${terminalSafe(f.message)}`);
+    for (const f of d.findingsResolved) lines.push(`  ${paint("green", "resolved")}: [${f.ruleId}] ${terminalSafe(f.message)}`);
     lines.push("");
   }
   const s = report.summary;

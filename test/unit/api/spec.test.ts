@@ -4,6 +4,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OPERATIONS } from "../../../src/api/client";
 import { loadSpec, specPath } from "../../../src/api/spec";
 import publishedExample from "../../../src/api/examples/published-integration.json";
 import { connectionStatusProblems, errorDetail, integrationProblems, validateIntegration, validateIntegrationList } from "../../../src/api/validation";
@@ -28,6 +29,11 @@ describe("the OpenAPI spec", () => {
     const ops = Object.values(spec.paths).flatMap((p) => Object.entries(p).map(([method, op]) => `${method} ${op.operationId}`));
     expect(ops.sort()).toEqual(["get getConnectionStatus", "get getIntegration", "get listIntegrations"]);
     expect(loadSpec().components.schemas.ConnectionStatus).toHaveProperty("x-pulumi-flow-assumption");
+  });
+
+  it("names each path's operation as the client does", () => {
+    const spec = loadSpec() as unknown as { paths: Record<string, { get: { operationId: string } }> };
+    expect(Object.fromEntries(Object.entries(spec.paths).map(([p, op]) => [p, op.get.operationId]))).toEqual(OPERATIONS);
   });
 
   it("has Flow's published example, verbatim, as its integration example", () => {

@@ -12,7 +12,14 @@ function io(sim: FlowSimulator, tty: boolean): AuditIO & { out: string; err: str
     err: "",
     env: { FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token },
     cwd: process.cwd(),
-    stdout: { write: (s: string) => (box.out += s), isTTY: false },
+    stdout: {
+      write: (s: string, done?: (e?: Error | null) => void) => {
+        box.out += s;
+        done?.();
+        return true;
+      },
+      isTTY: false,
+    },
     stderr: { write: (s: string) => (box.err += s), isTTY: tty },
   };
   return box;

@@ -20,6 +20,20 @@ describe("summarize", () => {
     });
   });
 
+  it("counts vendor names such as __proto__ and constructor as plain keys", () => {
+    const [one] = demo;
+    const odd = ["__proto__", "constructor", "toString"].map((vendor_type, i) => ({ ...one, integration: { ...one.integration, id: 900 + i, vendor_type } }));
+    const summary = summarize(odd, { now });
+    expect(JSON.stringify(summary.byVendor)).toBe(`{"__proto__":1,"constructor":1,"toString":1}`);
+    expect(Object.keys(summary.byVendor).sort()).toEqual(["__proto__", "constructor", "toString"]);
+  });
+
+  it("agrees with the connected rule on healthy values, whatever their case", () => {
+    const [one] = demo;
+    expect(isConnected({ ...one, connectionStatus: { status: "connected" } }, ["Connected"])).toBe(true);
+    expect(summarize([{ ...one, connectionStatus: { status: "CONNECTED" } }], { now, healthyStatuses: ["Connected"] }).disconnected).toEqual([]);
+  });
+
   it("honours staleAfterDays and treats an unknown sync time as stale", () => {
     const [one] = demo;
     const unknown = { ...one, integration: { ...one.integration, source_projects_last_updated: null } };

@@ -58,6 +58,9 @@ describe("the YAML policy file", () => {
     ["an exception without a selector", VALID.replace("    integrations: [102]\n", ""), 10, /must select integrations with 'integrations', 'vendor' or 'name'/],
     ["an exception for an unknown rule", VALID.replace("rule: flow-integration-webhooks-enabled", "rule: webhooks"), 10, /exceptions\[0\]\.rule must be one of/],
     ["a duplicate key", VALID.replace("    maxAgeDays: 3\n", "    maxAgeDays: 3\n    maxAgeDays: 4\n"), 6, /invalid YAML: Map keys must be unique/],
+    ["a reason that is only whitespace", VALID.replace("reason: blocked by the org's GitHub policy", 'reason: "   "'), 12, /exceptions\[0\]\.reason must not be empty or only whitespace/],
+    ["an alias bomb", `a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n`, 2, /the YAML expands too many aliases/],
+    ["a file beyond the size limit", `# ${"x".repeat(1024 * 1024)}\n`, 1, /the policy file is larger than 1048576 bytes/],
   ])("rejects %s with file:line:column", (_what, text, line, problem) => {
     const e = failure(text);
     expect(e.message).toMatch(/^flow-policy\.yaml:\d+:\d+: /);

@@ -1,0 +1,320 @@
+/**
+ * The HTTP transport under the typed client: one GET exchange at a time, with everything a
+ * slow, broken or hostile server could use to hang, flood or mislead a run bounded here.
+ *
+ * - Each attempt has one deadline covering connect, headers and the whole body (a body
+ *   trickled a byte a second times out like a server that never answers). The deadline is a
+ *   timer we own raced against the exchange, so it fires even if the HTTP stack never settles.
+ * - The whole run has a deadline too (`deadlineMs`); when it passes, pending exchanges and
+ *   retry waits stop and the error lists what was still pending.
+ * - Bodies are capped (`maxResponseBytes`) while they stream in, and pass through ingestBody
+ *   (token redaction, unsafe characters, nesting depth) before anyone parses them.
+ * - Redirects are never followed off the base URL's origin; same-origin ones are followed at
+ *   most `maxRedirects` times.
+ * - Rate limits and gateway errors are retried with capped, jittered backoff honouring
+ *   `Retry-After`, within a per-request budget.
+ *
+ * undici (Node's own HTTP client, as a package) does the exchange: its `request` follows no
+ * redirect, and its per-request headers/body timeouts are a second line behind our deadline.
+ * Its RetryAgent is not used: it cannot report each attempt (progress, request counts), take an
+ * injectable clock for tests, respect a per-request and a per-run budget, or stop a wait when
+ * the run's deadline passes; the retry loop below is what those tests need.
+ */
+import { Agent, request as undiciRequest, type Dispatcher } from "undici";
+import { FlowApiError, isRetryableStatus } from "./errors";
+import { IngestError, ingestBody, ingestText } from "./ingest";
+
+/** Retry policy for transient failures (429, 502, 503, 504, network errors, timeouts). */
+export interface RetryOptions {
+  /** Attempts per request, including the first (default 5). */
+  maxAttempts?: number;
+  /** First backoff step in ms; doubles per attempt, with full jitter (default 250). */
+  baseDelayMs?: number;
+  /** Largest single wait in ms, also for Retry-After (default 30 000). */
+  maxDelayMs?: number;
+  /** Give up once a request's retries would exceed this many ms in total (default 120 000). */
+  maxTotalMs?: number;
+}
+
+/** One HTTP exchange, reported to `onRequest` (for progress and tests). */
+export interface RequestEvent {
+  method: string;
+  url: string;
+  status?: number;
+  attempt: number;
+  durationMs: number;
+  error?: string;
+}
+
+/** Counters of one client's traffic. */
+export interface ClientStats {
+  requests: number;
+  retries: number;
+}
+
+/** What a request is, for errors and the run deadline's "still pending" list. */
+export interface RequestContext {
+  operation: string;
+  integrationId?: number;
+}
+
+/** Settings of a transport; the client fills every default. */
+export interface TransportSettings {
+  base: URL;
+  token: string;
+  timeoutMs: number;
+  deadlineMs: number;
+  maxResponseBytes: number;
+  maxRedirects: number;
+  retry: Required<RetryOptions>;
+  dispatcher?: Dispatcher;
+  onRequest?: (event: RequestEvent) => void;
+  sleep?: (ms: number, context: { operation: string; url: string; attempt: number }) => Promise<void>;
+  /** The context of a request, as the client's middleware recorded it. */
+  contextOf: (request: Request) => RequestContext;
+}
+
+/** A fetch-compatible transport for openapi-fetch, plus its counters and a way to stop it. */
+export interface Transport {
+  fetch: (request: Request) => Promise<Response>;
+  stats: ClientStats;
+  /** Ends the run's deadline timer (call when the run is over; pending work is not cancelled). */
+  close(): void;
+}
+
+let sharedAgent: Agent | undefined;
+
+/** One connection pool per process (keep-alive across a run's requests; idle sockets do not hold the process). */
+function agent(): Agent {
+  sharedAgent ??= new Agent({ connect: { timeout: 30_000 }, keepAliveTimeout: 4_000 });
+  return sharedAgent;
+}
+
+/** Milliseconds to wait from a Retry-After header (delta-seconds or HTTP date), if valid. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** A finished exchange: status, headers and the ingested body text. */
+interface Exchange {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+class AttemptTimeout extends Error {}
+class BodyTooLarge extends Error {}
+
+/** Reads a body up to `max` bytes; beyond it, stops reading and throws. */
+async function readCapped(body: Dispatcher.ResponseData["body"], max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      body.destroy();
+      throw new BodyTooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
+}
+
+function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) h.append(k, one);
+  }
+  return h;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Creates the transport; the run's deadline starts now. */
+export function createTransport(s: TransportSettings): Transport {
+  const stats: ClientStats = { requests: 0, retries: 0 };
+  const pending = new Map<number, string>();
+  let nextId = 0;
+  const sleep = s.sleep ?? defaultSleep;
+
+  // The run's deadline: a timer we own (an AbortSignal.timeout could be collected unfired).
+  const run = new AbortController();
+  let runTimer: NodeJS.Timeout | undefined = setTimeout(() => run.abort(), s.deadlineMs);
+  runTimer.unref();
+  const runOver = new Promise<never>((_, reject) => run.signal.addEventListener("abort", () => reject(runDeadlineError()), { once: true }));
+  runOver.catch(() => undefined);
+
+  function runDeadlineError(): FlowApiError {
+    const list = [...pending.values()];
+    const shown = list.slice(0, 10).join("; ") + (list.length > 10 ? `; and ${list.length - 10} more` : "");
+    return new FlowApiError({
+      kind: "timeout",
+      summary: `the run's deadline of ${Math.round(s.deadlineMs / 1000)} s passed before Flow finished answering, so the read is incomplete`,
+      detail: list.length ? `still pending: ${shown}` : "no request was pending (the deadline passed between requests)",
+    });
+  }
+
+  function describe(url: URL, ctx: RequestContext): string {
+    if (ctx.integrationId !== undefined) return `${ctx.operation} (integration ${ctx.integrationId})`;
+    const offset = url.searchParams.get("offset");
+    return offset ? `${ctx.operation} (offset ${ingestText(offset, s.token, 20)})` : ctx.operation;
+  }
+
+  /** One attempt: connect, headers and the whole body within timeoutMs, or the run's deadline. */
+  async function exchange(url: URL, headers: Record<string, string>): Promise<Exchange> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new AttemptTimeout());
+        controller.abort();
+      }, s.timeoutMs);
+    });
+    const stop = () => controller.abort();
+    run.signal.addEventListener("abort", stop, { once: true });
+    const work = (async (): Promise<Exchange> => {
+      const res = await undiciRequest(url, {
+        method: "GET",
+        headers,
+        signal: controller.signal,
+        dispatcher: s.dispatcher ?? agent(),
+        headersTimeout: s.timeoutMs,
+        bodyTimeout: s.timeoutMs,
+      });
+      const text = await readCapped(res.body, s.maxResponseBytes);
+      return { status: res.statusCode, headers: toHeaders(res.headers), body: text };
+    })();
+    work.catch(() => undefined);
+    try {
+      return await Promise.race([work, timedOut, runOver]);
+    } finally {
+      clearTimeout(timer);
+      run.signal.removeEventListener("abort", stop);
+    }
+  }
+
+  /** Follows same-origin redirects (at most maxRedirects); refuses any other. */
+  async function exchangeFollowing(url: URL, headers: Record<string, string>, ctx: RequestContext): Promise<Exchange> {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const res = await exchange(current, headers);
+      if (res.status < 300 || res.status > 399 || res.status === 304) return res;
+      const location = res.headers.get("location");
+      let target: URL | undefined;
+      try {
+        target = location ? new URL(location, current) : undefined;
+      } catch {
+        target = undefined;
+      }
+      if (!target || target.origin !== s.base.origin) {
+        throw new FlowApiError({
+          kind: "foreign-origin",
+          ...ctx,
+          status: res.status,
+          summary: `Flow answered HTTP ${res.status} redirecting ${target ? `to another origin (${ingestText(target.origin, s.token, 100)})` : "to an unusable location"}; refusing to follow it: the API token is only sent to ${s.base.origin}`,
+          detail: location ? `Location: ${ingestText(location, s.token, 120)}` : undefined,
+        });
+      }
+      if (hop >= s.maxRedirects) {
+        throw new FlowApiError({ kind: "http", ...ctx, status: res.status, summary: `more than ${s.maxRedirects} redirects (last to ${ingestText(target.pathname, s.token, 100)})` });
+      }
+      current = target;
+    }
+  }
+
+  async function transportFetch(input: Request): Promise<Response> {
+    const ctx = s.contextOf(input);
+    if (input.method !== "GET") {
+      throw new FlowApiError({ kind: "config", ...ctx, summary: `refusing a ${input.method} request: pulumi-flow only reads from Flow` });
+    }
+    const url = new URL(input.url);
+    if (url.origin !== s.base.origin) {
+      throw new FlowApiError({ kind: "foreign-origin", ...ctx, summary: `refusing to send the API token to ${url.origin} (configured origin is ${s.base.origin})` });
+    }
+    const headers: Record<string, string> = {};
+    input.headers.forEach((v, k) => (headers[k] = v));
+    const id = nextId++;
+    pending.set(id, describe(url, ctx));
+    const started = Date.now();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (run.signal.aborted) throw runDeadlineError();
+        const attemptStart = Date.now();
+        stats.requests++;
+        let res: Exchange | undefined;
+        let failure: FlowApiError | undefined;
+        try {
+          res = await exchangeFollowing(url, headers, ctx);
+          s.onRequest?.({ method: "GET", url: input.url, status: res.status, attempt, durationMs: Date.now() - attemptStart });
+          if (!isRetryableStatus(res.status)) return toResponse(res, ctx);
+        } catch (e) {
+          if (e instanceof FlowApiError) throw e;
+          failure = attemptFailure(e, ctx, attempt);
+          s.onRequest?.({ method: "GET", url: input.url, attempt, durationMs: Date.now() - attemptStart, error: failure.kind });
+          if (failure.kind === "validation") throw failure;
+        }
+        // Transient: wait and retry if the budget allows, else report it.
+        const retryAfter = res ? parseRetryAfter(res.headers.get("retry-after")) : undefined;
+        const backoff = Math.random() * Math.min(s.retry.maxDelayMs, s.retry.baseDelayMs * 2 ** (attempt - 1));
+        const wait = retryAfter !== undefined ? Math.min(retryAfter, s.retry.maxDelayMs) + Math.random() * 50 : backoff;
+        const elapsed = Date.now() - started;
+        if (attempt >= s.retry.maxAttempts || elapsed + wait > s.retry.maxTotalMs || (retryAfter !== undefined && retryAfter > s.retry.maxDelayMs)) {
+          if (res) return toResponse(res, ctx);
+          throw failure!;
+        }
+        stats.retries++;
+        await Promise.race([sleep(wait, { operation: ctx.operation, url: input.url, attempt }), runOver]);
+      }
+    } finally {
+      pending.delete(id);
+    }
+  }
+
+  /** Turns a thrown failure of one attempt into a FlowApiError (timeouts and network errors are retried). */
+  function attemptFailure(e: unknown, ctx: RequestContext, attempt: number): FlowApiError {
+    const code = (e as { code?: string } | null)?.code;
+    if (e instanceof AttemptTimeout || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") {
+      return new FlowApiError({ kind: "timeout", ...ctx, attempts: attempt, summary: `no complete response within ${s.timeoutMs} ms (headers and body)` });
+    }
+    if (e instanceof BodyTooLarge) {
+      return new FlowApiError({
+        kind: "validation",
+        ...ctx,
+        summary: `the response is larger than ${s.maxResponseBytes} bytes (maxResponseBytes, FLOW_API_MAX_RESPONSE_BYTES); refusing to read it`,
+      });
+    }
+    const message = e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e);
+    return new FlowApiError({ kind: "network", ...ctx, attempts: attempt, summary: "the request failed before a complete response arrived", detail: ingestText(message, s.token) });
+  }
+
+  /** The Response openapi-fetch sees: the ingested body (refused here if absurdly nested). */
+  function toResponse(res: Exchange, ctx: RequestContext): Response {
+    let body: string;
+    try {
+      body = ingestBody(res.body, s.token);
+    } catch (e) {
+      if (e instanceof IngestError) throw new FlowApiError({ kind: "validation", ...ctx, status: res.status, summary: e.problem });
+      throw e;
+    }
+    if (res.status < 200 || res.status > 599) {
+      throw new FlowApiError({ kind: "http", ...ctx, status: res.status, summary: `Flow answered with HTTP status ${res.status}, which is not a response pulumi-flow can use` });
+    }
+    const headers = new Headers({ "content-type": res.headers.get("content-type") ?? "application/json" });
+    const nullBody = res.status === 204 || res.status === 205 || res.status === 304;
+    return new Response(nullBody ? null : body, { status: res.status, headers });
+  }
+
+  return {
+    fetch: transportFetch,
+    stats,
+    close() {
+      if (runTimer) clearTimeout(runTimer);
+      runTimer = undefined;
+    },
+  };
+}

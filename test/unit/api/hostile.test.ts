@@ -1,0 +1,205 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createFlowClient, FlowApiError, type FlowClientOptions } from "../../../src";
+import { MAX_DEPTH } from "../../../src/api/ingest";
+import { MAX_LISTING_PASSES } from "../../../src/api/pagination";
+import type { InventoryRecord } from "../../../src/api/types";
+import { startFlowSimulator, type FlowSimulator, type FlowSimulatorOptions } from "../../../src/simulator/server";
+
+// A hostile Flow: the simulator's fault injection plays every attack. Every bound here is a
+// deadline the client must keep; the margins are sized for a loaded two-core machine.
+const TOKEN = "hostile-secret-token-8d71c0";
+const running: FlowSimulator[] = [];
+
+async function flow(options: FlowSimulatorOptions = {}): Promise<FlowSimulator> {
+  const sim = await startFlowSimulator({ token: TOKEN, ...options });
+  running.push(sim);
+  return sim;
+}
+
+afterEach(async () => {
+  for (const s of running.splice(0)) await s.close();
+});
+
+function client(sim: FlowSimulator, options: FlowClientOptions = {}) {
+  return createFlowClient({ baseUrl: sim.url, token: TOKEN, sleep: async () => undefined, ...options });
+}
+
+/** The FlowApiError a call fails with, and how long it took to fail. */
+async function failure(p: Promise<unknown>): Promise<{ error: FlowApiError; ms: number }> {
+  const started = Date.now();
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(FlowApiError);
+    expect((e as Error).message).not.toContain(TOKEN);
+    return { error: e as FlowApiError, ms: Date.now() - started };
+  }
+  throw new Error("expected the call to fail");
+}
+
+const GENEROUS = 10_000; // a hang would take minutes; this only rules that out
+
+describe("time: nothing waits forever", () => {
+  it("times out a body trickled one byte at a time (the deadline covers headers and body)", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "list", action: { type: "trickle", intervalMs: 100 } });
+    const { error, ms } = await failure(client(sim, { timeoutMs: 600, retry: { maxAttempts: 2 } }).getInventory());
+    expect(error).toMatchObject({ kind: "timeout", operation: "listIntegrations", attempts: 2 });
+    expect(error.message).toContain("no complete response within 600 ms (headers and body)");
+    expect(sim.requests.filter((r) => r.route === "list")).toHaveLength(2);
+    expect(ms).toBeLessThan(600 * 2 + GENEROUS);
+  });
+
+  it("times out a server that never sends headers, every attempt", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "list", action: { type: "hang" } });
+    const { error, ms } = await failure(client(sim, { timeoutMs: 400, retry: { maxAttempts: 3 } }).getInventory());
+    expect(error).toMatchObject({ kind: "timeout", attempts: 3 });
+    expect(ms).toBeLessThan(400 * 3 + GENEROUS);
+  });
+
+  it("does not let one hung connection-status call hang the inventory", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "status", integrationId: 105, action: { type: "hang" } });
+    const { error, ms } = await failure(client(sim, { timeoutMs: 400, retry: { maxAttempts: 2 } }).getInventory());
+    expect(error).toMatchObject({ kind: "timeout", operation: "getConnectionStatus", integrationId: 105 });
+    expect(error.message).toMatch(/^Flow API getConnectionStatus \(integration 105\): no complete response within 400 ms/);
+    expect(ms).toBeLessThan(400 * 2 + GENEROUS);
+  });
+
+  it("stops at the run's deadline and says what was still pending", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "status", action: { type: "hang" } });
+    const { error, ms } = await failure(client(sim, { timeoutMs: 60_000, deadlineMs: 800, concurrency: 3 }).getInventory());
+    expect(error.kind).toBe("timeout");
+    expect(error.message).toContain("the run's deadline of 1 s passed before Flow finished answering, so the read is incomplete");
+    expect(error.message).toMatch(/still pending: getConnectionStatus \(integration 10[123]\); getConnectionStatus \(integration 10[123]\); getConnectionStatus \(integration 10[123]\)/);
+    expect(ms).toBeLessThan(800 + GENEROUS);
+  });
+
+  it("ends a retry wait at the run's deadline too", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "list", action: { type: "status", status: 503, retryAfter: "20" } });
+    const { error, ms } = await failure(createFlowClient({ baseUrl: sim.url, token: TOKEN, deadlineMs: 700 }).getInventory());
+    expect(error.message).toContain("the run's deadline");
+    expect(ms).toBeLessThan(700 + GENEROUS);
+  });
+});
+
+describe("completeness: an incomplete read never passes", () => {
+  const ids = (records: InventoryRecord[]) => records.map((r) => r.integration.id);
+
+  it("re-reads the listing when an integration is deleted between two pages, and then has every one", async () => {
+    const sim = await flow({ maxPageSize: 5 });
+    sim.addFault({ route: "list", times: 1, action: { type: "after", run: () => sim.removeIntegration(102) } });
+    const records = await client(sim).getInventory();
+    expect(ids(records)).toEqual([101, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112]);
+  });
+
+  it("re-reads when one is inserted between pages (an id seen twice), and never yields a duplicate", async () => {
+    const sim = await flow({ maxPageSize: 5 });
+    const template = sim.integrations()[0];
+    sim.addFault({ route: "list", times: 1, action: { type: "after", run: () => sim.addIntegration({ integration: { ...template, id: 100, name: "New" }, connectionStatus: { status: "connected" } }) } });
+    const records = await client(sim).getInventory();
+    expect(ids(records)).toEqual([100, ...Array.from({ length: 12 }, (_, i) => 101 + i)]);
+    expect(new Set(ids(records)).size).toBe(records.length);
+  });
+
+  it(`fails after ${MAX_LISTING_PASSES} passes when count keeps contradicting the pages`, async () => {
+    const sim = await flow({ maxPageSize: 5 });
+    sim.addFault({ route: "list", action: { type: "count", value: 5 } });
+    const { error } = await failure(client(sim).getInventory());
+    expect(error.kind).toBe("inconsistent");
+    expect(error.message).toContain(`the list of integrations changed (or contradicted itself) while it was read, ${MAX_LISTING_PASSES} times in a row`);
+    expect(error.message).toContain("pass 1: `count` says 5 but the pages held 12");
+    expect(sim.requests.filter((r) => r.route === "status")).toHaveLength(0);
+  });
+
+  it("does not follow an endless chain of next links past what count implies", async () => {
+    const sim = await flow({ maxPageSize: 5, dataset: "published" });
+    sim.addFault({ route: "list", action: { type: "endless-next" } });
+    const { error } = await failure(client(sim).getInventory());
+    expect(error.kind).toBe("inconsistent");
+    // count 7 with pages of 5: at most ceil(7 / 5) + 2 pages a pass.
+    expect(sim.requests.filter((r) => r.route === "list").length).toBeLessThanOrEqual(MAX_LISTING_PASSES * 4);
+  });
+
+  it("notices a count that changes between pages", async () => {
+    const sim = await flow({ maxPageSize: 5 });
+    sim.addFault({ route: "list", times: 2, action: { type: "after", run: () => undefined } });
+    sim.addFault({ route: "list", action: { type: "count", value: 13 } });
+    const { error } = await failure(client(sim).getInventory());
+    expect(error.message).toContain("pass 1: `count` changed from 12 to 13 on page 3");
+  });
+});
+
+describe("redirects", () => {
+  it.each([301, 302, 307, 308] as const)("refuses a %i to another origin without sending anything there", async (status) => {
+    const elsewhere = await flow();
+    const sim = await flow();
+    sim.addFault({ route: "list", action: { type: "redirect", status, location: `${elsewhere.url}/integrations` } });
+    const { error } = await failure(client(sim).getInventory());
+    expect(error.kind).toBe("foreign-origin");
+    expect(error.message).toContain(`Flow answered HTTP ${status} redirecting to another origin (http://127.0.0.1:${elsewhere.port}); refusing to follow it`);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it("follows a same-origin redirect, a bounded number of times", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "list", times: 1, action: { type: "redirect", status: 307, location: "integrations?limit=1000&offset=0" } });
+    expect(await client(sim).getInventory()).toHaveLength(12);
+    sim.addFault({ route: "list", action: { type: "redirect", status: 302, location: "integrations?limit=1000&offset=0" } });
+    const { error } = await failure(client(sim).getInventory());
+    expect(error.message).toContain("more than 3 redirects");
+  });
+});
+
+describe("the token never leaves", () => {
+  it("redacts an echoed token (raw or as a Bearer header) from data, errors and messages before anything else sees it", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "status", integrationId: 101, action: { type: "echo-auth", field: "message" } });
+    sim.addFault({ route: "list", action: { type: "echo-auth", field: "name" } });
+    const records = await client(sim).getInventory();
+    expect(JSON.stringify(records)).not.toContain(TOKEN);
+    expect(records[1].integration.name).toBe("Bearer [redacted]");
+    expect(records[0].connectionStatus?.message).toBe("Bearer [redacted]");
+
+    sim.clearFaults();
+    sim.addFault({ route: "list", action: { type: "status", status: 500, detail: `echo ${TOKEN} and Bearer ${TOKEN}` } });
+    const { error } = await failure(client(sim, { retry: { maxAttempts: 1 } }).getInventory());
+    expect(error.message).toContain("echo [redacted] and Bearer [redacted]");
+
+    sim.clearFaults();
+    // Redacted where it enters, so no later truncation can cut the token into a leaking prefix.
+    sim.addFault({ route: "list", action: { type: "invalid-record", field: "id", value: `id-${TOKEN}-${TOKEN}` } });
+    const invalid = await failure(client(sim).getInventory());
+    expect(invalid.error.message).toContain('got a string ("id-[redacted]-[redacted]")');
+    expect(invalid.error.message).not.toContain(TOKEN.slice(0, 6));
+  });
+});
+
+describe("resource limits", () => {
+  it("refuses a body larger than maxResponseBytes while it streams in", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "list", action: { type: "huge", bytes: 8 * 1024 * 1024 } });
+    const { error } = await failure(client(sim, { maxResponseBytes: 1024 * 1024 }).getInventory());
+    expect(error).toMatchObject({ kind: "validation", operation: "listIntegrations" });
+    expect(error.message).toContain("the response is larger than 1048576 bytes (maxResponseBytes, FLOW_API_MAX_RESPONSE_BYTES)");
+  });
+
+  it("refuses absurd nesting at the boundary with a clear message", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "list", action: { type: "deep", depth: 100_000 } });
+    const { error } = await failure(client(sim).getInventory());
+    expect(error.message).toContain(`the response nests more than ${MAX_DEPTH} levels deep`);
+  });
+
+  it("reports a server-sent negative or huge id as unusable data", async () => {
+    for (const value of [-4, 1e300]) {
+      const sim = await flow();
+      sim.addFault({ route: "list", action: { type: "invalid-record", field: "id", value } });
+      const { error } = await failure(client(sim).getInventory());
+      expect(error).toMatchObject({ kind: "validation", path: "$.results[1].id" });
+    }
+  });
+});
