@@ -1,6 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: fast unit tests, and end-to-end tests that drive the real Pulumi engine.
+// Three projects, in order: `unit` (pure logic and in-process loopback servers; no child
+// processes), `integration` (tools and bins run as processes: flow-audit, Prism,
+// openapi-typescript, the engine bootstrap's lock), `e2e` (the real Pulumi engine).
+// Timeouts are sized for a loaded two-core machine; no test asserts a speed.
 // The forks pool is required: serializing a dynamic provider fails under worker threads.
 export default defineConfig({
   test: {
@@ -12,7 +15,18 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          testTimeout: 60_000,
           sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -24,7 +38,7 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 300_000,
           maxWorkers: 2,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { ensureEngine, offlineEnv } from "../scripts/engine.mjs";
+import { ensureEngine, offlineEnv } from "../tools/engine/bootstrap.mjs";
 import { lastJson, mb, ratio, run, secs, table } from "./lib.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

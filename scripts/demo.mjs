@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
-import { ensureEngine, offlineEnv } from "./engine.mjs";
+import { ensureEngine, offlineEnv } from "../tools/engine/bootstrap.mjs";
 
 const USAGE = `Usage: npm run demo -- [options]
 

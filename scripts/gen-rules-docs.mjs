@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const { rules } = require("../dist/rules/index.js");
-const { renderRulesDoc, withRulesTable } = require("../dist/rules/docs.js");
+const { renderRulesDoc, withRulesTable } = require("../dist/docs/rules-doc.js");
 
 fs.mkdirSync(path.join(repo, "docs"), { recursive: true });
 fs.writeFileSync(path.join(repo, "docs", "rules.md"), renderRulesDoc(rules));

@@ -33,18 +33,44 @@ export type { GetIntegrationArgs, GetIntegrationsArgs } from "./pulumi/functions
 export { Integration, INTEGRATION_TYPE } from "./pulumi/integration";
 export type { IntegrationArgs, IntegrationState } from "./pulumi/integration";
 export type { FlowConnectionArgs } from "./pulumi/settings";
-export { isConnected, summarize } from "./pulumi/summary";
-export type { InventorySummary, SummaryOptions } from "./pulumi/summary";
 export { fromIntegrationState } from "./pulumi/state";
 
+export { connectionHealth, isConnected, lastSync, syncAgeDays, webhooksOff } from "./inventory/health";
+export type { ConnectionHealth } from "./inventory/health";
+export { summarize } from "./inventory/summary";
+export type { InventorySummary, SummaryOptions } from "./inventory/summary";
+export { changedPaths, diffInventories, VOLATILE_FIELDS } from "./inventory/diff";
+export type { ChangedIntegration, InventoryDiff } from "./inventory/diff";
+export { maskPersonalData } from "./inventory/privacy";
+export { recordProblems } from "./api/validation";
+export type { DataProblem } from "./api/validation";
+
 export { findRule, rules } from "./rules/index";
-export type { AppliedException, Enforcement, Finding, FindingStatus, FindingSubject, IntegrationRule, Outcome, Rule, RuleConfigSchema, RuleContext, RuleMeta, Severity, StackOutcome, StackRule } from "./rules/types";
-export { applyExceptions, evaluateInventory, exceptionMatches, exceptionState, isFailing, isOpen } from "./rules/evaluate";
+export type {
+  AppliedException,
+  Enforcement,
+  Finding,
+  FindingStatus,
+  FindingSubject,
+  FlowPolicy,
+  IntegrationRule,
+  Outcome,
+  PolicyException,
+  Rule,
+  RuleConfigSchema,
+  RuleContext,
+  RuleMeta,
+  RuleSettings,
+  Severity,
+  StackOutcome,
+  StackRule,
+} from "./rules/types";
+export { defaultPolicy, evaluateInventory, isDataError, isFailing, isOpen, judge, unreadDataProblems } from "./rules/evaluate";
 export type { EvaluateOptions, FailOn } from "./rules/evaluate";
-export { DEFAULT_POLICY_FILE, POLICY_FILE_ENV, PolicyFileError, defaultPolicy, findPolicyFile, loadPolicy, loadPolicyFile, parsePolicy, policyFileSchema } from "./rules/policy";
-export type { FlowPolicy, PolicyException, RuleSettings } from "./rules/policy";
+export { applyExceptions, exceptionMatches, exceptionState } from "./rules/exceptions";
+export { DEFAULT_POLICY_FILE, POLICY_FILE_ENV, PolicyFileError, findPolicyFile, loadPolicy, loadPolicyFile, parsePolicy, policyFileSchema } from "./config/policy-file";
 export { resolveRuleConfig, ruleHelpUri } from "./rules/util";
-export { EXCEPTIONS_POLICY, exceptionNotice, flowPolicies, startFlowPolicyPack, violationMessage } from "./policy/pack";
+export { DATA_POLICY, EXCEPTIONS_POLICY, exceptionNotice, flowPolicies, POLICY_FILE_POLICY, startFlowPolicyPack, violationMessage } from "./policy/pack";
 export type { FlowPoliciesOptions } from "./policy/pack";
 export { parsePreviewEvents } from "./pulumi/events";
 export type { PolicyViolationEvent, PreviewEvents } from "./pulumi/events";

@@ -1,11 +1,11 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import pLimit from "p-limit";
 import type { Dispatcher } from "undici";
-import { FlowApiError } from "./errors";
+import { FlowApiError, missingToken } from "./errors";
 import { ingestText } from "./ingest";
 import { readListing } from "./pagination";
 import type { paths } from "./schema";
-import { createTransport, type ClientStats, type RequestContext, type RequestEvent, type RetryOptions } from "./transport";
+import { createTransport, type ClientStats, type RequestContext, type RequestEvent, type RetryOptions, type TransportSettings } from "./transport";
 import type { ConnectionStatus, Integration, IntegrationQuery, InventoryRecord } from "./types";
 import { errorDetail, validateIntegration, validateIntegrationList } from "./validation";
 
@@ -119,23 +119,50 @@ function setting(value: number | undefined, env: Record<string, string | undefin
   return n;
 }
 
-/** Creates a Flow API client. Throws a FlowApiError (kind "config") for a missing token or unsafe URL. */
-export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
-  const env = options.env ?? process.env;
-  const given = options.token ?? env.FLOW_API_TOKEN;
-  if (!given) {
-    throw new FlowApiError({
-      kind: "config",
-      summary: "no API token: pass `token`, set the FLOW_API_TOKEN environment variable, or set the `flow:token` stack config (as a secret)",
-    });
+/** The data of a 2xx response, or a FlowApiError with DRF's detail and a hint for other statuses. */
+function check<T>(token: string, operation: string, result: { data?: T; error?: unknown; response: Response }, integrationId?: number): T {
+  const { response } = result;
+  if (response.ok) {
+    if (result.data === undefined) throw new FlowApiError({ kind: "validation", operation, integrationId, status: response.status, summary: "the response body is empty" });
+    return result.data;
   }
-  const token: string = given;
-  const base = normaliseBaseUrl(options.baseUrl ?? env.FLOW_API_URL ?? DEFAULT_FLOW_API_URL);
-  const baseUrl = base.toString().replace(/\/$/, "");
-  const concurrency = Math.max(1, options.concurrency ?? 8);
-  const pageSize = Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE);
-  const contexts = new WeakMap<Request, RequestContext>();
-  const transport = createTransport({
+  const detail = errorDetail(result.error) ?? (typeof result.error === "string" && result.error ? result.error : undefined);
+  const hints: Record<number, string> = {
+    400: "Flow rejected the request parameters",
+    401: "the API token was rejected (missing, invalid or revoked): check FLOW_API_TOKEN / flow:token",
+    403: "the API token's user may not read integrations",
+    404: integrationId !== undefined ? `integration ${integrationId} does not exist (or is not visible to this token)` : "not found: check the base URL",
+    429: "Flow kept rate-limiting the requests",
+  };
+  throw new FlowApiError({
+    kind: "http",
+    operation,
+    integrationId,
+    status: response.status,
+    summary: `HTTP ${response.status}: ${hints[response.status] ?? (response.status >= 500 ? "Flow had a server error" : "unexpected response")}`,
+    detail: detail ? ingestText(detail, token) : undefined,
+  });
+}
+
+/** Runs one operation; anything escaping it is a FlowApiError naming the operation (a body that is not JSON included). */
+async function guarded<T>(token: string, operation: string, integrationId: number | undefined, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof FlowApiError) {
+      if (e.operation && (e.integrationId !== undefined || integrationId === undefined)) throw e;
+      throw new FlowApiError({ ...e, operation: e.operation ?? operation, integrationId: e.integrationId ?? integrationId });
+    }
+    if (e instanceof SyntaxError) {
+      throw new FlowApiError({ kind: "validation", operation, integrationId, summary: "the response body is not valid JSON", detail: ingestText(e.message, token, 120) });
+    }
+    throw new FlowApiError({ kind: "network", operation, integrationId, summary: "unexpected failure", detail: ingestText(e instanceof Error ? e.message : String(e), token) });
+  }
+}
+
+/** The transport's settings from the options, then the environment, then the defaults. */
+function transportSettings(options: FlowClientOptions, env: Record<string, string | undefined>, base: URL, token: string, contextOf: (r: Request) => RequestContext): TransportSettings {
+  return {
     base,
     token,
     timeoutMs: setting(options.timeoutMs, env, "FLOW_API_TIMEOUT_MS", DEFAULT_TIMEOUT_MS),
@@ -151,11 +178,15 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     dispatcher: options.dispatcher,
     onRequest: options.onRequest,
     sleep: options.sleep,
-    contextOf: (request) => contexts.get(request) ?? { operation: "request" },
-  });
+    contextOf,
+  };
+}
 
+/** The typed openapi-fetch client on our transport, with a middleware that tells the transport which operation a request is. */
+function typedApi(baseUrl: string, token: string, options: FlowClientOptions, env: Record<string, string | undefined>, base: URL) {
+  const contexts = new WeakMap<Request, RequestContext>();
+  const transport = createTransport(transportSettings(options, env, base, token, (request) => contexts.get(request) ?? { operation: "request" }));
   const api = createClient<paths>({ baseUrl, fetch: transport.fetch, headers: { Authorization: `Bearer ${token}`, Accept: "application/json" } });
-  // The typed call names the operation: recorded per request for the transport's errors and deadline report.
   const context: Middleware = {
     onRequest({ request, schemaPath, params }) {
       const id = (params.path as { id?: number } | undefined)?.id;
@@ -164,55 +195,28 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     },
   };
   api.use(context);
+  return { api, transport };
+}
 
-  /** The data of a 2xx response, or a FlowApiError with DRF's detail and a hint for other statuses. */
-  function check<T>(operation: string, result: { data?: T; error?: unknown; response: Response }, integrationId?: number): T {
-    const { response } = result;
-    if (response.ok) {
-      if (result.data === undefined) throw new FlowApiError({ kind: "validation", operation, integrationId, status: response.status, summary: "the response body is empty" });
-      return result.data;
-    }
-    const detail = errorDetail(result.error) ?? (typeof result.error === "string" && result.error ? result.error : undefined);
-    const hints: Record<number, string> = {
-      400: "Flow rejected the request parameters",
-      401: "the API token was rejected (missing, invalid or revoked): check FLOW_API_TOKEN / flow:token",
-      403: "the API token's user may not read integrations",
-      404: integrationId !== undefined ? `integration ${integrationId} does not exist (or is not visible to this token)` : "not found: check the base URL",
-      429: "Flow kept rate-limiting the requests",
-    };
-    throw new FlowApiError({
-      kind: "http",
-      operation,
-      integrationId,
-      status: response.status,
-      summary: `HTTP ${response.status}: ${hints[response.status] ?? (response.status >= 500 ? "Flow had a server error" : "unexpected response")}`,
-      detail: detail ? ingestText(detail, token) : undefined,
-    });
-  }
-
-  /** Runs one operation; anything escaping it is a FlowApiError naming the operation (a body that is not JSON included). */
-  async function guarded<T>(operation: string, integrationId: number | undefined, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof FlowApiError) {
-        if (e.operation && (e.integrationId !== undefined || integrationId === undefined)) throw e;
-        throw new FlowApiError({ ...e, operation: e.operation ?? operation, integrationId: e.integrationId ?? integrationId });
-      }
-      if (e instanceof SyntaxError) {
-        throw new FlowApiError({ kind: "validation", operation, integrationId, summary: "the response body is not valid JSON", detail: ingestText(e.message, token, 120) });
-      }
-      throw new FlowApiError({ kind: "network", operation, integrationId, summary: "unexpected failure", detail: ingestText(e instanceof Error ? e.message : String(e), token) });
-    }
-  }
+/** Creates a Flow API client. Throws a FlowApiError (kind "config") for a missing token or unsafe URL. */
+export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
+  const env = options.env ?? process.env;
+  const given = options.token ?? env.FLOW_API_TOKEN;
+  if (!given) throw missingToken("pass `token`, set the FLOW_API_TOKEN environment variable, or set the `flow:token` stack config (as a secret)");
+  const token: string = given;
+  const base = normaliseBaseUrl(options.baseUrl ?? env.FLOW_API_URL ?? DEFAULT_FLOW_API_URL);
+  const baseUrl = base.toString().replace(/\/$/, "");
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const pageSize = Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE);
+  const { api, transport } = typedApi(baseUrl, token, options, env, base);
 
   async function listAll(query: IntegrationQuery): Promise<Integration[]> {
     const operation = "listIntegrations";
-    return guarded(operation, undefined, () =>
+    return guarded(token, operation, undefined, () =>
       readListing(
         async (params) => {
           const r = await api.GET("/integrations", { params: { query: params as IntegrationQuery } });
-          return validateIntegrationList(operation, check(operation, r));
+          return validateIntegrationList(operation, check(token, operation, r));
         },
         { base, token, operation, first: { limit: pageSize, offset: 0, ...(withIdentityFields(query) as Record<string, string | number>) } },
       ),
@@ -226,9 +230,9 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
   async function getIntegration(id: number): Promise<Integration> {
     const operation = "getIntegration";
     assertId(id, operation);
-    return guarded(operation, id, async () => {
+    return guarded(token, operation, id, async () => {
       const r = await api.GET("/integrations/{id}", { params: { path: { id } } });
-      const integration = validateIntegration(operation, check(operation, r, id));
+      const integration = validateIntegration(operation, check(token, operation, r, id));
       if (integration.id !== id) {
         throw new FlowApiError({ kind: "validation", operation, integrationId: id, summary: `Flow answered with the record of integration ${integration.id}`, path: "$.id" });
       }
@@ -241,37 +245,52 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     assertId(id, operation);
     // Its shape is checked where it is used (recordProblems): an odd body is an error of the
     // rules that read it, not of the whole read.
-    return guarded(operation, id, async () => check(operation, await api.GET("/integrations/{id}/connection_status", { params: { path: { id } } }), id));
+    return guarded(token, operation, id, async () => check(token, operation, await api.GET("/integrations/{id}/connection_status", { params: { path: { id } } }), id));
   }
 
   async function getInventory(query: IntegrationQuery = {}, inventoryOptions: InventoryOptions = {}): Promise<InventoryRecord[]> {
-    const withStatus = inventoryOptions.connectionStatus ?? true;
     const records: InventoryRecord[] = (await listAll(query)).map((integration) => ({ integration }));
-    let statuses = 0;
-    const progress = () => inventoryOptions.onProgress?.({ integrations: records.length, statuses });
-    progress();
-    if (!withStatus) return records;
-    const limit = pLimit(concurrency);
-    let firstError: unknown;
-    await Promise.all(
-      records.map((record) =>
-        limit(async () => {
-          if (firstError !== undefined) return;
-          try {
-            record.connectionStatus = await getConnectionStatus(record.integration.id);
-            statuses++;
-            progress();
-          } catch (e) {
-            firstError ??= e;
-          }
-        }),
-      ),
-    );
-    if (firstError !== undefined) throw firstError;
-    return records;
+    if (inventoryOptions.connectionStatus === false) {
+      inventoryOptions.onProgress?.({ integrations: records.length, statuses: 0 });
+      return records;
+    }
+    return withStatuses(records, getConnectionStatus, concurrency, inventoryOptions.onProgress);
   }
 
   return { baseUrl, stats: transport.stats, listIntegrations, getIntegration, getConnectionStatus, getInventory, close: transport.close };
+}
+
+/**
+ * Reads each record's connection status, `concurrency` at a time. The first failure stops new
+ * reads and is thrown once the ones in flight have ended: a partial inventory is never returned.
+ */
+async function withStatuses(
+  records: InventoryRecord[],
+  getConnectionStatus: (id: number) => Promise<ConnectionStatus>,
+  concurrency: number,
+  onProgress?: InventoryOptions["onProgress"],
+): Promise<InventoryRecord[]> {
+  let statuses = 0;
+  const progress = () => onProgress?.({ integrations: records.length, statuses });
+  progress();
+  const limit = pLimit(concurrency);
+  let firstError: unknown;
+  await Promise.all(
+    records.map((record) =>
+      limit(async () => {
+        if (firstError !== undefined) return;
+        try {
+          record.connectionStatus = await getConnectionStatus(record.integration.id);
+          statuses++;
+          progress();
+        } catch (e) {
+          firstError ??= e;
+        }
+      }),
+    ),
+  );
+  if (firstError !== undefined) throw firstError;
+  return records;
 }
 
 /** Fields every record must keep (they identify it in findings and errors). */

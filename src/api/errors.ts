@@ -74,3 +74,8 @@ export function isRetryableStatus(status: number): boolean {
 
 /** Replaces the token and any Authorization-looking value with "[redacted]" (see ingest.ts). */
 export const redact = redactSecrets;
+
+/** The error for a missing API token, naming the ways to give one that work where it is raised. */
+export function missingToken(ways: string): FlowApiError {
+  return new FlowApiError({ kind: "config", summary: `no API token (a Flow API key, ideally a service account's): ${ways}` });
+}

@@ -135,186 +135,217 @@ function toHeaders(raw: Record<string, string | string[] | undefined>): Headers 
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Creates the transport; the run's deadline starts now. */
-export function createTransport(s: TransportSettings): Transport {
-  const stats: ClientStats = { requests: 0, retries: 0 };
-  const pending = new Map<number, string>();
-  let nextId = 0;
-  const sleep = s.sleep ?? defaultSleep;
+/**
+ * The run's deadline and what is pending under it. Its timer is one we own (an
+ * AbortSignal.timeout could be garbage-collected unfired); `over` rejects when it passes.
+ */
+class RunDeadline {
+  readonly signal: AbortSignal;
+  readonly over: Promise<never>;
+  private readonly controller = new AbortController();
+  private readonly pending = new Map<number, string>();
+  private nextId = 0;
+  private timer: NodeJS.Timeout | undefined;
 
-  // The run's deadline: a timer we own (an AbortSignal.timeout could be collected unfired).
-  const run = new AbortController();
-  let runTimer: NodeJS.Timeout | undefined = setTimeout(() => run.abort(), s.deadlineMs);
-  runTimer.unref();
-  const runOver = new Promise<never>((_, reject) => run.signal.addEventListener("abort", () => reject(runDeadlineError()), { once: true }));
-  runOver.catch(() => undefined);
+  constructor(private readonly ms: number) {
+    this.signal = this.controller.signal;
+    this.timer = setTimeout(() => this.controller.abort(), ms);
+    this.timer.unref();
+    this.over = new Promise<never>((_, reject) => this.signal.addEventListener("abort", () => reject(this.error()), { once: true }));
+    this.over.catch(() => undefined);
+  }
 
-  function runDeadlineError(): FlowApiError {
-    const list = [...pending.values()];
+  /** Notes a request as pending until `done` is called. */
+  track(description: string): () => void {
+    const id = this.nextId++;
+    this.pending.set(id, description);
+    return () => this.pending.delete(id);
+  }
+
+  /** The error of a run whose deadline passed, naming what was still pending. */
+  error(): FlowApiError {
+    const list = [...this.pending.values()];
     const shown = list.slice(0, 10).join("; ") + (list.length > 10 ? `; and ${list.length - 10} more` : "");
     return new FlowApiError({
       kind: "timeout",
-      summary: `the run's deadline of ${Math.round(s.deadlineMs / 1000)} s passed before Flow finished answering, so the read is incomplete`,
+      summary: `the run's deadline of ${Math.round(this.ms / 1000)} s passed before Flow finished answering, so the read is incomplete`,
       detail: list.length ? `still pending: ${shown}` : "no request was pending (the deadline passed between requests)",
     });
   }
 
-  function describe(url: URL, ctx: RequestContext): string {
-    if (ctx.integrationId !== undefined) return `${ctx.operation} (integration ${ctx.integrationId})`;
-    const offset = url.searchParams.get("offset");
-    return offset ? `${ctx.operation} (offset ${ingestText(offset, s.token, 20)})` : ctx.operation;
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
   }
+}
 
-  /** One attempt: connect, headers and the whole body within timeoutMs, or the run's deadline. */
-  async function exchange(url: URL, headers: Record<string, string>): Promise<Exchange> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new AttemptTimeout());
-        controller.abort();
-      }, s.timeoutMs);
+/** One attempt: connect, headers and the whole body within timeoutMs, or the run's deadline. */
+async function exchange(s: TransportSettings, run: RunDeadline, url: URL, headers: Record<string, string>): Promise<Exchange> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new AttemptTimeout());
+      controller.abort();
+    }, s.timeoutMs);
+  });
+  const stop = () => controller.abort();
+  run.signal.addEventListener("abort", stop, { once: true });
+  const work = (async (): Promise<Exchange> => {
+    const res = await undiciRequest(url, {
+      method: "GET",
+      headers,
+      signal: controller.signal,
+      dispatcher: s.dispatcher ?? agent(),
+      headersTimeout: s.timeoutMs,
+      bodyTimeout: s.timeoutMs,
     });
-    const stop = () => controller.abort();
-    run.signal.addEventListener("abort", stop, { once: true });
-    const work = (async (): Promise<Exchange> => {
-      const res = await undiciRequest(url, {
-        method: "GET",
-        headers,
-        signal: controller.signal,
-        dispatcher: s.dispatcher ?? agent(),
-        headersTimeout: s.timeoutMs,
-        bodyTimeout: s.timeoutMs,
-      });
-      const text = await readCapped(res.body, s.maxResponseBytes);
-      return { status: res.statusCode, headers: toHeaders(res.headers), body: text };
-    })();
-    work.catch(() => undefined);
+    const text = await readCapped(res.body, s.maxResponseBytes);
+    return { status: res.statusCode, headers: toHeaders(res.headers), body: text };
+  })();
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, timedOut, run.over]);
+  } finally {
+    clearTimeout(timer);
+    run.signal.removeEventListener("abort", stop);
+  }
+}
+
+/** Follows same-origin redirects (at most maxRedirects); refuses any other. */
+async function exchangeFollowing(s: TransportSettings, run: RunDeadline, url: URL, headers: Record<string, string>, ctx: RequestContext): Promise<Exchange> {
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    const res = await exchange(s, run, current, headers);
+    if (res.status < 300 || res.status > 399 || res.status === 304) return res;
+    const location = res.headers.get("location");
+    let target: URL | undefined;
     try {
-      return await Promise.race([work, timedOut, runOver]);
-    } finally {
-      clearTimeout(timer);
-      run.signal.removeEventListener("abort", stop);
+      target = location ? new URL(location, current) : undefined;
+    } catch {
+      target = undefined;
     }
-  }
-
-  /** Follows same-origin redirects (at most maxRedirects); refuses any other. */
-  async function exchangeFollowing(url: URL, headers: Record<string, string>, ctx: RequestContext): Promise<Exchange> {
-    let current = url;
-    for (let hop = 0; ; hop++) {
-      const res = await exchange(current, headers);
-      if (res.status < 300 || res.status > 399 || res.status === 304) return res;
-      const location = res.headers.get("location");
-      let target: URL | undefined;
-      try {
-        target = location ? new URL(location, current) : undefined;
-      } catch {
-        target = undefined;
-      }
-      if (!target || target.origin !== s.base.origin) {
-        throw new FlowApiError({
-          kind: "foreign-origin",
-          ...ctx,
-          status: res.status,
-          summary: `Flow answered HTTP ${res.status} redirecting ${target ? `to another origin (${ingestText(target.origin, s.token, 100)})` : "to an unusable location"}; refusing to follow it: the API token is only sent to ${s.base.origin}`,
-          detail: location ? `Location: ${ingestText(location, s.token, 120)}` : undefined,
-        });
-      }
-      if (hop >= s.maxRedirects) {
-        throw new FlowApiError({ kind: "http", ...ctx, status: res.status, summary: `more than ${s.maxRedirects} redirects (last to ${ingestText(target.pathname, s.token, 100)})` });
-      }
-      current = target;
+    if (!target || target.origin !== s.base.origin) {
+      throw new FlowApiError({
+        kind: "foreign-origin",
+        ...ctx,
+        status: res.status,
+        summary: `Flow answered HTTP ${res.status} redirecting ${target ? `to another origin (${ingestText(target.origin, s.token, 100)})` : "to an unusable location"}; refusing to follow it: the API token is only sent to ${s.base.origin}`,
+        detail: location ? `Location: ${ingestText(location, s.token, 120)}` : undefined,
+      });
     }
+    if (hop >= s.maxRedirects) {
+      throw new FlowApiError({ kind: "http", ...ctx, status: res.status, summary: `more than ${s.maxRedirects} redirects (last to ${ingestText(target.pathname, s.token, 100)})` });
+    }
+    current = target;
   }
+}
 
+/** Turns a thrown failure of one attempt into a FlowApiError (timeouts and network errors are retried). */
+function attemptFailure(s: TransportSettings, e: unknown, ctx: RequestContext, attempt: number): FlowApiError {
+  const code = (e as { code?: string } | null)?.code;
+  if (e instanceof AttemptTimeout || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") {
+    return new FlowApiError({ kind: "timeout", ...ctx, attempts: attempt, summary: `no complete response within ${s.timeoutMs} ms (headers and body)` });
+  }
+  if (e instanceof BodyTooLarge) {
+    return new FlowApiError({
+      kind: "validation",
+      ...ctx,
+      summary: `the response is larger than ${s.maxResponseBytes} bytes (maxResponseBytes, FLOW_API_MAX_RESPONSE_BYTES); refusing to read it`,
+    });
+  }
+  const message = e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e);
+  return new FlowApiError({ kind: "network", ...ctx, attempts: attempt, summary: "the request failed before a complete response arrived", detail: ingestText(message, s.token) });
+}
+
+/** The Response openapi-fetch sees: the ingested body (refused here if absurdly nested). */
+function toResponse(s: TransportSettings, res: Exchange, ctx: RequestContext): Response {
+  let body: string;
+  try {
+    body = ingestBody(res.body, s.token);
+  } catch (e) {
+    if (e instanceof IngestError) throw new FlowApiError({ kind: "validation", ...ctx, status: res.status, summary: e.problem });
+    throw e;
+  }
+  if (res.status < 200 || res.status > 599) {
+    throw new FlowApiError({ kind: "http", ...ctx, status: res.status, summary: `Flow answered with HTTP status ${res.status}, which is not a response pulumi-flow can use` });
+  }
+  const headers = new Headers({ "content-type": res.headers.get("content-type") ?? "application/json" });
+  const nullBody = res.status === 204 || res.status === 205 || res.status === 304;
+  return new Response(nullBody ? null : body, { status: res.status, headers });
+}
+
+/** How long to wait before another attempt, or undefined when the retry budget is spent. */
+function retryWait(s: TransportSettings, res: Exchange | undefined, attempt: number, elapsedMs: number): number | undefined {
+  const retryAfter = res ? parseRetryAfter(res.headers.get("retry-after")) : undefined;
+  const backoff = Math.random() * Math.min(s.retry.maxDelayMs, s.retry.baseDelayMs * 2 ** (attempt - 1));
+  const wait = retryAfter !== undefined ? Math.min(retryAfter, s.retry.maxDelayMs) + Math.random() * 50 : backoff;
+  const spent = attempt >= s.retry.maxAttempts || elapsedMs + wait > s.retry.maxTotalMs || (retryAfter !== undefined && retryAfter > s.retry.maxDelayMs);
+  return spent ? undefined : wait;
+}
+
+/** What a pending request is, for the run deadline's report. */
+function describe(s: TransportSettings, url: URL, ctx: RequestContext): string {
+  if (ctx.integrationId !== undefined) return `${ctx.operation} (integration ${ctx.integrationId})`;
+  const offset = url.searchParams.get("offset");
+  return offset ? `${ctx.operation} (offset ${ingestText(offset, s.token, 20)})` : ctx.operation;
+}
+
+/** Refuses anything but a GET to the base URL's origin. */
+function checkRequest(s: TransportSettings, input: Request, ctx: RequestContext): URL {
+  if (input.method !== "GET") {
+    throw new FlowApiError({ kind: "config", ...ctx, summary: `refusing a ${input.method} request: pulumi-flow only reads from Flow` });
+  }
+  const url = new URL(input.url);
+  if (url.origin !== s.base.origin) {
+    throw new FlowApiError({ kind: "foreign-origin", ...ctx, summary: `refusing to send the API token to ${url.origin} (configured origin is ${s.base.origin})` });
+  }
+  return url;
+}
+
+/** Creates the transport; the run's deadline starts now. */
+export function createTransport(s: TransportSettings): Transport {
+  const stats: ClientStats = { requests: 0, retries: 0 };
+  const sleep = s.sleep ?? defaultSleep;
+  const run = new RunDeadline(s.deadlineMs);
+
+  /** One request: attempts with retries for transient failures, within the request's and the run's budgets. */
   async function transportFetch(input: Request): Promise<Response> {
     const ctx = s.contextOf(input);
-    if (input.method !== "GET") {
-      throw new FlowApiError({ kind: "config", ...ctx, summary: `refusing a ${input.method} request: pulumi-flow only reads from Flow` });
-    }
-    const url = new URL(input.url);
-    if (url.origin !== s.base.origin) {
-      throw new FlowApiError({ kind: "foreign-origin", ...ctx, summary: `refusing to send the API token to ${url.origin} (configured origin is ${s.base.origin})` });
-    }
+    const url = checkRequest(s, input, ctx);
     const headers: Record<string, string> = {};
     input.headers.forEach((v, k) => (headers[k] = v));
-    const id = nextId++;
-    pending.set(id, describe(url, ctx));
+    const done = run.track(describe(s, url, ctx));
     const started = Date.now();
     try {
       for (let attempt = 1; ; attempt++) {
-        if (run.signal.aborted) throw runDeadlineError();
+        if (run.signal.aborted) throw run.error();
         const attemptStart = Date.now();
         stats.requests++;
         let res: Exchange | undefined;
         let failure: FlowApiError | undefined;
         try {
-          res = await exchangeFollowing(url, headers, ctx);
+          res = await exchangeFollowing(s, run, url, headers, ctx);
           s.onRequest?.({ method: "GET", url: input.url, status: res.status, attempt, durationMs: Date.now() - attemptStart });
-          if (!isRetryableStatus(res.status)) return toResponse(res, ctx);
+          if (!isRetryableStatus(res.status)) return toResponse(s, res, ctx);
         } catch (e) {
           if (e instanceof FlowApiError) throw e;
-          failure = attemptFailure(e, ctx, attempt);
+          failure = attemptFailure(s, e, ctx, attempt);
           s.onRequest?.({ method: "GET", url: input.url, attempt, durationMs: Date.now() - attemptStart, error: failure.kind });
           if (failure.kind === "validation") throw failure;
         }
-        // Transient: wait and retry if the budget allows, else report it.
-        const retryAfter = res ? parseRetryAfter(res.headers.get("retry-after")) : undefined;
-        const backoff = Math.random() * Math.min(s.retry.maxDelayMs, s.retry.baseDelayMs * 2 ** (attempt - 1));
-        const wait = retryAfter !== undefined ? Math.min(retryAfter, s.retry.maxDelayMs) + Math.random() * 50 : backoff;
-        const elapsed = Date.now() - started;
-        if (attempt >= s.retry.maxAttempts || elapsed + wait > s.retry.maxTotalMs || (retryAfter !== undefined && retryAfter > s.retry.maxDelayMs)) {
-          if (res) return toResponse(res, ctx);
+        const wait = retryWait(s, res, attempt, Date.now() - started);
+        if (wait === undefined) {
+          if (res) return toResponse(s, res, ctx);
           throw failure!;
         }
         stats.retries++;
-        await Promise.race([sleep(wait, { operation: ctx.operation, url: input.url, attempt }), runOver]);
+        await Promise.race([sleep(wait, { operation: ctx.operation, url: input.url, attempt }), run.over]);
       }
     } finally {
-      pending.delete(id);
+      done();
     }
   }
 
-  /** Turns a thrown failure of one attempt into a FlowApiError (timeouts and network errors are retried). */
-  function attemptFailure(e: unknown, ctx: RequestContext, attempt: number): FlowApiError {
-    const code = (e as { code?: string } | null)?.code;
-    if (e instanceof AttemptTimeout || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT") {
-      return new FlowApiError({ kind: "timeout", ...ctx, attempts: attempt, summary: `no complete response within ${s.timeoutMs} ms (headers and body)` });
-    }
-    if (e instanceof BodyTooLarge) {
-      return new FlowApiError({
-        kind: "validation",
-        ...ctx,
-        summary: `the response is larger than ${s.maxResponseBytes} bytes (maxResponseBytes, FLOW_API_MAX_RESPONSE_BYTES); refusing to read it`,
-      });
-    }
-    const message = e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e);
-    return new FlowApiError({ kind: "network", ...ctx, attempts: attempt, summary: "the request failed before a complete response arrived", detail: ingestText(message, s.token) });
-  }
-
-  /** The Response openapi-fetch sees: the ingested body (refused here if absurdly nested). */
-  function toResponse(res: Exchange, ctx: RequestContext): Response {
-    let body: string;
-    try {
-      body = ingestBody(res.body, s.token);
-    } catch (e) {
-      if (e instanceof IngestError) throw new FlowApiError({ kind: "validation", ...ctx, status: res.status, summary: e.problem });
-      throw e;
-    }
-    if (res.status < 200 || res.status > 599) {
-      throw new FlowApiError({ kind: "http", ...ctx, status: res.status, summary: `Flow answered with HTTP status ${res.status}, which is not a response pulumi-flow can use` });
-    }
-    const headers = new Headers({ "content-type": res.headers.get("content-type") ?? "application/json" });
-    const nullBody = res.status === 204 || res.status === 205 || res.status === 304;
-    return new Response(nullBody ? null : body, { status: res.status, headers });
-  }
-
-  return {
-    fetch: transportFetch,
-    stats,
-    close() {
-      if (runTimer) clearTimeout(runTimer);
-      runTimer = undefined;
-    },
-  };
+  return { fetch: transportFetch, stats, close: () => run.close() };
 }

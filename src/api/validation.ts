@@ -1,6 +1,7 @@
 import type Ajv2020 from "ajv/dist/2020";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
 import { FlowApiError } from "./errors";
+import { encodeSegment, newAjv, pointerSegments, toJsonPath } from "./json";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -34,13 +35,7 @@ export function buildAjv(source = false): { ajv: Ajv2020; refs: Record<keyof Val
   const spec = loadSpec();
   // Component refs become $defs refs inside one schema document Ajv understands.
   const defs = JSON.parse(JSON.stringify(spec.components.schemas).split("#/components/schemas/").join("#/$defs/"));
-  // Loaded here, not at the top: with precompiled validators Ajv itself is never needed.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const Ajv = (require("ajv/dist/2020") as typeof import("ajv/dist/2020")).default;
-  const addFormats = (require("ajv-formats") as typeof import("ajv-formats")).default;
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, code: { source } });
-  addFormats(ajv);
+  const ajv = newAjv({ validateFormats: true, code: { source } });
   ajv.addSchema({ $id: "flow", $defs: defs });
   // The list envelope leaves `results` items to the per-item validator, so errors name the item.
   ajv.addSchema({ $id: "flow-list-envelope", ...defs.IntegrationList, properties: { ...defs.IntegrationList.properties, results: { type: "array" } } });
@@ -77,31 +72,9 @@ function get(): Validators {
   return validators;
 }
 
-/** Decodes one JSON-pointer segment ("a~1b" → "a/b"). */
-function decodeSegment(seg: string): string {
-  return seg.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
-/** "/results/3/name" → "$.results[3].name" */
-export function toJsonPath(pointer: string): string {
-  if (!pointer) return "$";
-  return (
-    "$" +
-    pointer
-      .split("/")
-      .slice(1)
-      .map(decodeSegment)
-      .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`))
-      .join("")
-  );
-}
-
 /** "/enabled_source_types/0/status" → "enabled_source_types.status" (the field, whatever the array index). */
 function toField(pointer: string): string {
-  return pointer
-    .split("/")
-    .slice(1)
-    .map(decodeSegment)
+  return pointerSegments(pointer)
     .filter((seg) => !/^\d+$/.test(seg))
     .join(".");
 }
@@ -119,9 +92,9 @@ export function describeValue(value: unknown): string {
 
 function valueAt(data: unknown, pointer: string): unknown {
   let cur: unknown = data;
-  for (const seg of pointer.split("/").slice(1)) {
+  for (const seg of pointerSegments(pointer)) {
     if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[decodeSegment(seg)];
+    cur = (cur as Record<string, unknown>)[seg];
   }
   return cur;
 }
@@ -187,7 +160,7 @@ function patternName(pattern: string): string {
 function problemsFrom(errors: readonly ErrorObject[], data: unknown, integrationId: number, document: DataDocument): DataProblem[] {
   const groups = new Map<string, ErrorObject[]>();
   for (const e of errors) {
-    const pointer = e.keyword === "required" ? `${e.instancePath}/${String((e.params as { missingProperty: string }).missingProperty).replace(/~/g, "~0").replace(/\//g, "~1")}` : e.instancePath;
+    const pointer = e.keyword === "required" ? `${e.instancePath}/${encodeSegment(String((e.params as { missingProperty: string }).missingProperty))}` : e.instancePath;
     groups.set(pointer, [...(groups.get(pointer) ?? []), e]);
   }
   const pointers = [...groups.keys()];

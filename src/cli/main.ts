@@ -2,22 +2,20 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Dispatcher } from "undici";
 import { createFlowClient, DEFAULT_FLOW_API_URL } from "../api/client";
-import { FlowApiError, redact } from "../api/errors";
+import { FlowApiError, missingToken, redact } from "../api/errors";
 import { terminalSafe } from "../api/ingest";
 import type { InventoryRecord, IntegrationQuery } from "../api/types";
 import { describeProblem, type DataProblem } from "../api/validation";
-import { evaluateInventory, inventoryProblems, isDataError, unreadDataProblems } from "../rules/evaluate";
+import { evaluateInventory, inventoryProblems, isDataError, ruleSettings, unreadDataProblems } from "../rules/evaluate";
 import { rules } from "../rules/index";
-import { loadPolicy, PolicyFileError } from "../rules/policy";
+import { loadPolicy, PolicyFileError } from "../config/policy-file";
+import type { FlowPolicy } from "../rules/types";
 import { parseAuditArgs, USAGE, UsageError, type AuditArgs, type Format } from "./args";
-import { maskPersonalData } from "./personal-data";
+import { diffInventories } from "../inventory/diff";
+import { maskPersonalData } from "../inventory/privacy";
 import { buildReport, diffFindings, type AuditReport } from "./report";
-import { jsonChunks } from "./reporters/json";
-import { renderJunit } from "./reporters/junit";
-import { renderMarkdown } from "./reporters/markdown";
-import { renderSarif } from "./reporters/sarif";
-import { renderTable } from "./reporters/table";
-import { diffInventories, makeSnapshot, readSnapshot, SnapshotError, writeSnapshot } from "./snapshot";
+import { renderReport, writeChunks, writeFile, type ReportSink } from "./output";
+import { makeSnapshot, readSnapshot, SnapshotError, writeSnapshot, type Snapshot } from "./snapshot";
 
 /** Exit codes of flow-audit. */
 export const EXIT = { pass: 0, violations: 1, usage: 2, incomplete: 3 } as const;
@@ -25,8 +23,8 @@ export const EXIT = { pass: 0, violations: 1, usage: 2, incomplete: 3 } as const
 /** Where flow-audit reads and writes (injected by tests; process streams by default). */
 export interface AuditIO {
   env: NodeJS.ProcessEnv;
-  /** Where reports go; `write` must call its callback (with an error when the write failed), as Node streams do. */
-  stdout: { write(s: string, done: (e?: Error | null) => void): unknown; isTTY?: boolean; columns?: number };
+  /** Where reports go (see ReportSink). */
+  stdout: ReportSink & { isTTY?: boolean; columns?: number };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   cwd: string;
   /** The undici dispatcher requests go through (tests; default: the client's shared Agent). */
@@ -37,7 +35,6 @@ export interface AuditIO {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require("../../package.json").version;
 
-class ConfigError extends Error {}
 
 /** Runs flow-audit and returns its exit code (never throws, never prints the token). */
 export async function runAudit(argv: string[], io: AuditIO): Promise<number> {
@@ -62,7 +59,7 @@ export async function runAudit(argv: string[], io: AuditIO): Promise<number> {
   try {
     return await audit(args, io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof PolicyFileError || e instanceof SnapshotError) {
+    if (e instanceof UsageError || e instanceof PolicyFileError || e instanceof SnapshotError) {
       say(`flow-audit: ${e.message}`);
       return EXIT.usage;
     }
@@ -96,7 +93,7 @@ function progressReporter(args: AuditArgs, io: AuditIO) {
 
 async function readInventory(args: AuditArgs, io: AuditIO): Promise<{ records: InventoryRecord[]; location: string }> {
   const baseUrl = args.apiUrl ?? io.env.FLOW_API_URL ?? DEFAULT_FLOW_API_URL;
-  if (!io.env.FLOW_API_TOKEN) throw new ConfigError("no API token: set FLOW_API_TOKEN (a Flow API key, ideally a service account's); it is never accepted as a flag");
+  if (!io.env.FLOW_API_TOKEN) throw missingToken("set FLOW_API_TOKEN (it is never accepted as a flag)");
   const client = createFlowClient({
     baseUrl,
     token: io.env.FLOW_API_TOKEN,
@@ -131,14 +128,8 @@ function filterRecords(records: InventoryRecord[], args: AuditArgs): InventoryRe
   return records.filter((r) => (!args.vendors.length || args.vendors.includes(r.integration.vendor_type)) && (!args.ids.length || args.ids.includes(r.integration.id)));
 }
 
-async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
-  const say = (s: string) => io.stderr.write(`${safeLines(redact(s, io.env.FLOW_API_TOKEN))}\n`);
-  const now = io.now?.() ?? new Date();
-  // Everything that can be wrong locally is checked before the (possibly long) read.
-  const policy = loadPolicy({ explicit: args.policyFile, env: io.env, baseDir: io.cwd });
-  const before = args.diffAgainst ? readSnapshot(path.resolve(io.cwd, args.diffAgainst)) : undefined;
-  for (const o of args.outputs) if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
-
+/** The records to evaluate: from a snapshot (offline) or read from Flow; masked unless asked not to. */
+async function loadRecords(args: AuditArgs, io: AuditIO, say: (s: string) => void): Promise<{ records: InventoryRecord[]; source: AuditReport["source"] }> {
   let records: InventoryRecord[];
   let source: AuditReport["source"];
   if (args.fromSnapshot) {
@@ -151,24 +142,19 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
     records = read.records;
     source = { kind: "api", location: read.location };
   }
-  if (!args.showPersonalData) records = maskPersonalData(records);
-  if (args.snapshotOut) {
-    try {
-      writeSnapshot(path.resolve(io.cwd, args.snapshotOut), makeSnapshot(records, source.location, !args.showPersonalData, now));
-    } catch (e) {
-      throw new UsageError(`--snapshot-out ${args.snapshotOut}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  }
+  return { records: args.showPersonalData ? records : maskPersonalData(records), source };
+}
 
+/** Evaluates the records (and the diff against an earlier snapshot) into the report every format renders. */
+function evaluate(args: AuditArgs, policy: FlowPolicy, records: InventoryRecord[], source: AuditReport["source"], before: Snapshot | undefined, now: Date): AuditReport {
   const problems = inventoryProblems(records);
   const findings = evaluateInventory(records, { policy, now, problems });
-  const warnings = unreadDataProblems(records, { policy, problems });
   let diff: AuditReport["diff"];
   if (before && args.diffAgainst) {
     const old = filterRecords(args.showPersonalData ? before.records : maskPersonalData(before.records), args);
     diff = { against: args.diffAgainst, ...diffInventories(old, records), ...diffFindings(evaluateInventory(old, { policy, now }), findings) };
   }
-  const report = buildReport({
+  return buildReport({
     version: VERSION,
     source,
     policyFile: policy.file,
@@ -176,43 +162,52 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
     personalDataMasked: !args.showPersonalData,
     integrations: records.length,
     rules,
-    enforcement: (r) => policy.rules[r.id]?.enforcement ?? r.enforcement,
+    enforcement: (r) => ruleSettings(policy, r).enforcement,
     findings,
-    warnings,
+    warnings: unreadDataProblems(records, { policy, problems }),
     diff,
     now,
   });
-  const render = (format: Format, tty: boolean): Iterable<string> => {
-    switch (format) {
-      case "json":
-        return jsonChunks(report);
-      case "sarif":
-        return [renderSarif(report, { artifactUri: policy.file ? relativeUri(policy.file, io.cwd) : undefined })];
-      case "junit":
-        return [renderJunit(report)];
-      case "markdown":
-        return [renderMarkdown(report)];
-      default:
-        return [renderTable(report, { color: tty && !io.env.NO_COLOR, width: io.stdout.columns })];
+}
+
+/** The exit code of a written report, saying why an incomplete evaluation does not pass. */
+function verdictCode(report: AuditReport, say: (s: string) => void): number {
+  if (report.summary.dataErrors === 0) return report.summary.passed ? EXIT.pass : EXIT.violations;
+  const ids = [...new Set(report.findings.filter(isDataError).map((f) => f.integration?.id))].filter((id) => id !== undefined);
+  const n = report.summary.dataErrors;
+  say(
+    `flow-audit: the evaluation is incomplete: Flow sent unusable data for ${ids.length === 1 ? "integration" : "integrations"} ${ids.join(", ")}, ` +
+      `so ${n} ${n === 1 ? "rule result is an error" : "rule results are errors"} (see the report); the other integrations were evaluated. An incomplete evaluation never passes (exit 3).`,
+  );
+  return EXIT.incomplete;
+}
+
+async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
+  const say = (s: string) => io.stderr.write(`${safeLines(redact(s, io.env.FLOW_API_TOKEN))}\n`);
+  const now = io.now?.() ?? new Date();
+  // Everything that can be wrong locally is checked before the (possibly long) read.
+  const policy = loadPolicy({ explicit: args.policyFile, env: io.env, baseDir: io.cwd });
+  const before = args.diffAgainst ? readSnapshot(path.resolve(io.cwd, args.diffAgainst)) : undefined;
+  for (const o of args.outputs) if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
+
+  const { records, source } = await loadRecords(args, io, say);
+  if (args.snapshotOut) {
+    try {
+      writeSnapshot(path.resolve(io.cwd, args.snapshotOut), makeSnapshot(records, source.location, !args.showPersonalData, now));
+    } catch (e) {
+      throw new UsageError(`--snapshot-out ${args.snapshotOut}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-  };
+  }
+  const report = evaluate(args, policy, records, source, before, now);
+  const render = (format: Format, tty: boolean) => renderReport(format, report, { policyFile: policy.file, cwd: io.cwd, tty, color: !io.env.NO_COLOR, width: io.stdout.columns });
   for (const o of args.outputs) await writeFile(path.resolve(io.cwd, o.file), render(o.format, false), io.env.FLOW_API_TOKEN, `--output ${o.format}=${o.file}`);
   try {
     await writeChunks(io.stdout, render(args.format, io.stdout.isTTY === true), io.env.FLOW_API_TOKEN);
   } catch (e) {
     throw new UsageError(`cannot write the report to stdout (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was delivered, so this run does not count as a pass`);
   }
-  if (!args.quiet) for (const line of warningLines(warnings)) say(line);
-  if (report.summary.dataErrors > 0) {
-    const ids = [...new Set(findings.filter(isDataError).map((f) => f.integration?.id))].filter((id) => id !== undefined);
-    say(
-      `flow-audit: the evaluation is incomplete: Flow sent unusable data for ${ids.length === 1 ? "integration" : "integrations"} ${ids.join(", ")}, ` +
-        `so ${report.summary.dataErrors} ${report.summary.dataErrors === 1 ? "rule result is an error" : "rule results are errors"} (see the report); ` +
-        "the other integrations were evaluated. An incomplete evaluation never passes (exit 3).",
-    );
-    return EXIT.incomplete;
-  }
-  return report.summary.passed ? EXIT.pass : EXIT.violations;
+  if (!args.quiet) for (const line of warningLines(report.warnings)) say(line);
+  return verdictCode(report, say);
 }
 
 /** Terminal-safe text, line by line (the line breaks of our own messages stay). */
@@ -225,37 +220,4 @@ function warningLines(warnings: DataProblem[]): string[] {
   const lines = warnings.slice(0, 20).map((p) => `flow-audit: warning: integration ${p.integrationId}: ${describeProblem(p)} (no enabled rule reads it; ignored)`);
   if (warnings.length > 20) lines.push(`flow-audit: warning: ${warnings.length - 20} more data warnings in the JSON report`);
   return lines;
-}
-
-/** Writes a report file; a file that cannot be written is a usage error naming the option. */
-async function writeFile(file: string, chunks: Iterable<string>, token: string | undefined, option: string): Promise<void> {
-  const stream = fs.createWriteStream(file);
-  const failed = new Promise<never>((_, reject) => stream.once("error", (e: NodeJS.ErrnoException) => reject(new UsageError(`${option}: cannot write ${file} (${e.code ?? e.message})`))));
-  failed.catch(() => undefined);
-  await Promise.race([failed, new Promise<void>((resolve) => stream.once("open", () => resolve()))]);
-  await Promise.race([failed, writeChunks(stream, chunks, token)]);
-  await Promise.race([failed, new Promise<void>((resolve) => stream.end(() => resolve()))]);
-}
-
-/**
- * Writes chunks in ~64 KB batches, each confirmed by the stream before the next (bounded memory;
- * a write error, such as a full disk, rejects instead of being lost).
- */
-async function writeChunks(stream: AuditIO["stdout"], chunks: Iterable<string>, token: string | undefined): Promise<void> {
-  let batch = "";
-  const flush = async () => {
-    const text = redact(batch, token);
-    batch = "";
-    await new Promise<void>((resolve, reject) => stream.write(text, (e) => (e ? reject(e) : resolve())));
-  };
-  for (const chunk of chunks) {
-    batch += chunk;
-    if (batch.length >= 65_536) await flush();
-  }
-  if (batch) await flush();
-}
-
-function relativeUri(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return rel.startsWith("..") ? `file://${file}` : rel.split("\\").join("/");
 }

@@ -2,7 +2,7 @@ import type { Finding, FindingStatus, Rule } from "../rules/types";
 import type { DataProblem } from "../api/validation";
 import { isDataError, isFailing, isOpen, type FailOn } from "../rules/evaluate";
 import { ruleHelpUri } from "../rules/util";
-import type { InventoryDiff } from "./snapshot";
+import type { InventoryDiff } from "../inventory/diff";
 
 /** The JSON report's schema version; bumped only on incompatible changes. */
 export const REPORT_SCHEMA_VERSION = 1;

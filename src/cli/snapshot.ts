@@ -3,7 +3,6 @@ import * as fs from "node:fs";
 import { FlowApiError } from "../api/errors";
 import type { InventoryRecord } from "../api/types";
 import { validateIntegration } from "../api/validation";
-import { changedPaths } from "../pulumi/state";
 
 /** The `kind` of a snapshot file. */
 export const SNAPSHOT_KIND = "pulumi-flow/inventory-snapshot";
@@ -90,49 +89,5 @@ export function readSnapshot(file: string): Snapshot {
     source: String(s.source ?? file),
     personalDataMasked: s.personalDataMasked !== false,
     records,
-  };
-}
-
-/** Fields that change with every sync; a diff ignores them. */
-const VOLATILE = new Set(["source_projects_last_updated", "last_synced_at", "last_checked_at"]);
-
-function stable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stable);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !VOLATILE.has(k)).map(([k, v]) => [k, stable(v)]));
-  }
-  return value;
-}
-
-/** An integration whose settings changed between two snapshots. */
-export interface ChangedIntegration {
-  id: number;
-  name: string;
-  vendor: string;
-  /** Changed field paths, e.g. "integration.webhooks_enabled", "connectionStatus.status". */
-  fields: string[];
-}
-
-/** What changed in the inventory between two snapshots (sync timestamps ignored). */
-export interface InventoryDiff {
-  added: Array<{ id: number; name: string; vendor: string }>;
-  removed: Array<{ id: number; name: string; vendor: string }>;
-  changed: ChangedIntegration[];
-}
-
-/** Compares two inventories by integration id. */
-export function diffInventories(before: InventoryRecord[], after: InventoryRecord[]): InventoryDiff {
-  const ref = (r: InventoryRecord) => ({ id: r.integration.id, name: r.integration.name, vendor: r.integration.vendor_type });
-  const old = new Map(before.map((r) => [r.integration.id, r]));
-  const now = new Map(after.map((r) => [r.integration.id, r]));
-  const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
-  return {
-    added: after.filter((r) => !old.has(r.integration.id)).map(ref).sort(byId),
-    removed: before.filter((r) => !now.has(r.integration.id)).map(ref).sort(byId),
-    changed: after
-      .filter((r) => old.has(r.integration.id))
-      .map((r) => ({ ...ref(r), fields: changedPaths(stable(old.get(r.integration.id)), stable(r)) }))
-      .filter((c) => c.fields.length > 0)
-      .sort(byId),
   };
 }

@@ -1,16 +1,22 @@
+/**
+ * The CrossGuard adapter: the rules array as policies. Every policy evaluates through the same
+ * function as flow-audit (`judge`: settings, rule, exceptions), with the engine's config for
+ * its own parameters, and keeps no state between calls.
+ */
 import type { Policies, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import type { ConnectionStatus, Integration, InventoryRecord } from "../api/types";
-import { INTEGRATION_TYPE } from "../pulumi/integration";
 import { terminalSafe } from "../api/ingest";
+import type { ConnectionStatus, Integration, InventoryRecord } from "../api/types";
 import { describeProblem, recordProblems } from "../api/validation";
-import { applyExceptions, dataErrorFinding, evaluateIntegrationRule, evaluateStackRule, isOpen } from "../rules/evaluate";
+import { loadPolicy, PolicyFileError } from "../config/policy-file";
+import { dataErrorFinding, enabledRules, isOpen, judge, ruleSettings, type JudgeContext } from "../rules/evaluate";
+import { applyExceptions } from "../rules/exceptions";
 import { rules as allRules } from "../rules/index";
-import { loadPolicy, PolicyFileError, type FlowPolicy } from "../rules/policy";
-import type { Finding, Rule } from "../rules/types";
+import type { Finding, FlowPolicy, Rule } from "../rules/types";
 import { label, resolveRuleConfig, ruleHelpUri, RULES_DOCS_URL } from "../rules/util";
+import { INTEGRATION_TYPE } from "../pulumi/type";
+import { exceptionNotice, violationMessage } from "./messages";
 
-/** Where unusable data and the gate's behaviour on it are explained. */
-const DOCS_DATA_URL = RULES_DOCS_URL.replace(/rules\.md$/, "cli.md#unusable-data-from-flow");
+export { exceptionNotice, violationMessage } from "./messages";
 
 /** The advisory policy that lists violations suppressed by active exceptions. */
 export const EXCEPTIONS_POLICY = "flow-exceptions-applied";
@@ -19,6 +25,11 @@ export const EXCEPTIONS_POLICY = "flow-exceptions-applied";
  * because Flow sent a field it reads in an unusable shape (whatever that rule's own level).
  */
 export const DATA_POLICY = "flow-integration-data-usable";
+/** The mandatory policy a pack has instead of its rules when its policy file cannot be used. */
+export const POLICY_FILE_POLICY = "flow-policy-file-valid";
+
+/** Where unusable data and the gate's behaviour on it are explained. */
+const DOCS_DATA_URL = RULES_DOCS_URL.replace(/rules\.md$/, "cli.md#unusable-data-from-flow");
 
 /** Options of flowPolicies. */
 export interface FlowPoliciesOptions {
@@ -28,28 +39,6 @@ export interface FlowPoliciesOptions {
   now?: () => Date;
   /** Rules to wrap (default: all). */
   rules?: readonly Rule[];
-}
-
-interface Suppressed {
-  finding: Finding;
-  urn?: string;
-}
-
-/** The text a policy reports for a failing finding: what is wrong, how to fix it, where to read more (terminal-safe). */
-export function violationMessage(f: Finding): string {
-  const parts = [f.message, `Fix: ${f.remediation}`];
-  if (f.exception?.state === "expired") {
-    parts.push(`An exception for this (reason: ${f.exception.reason}) expired on ${f.exception.expires}; it no longer applies.`);
-  }
-  parts.push(`See ${f.helpUri}`);
-  return terminalSafe(parts.join(" "));
-}
-
-/** The advisory notice for a violation an active exception suppresses. */
-export function exceptionNotice(f: Finding): string {
-  const x = f.exception!;
-  const who = [x.owner && `owner ${x.owner}`, x.ticket && `ticket ${x.ticket}`].filter(Boolean).join(", ");
-  return terminalSafe(`[${f.ruleId}] suppressed by an exception until ${x.expires}${who ? ` (${who})` : ""}: ${x.reason}. Suppressed finding: ${f.message}`);
 }
 
 /** Turns a flow:Integration resource's properties into an inventory record (undefined if it is not one). */
@@ -63,6 +52,7 @@ function configSchemaOf(rule: Rule, params: Record<string, unknown>): PolicyConf
   return { properties } as PolicyConfigSchema;
 }
 
+/** The error of a flow:Integration resource that carries no integration data. */
 function malformed(rule: Rule, name: string, enforcement: Finding["enforcement"]): Finding {
   return {
     ruleId: rule.id,
@@ -76,74 +66,59 @@ function malformed(rule: Rule, name: string, enforcement: Finding["enforcement"]
   };
 }
 
-/**
- * The CrossGuard policies over Flow integrations: one per rule (resource policies for
- * per-integration rules, stack policies for cross-integration ones) plus an advisory policy
- * that lists what active exceptions suppress. Enforcement and parameters come from the
- * policy file; `--policy-pack-config` overrides both.
- */
-export function flowPolicies(options: FlowPoliciesOptions = {}): Policies {
-  const rules = options.rules ?? allRules;
-  const policy = options.policy ?? loadPolicy({ searchDirs: [...new Set([process.env.PWD, process.cwd()].filter((d): d is string => !!d))], baseDir: process.env.PWD ?? process.cwd() });
-  const now = options.now ?? (() => new Date());
-  // Suppressed findings of this pack instance, reported by the exceptions policy at stack validation.
-  const suppressed = new Map<string, Suppressed>();
-  // The engine decides the enforcement level (it may differ from the policy file's), so a
-  // policy that runs reports every violation or error an active exception does not cover.
-  const settle = (f: Finding, report: ReportViolation, urn?: string) => {
-    const g = applyExceptions(f, policy.exceptions, now());
-    if (isOpen(g)) report(violationMessage(g), urn);
-    else if (g.exception?.state === "active") suppressed.set(`${g.ruleId}\u0000${urn ?? g.subject ?? ""}\u0000${g.integration?.id ?? ""}`, { finding: g, urn });
-  };
-
-  const policies: Policies = rules.map((rule): ResourceValidationPolicy | StackValidationPolicy => {
-    const settings = policy.rules[rule.id] ?? { enforcement: rule.enforcement, config: rule.defaults };
-    const base = {
-      name: rule.id,
-      description: rule.description,
-      enforcementLevel: settings.enforcement,
-      severity: rule.severity,
-      configSchema: configSchemaOf(rule, settings.config),
-    };
-    if (rule.scope === "integration") {
-      return {
-        ...base,
-        validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-          const record = recordOf(args.type, args.props);
-          if (!record) return;
-          const config = resolveRuleConfig(rule, args.getConfig<Record<string, unknown>>());
-          if (!record.integration) return settle(malformed(rule, args.name, settings.enforcement), report, args.urn);
-          const f = evaluateIntegrationRule(rule, record, config, { now: now() });
-          if (f.status === "not-applicable") args.notApplicable(f.message);
-          settle(f, report, args.urn);
-        },
-      };
+/** The records of a stack's flow:Integration resources, with their URNs (and those carrying no data). */
+function stackRecords(resources: StackValidationArgs["resources"]): { records: InventoryRecord[]; urnById: Map<number, string>; empty: Array<{ name: string; urn: string }> } {
+  const records: InventoryRecord[] = [];
+  const urnById = new Map<number, string>();
+  const empty: Array<{ name: string; urn: string }> = [];
+  for (const r of resources) {
+    const record = recordOf(r.type, r.props);
+    if (!record) continue;
+    if (!record.integration) {
+      empty.push({ name: r.name, urn: r.urn });
+      continue;
     }
+    records.push(record);
+    urnById.set(record.integration.id, r.urn);
+  }
+  return { records, urnById, empty };
+}
+
+/** One rule as a resource policy (per-integration rules) or a stack policy (cross-integration rules). */
+function rulePolicy(rule: Rule, policy: FlowPolicy, now: () => Date): ResourceValidationPolicy | StackValidationPolicy {
+  const settings = ruleSettings(policy, rule);
+  const base = { name: rule.id, description: rule.description, enforcementLevel: settings.enforcement, severity: rule.severity, configSchema: configSchemaOf(rule, settings.config) };
+  // The engine decides the level (pack config may change it) and fills the parameters; a policy that runs reports every open finding.
+  const effective = (getConfig: () => Record<string, unknown>) => ({ enforcement: settings.enforcement, config: resolveRuleConfig(rule, getConfig()) });
+  const ctx = (): JudgeContext => ({ now: now(), exceptions: policy.exceptions });
+  if (rule.scope === "integration") {
     return {
       ...base,
-      validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-        const urnById = new Map<number, string>();
-        const records: InventoryRecord[] = [];
-        for (const r of args.resources) {
-          const record = recordOf(r.type, r.props);
-          if (!record) continue;
-          if (!record.integration) {
-            settle(malformed(rule, r.name, settings.enforcement), report, r.urn);
-            continue;
-          }
-          records.push(record);
-          urnById.set(record.integration.id, r.urn);
-        }
-        const config = resolveRuleConfig(rule, args.getConfig<Record<string, unknown>>());
-        for (const f of evaluateStackRule(rule, records, config, { now: now() })) {
-          settle(f, report, f.integration ? urnById.get(f.integration.id) : undefined);
-        }
+      validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+        const record = recordOf(args.type, args.props);
+        if (!record) return;
+        const [f] = record.integration ? judge(rule, [record], effective(() => args.getConfig()), ctx()) : [malformed(rule, args.name, settings.enforcement)];
+        if (isOpen(f)) report(violationMessage(f), args.urn);
+        else if (f.status === "not-applicable") args.notApplicable(f.message);
       },
     };
-  });
+  }
+  return {
+    ...base,
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+      const { records, urnById, empty } = stackRecords(args.resources);
+      for (const e of empty) report(violationMessage(malformed(rule, e.name, settings.enforcement)), e.urn);
+      for (const f of judge(rule, records, effective(() => args.getConfig()), ctx())) {
+        if (isOpen(f)) report(violationMessage(f), f.integration ? urnById.get(f.integration.id) : undefined);
+      }
+    },
+  };
+}
 
-  const enabled = rules.filter((r) => (policy.rules[r.id]?.enforcement ?? r.enforcement) !== "disabled");
-  policies.push({
+/** The mandatory policy that fails the gate on data an enabled rule could not judge. */
+function dataPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date): ResourceValidationPolicy {
+  const enabled = enabledRules(policy, rules);
+  return {
     name: DATA_POLICY,
     description: "Checks that every field an enabled rule reads arrived from Flow in a usable shape (an evaluation over unusable data is incomplete, so it fails the gate).",
     enforcementLevel: "mandatory",
@@ -154,45 +129,79 @@ export function flowPolicies(options: FlowPoliciesOptions = {}): Policies {
       const problems = recordProblems(record);
       if (problems.length === 0) return;
       // Only errors no active exception covers fail the gate, as for any other finding.
-      const open = enabled
-        .map((rule) => dataErrorFinding(rule, record, problems))
-        .filter((f): f is Finding => f !== undefined && isOpen(applyExceptions(f, policy.exceptions, now())));
+      const open = enabled.map((rule) => dataErrorFinding(rule, record, problems)).filter((f): f is Finding => f !== undefined && isOpen(applyExceptions(f, policy.exceptions, now())));
       if (open.length === 0) return;
       const blocking = [...new Map(open.flatMap((f) => f.dataProblems ?? []).map((p) => [p.path + p.document, p])).values()];
-      report(terminalSafe(
-        `${label(record.integration)} could not be fully evaluated: Flow sent ${blocking.map(describeProblem).join("; ")}. ` +
-          `Rules that could not decide: ${open.map((f) => f.ruleId).join(", ")}. Fix: ${open[0].remediation} See ${DOCS_DATA_URL}`),
-        args.urn,
-      );
+      const text = `${label(record.integration)} could not be fully evaluated: Flow sent ${blocking.map(describeProblem).join("; ")}. Rules that could not decide: ${open.map((f) => f.ruleId).join(", ")}. Fix: ${open[0].remediation} See ${DOCS_DATA_URL}`;
+      report(terminalSafe(text), args.urn);
     },
-  });
-  policies.push({
-    name: EXCEPTIONS_POLICY,
-    description: "Lists the violations that active exceptions in the policy file suppress (advisory notices; never fails the gate).",
-    enforcementLevel: "advisory",
-    validateStack: (_args: StackValidationArgs, report: ReportViolation) => {
-      for (const { finding, urn } of suppressed.values()) report(exceptionNotice(finding), urn);
-      suppressed.clear();
-    },
-  });
-  return policies;
+  };
 }
 
 /**
- * Starts the pulumi-flow policy pack (call it from a pack's index.ts). A policy file that cannot
- * be used stops the pack with its file:line:column, which fails the preview: the gate fails closed.
+ * The advisory policy listing what active exceptions suppress. It judges the stack's records
+ * itself (with the policy file's parameters), so it depends on no other policy's state or order.
+ */
+function exceptionsPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date): StackValidationPolicy {
+  return {
+    name: EXCEPTIONS_POLICY,
+    description: "Lists the violations that active exceptions in the policy file suppress (advisory notices; never fails the gate).",
+    enforcementLevel: "advisory",
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+      if (policy.exceptions.length === 0) return;
+      const { records, urnById } = stackRecords(args.resources);
+      const ctx: JudgeContext = { now: now(), exceptions: policy.exceptions };
+      for (const rule of enabledRules(policy, rules)) {
+        for (const f of judge(rule, records, ruleSettings(policy, rule), ctx)) {
+          if (f.exception?.state === "active") report(exceptionNotice(f), f.integration ? urnById.get(f.integration.id) : undefined);
+        }
+      }
+    },
+  };
+}
+
+/**
+ * The CrossGuard policies over Flow integrations: one per rule (resource policies for
+ * per-integration rules, stack policies for cross-integration ones), the data policy, and an
+ * advisory policy that lists what active exceptions suppress. Enforcement and parameters come
+ * from the policy file; `--policy-pack-config` overrides both.
+ */
+export function flowPolicies(options: FlowPoliciesOptions = {}): Policies {
+  const rules = options.rules ?? allRules;
+  const policy = options.policy ?? loadPolicy({ searchDirs: [...new Set([process.env.PWD, process.cwd()].filter((d): d is string => !!d))], baseDir: process.env.PWD ?? process.cwd() });
+  const now = options.now ?? (() => new Date());
+  return [...rules.map((rule) => rulePolicy(rule, policy, now)), dataPolicy(policy, rules, now), exceptionsPolicy(policy, rules, now)];
+}
+
+/** The one policy of a pack whose policy file cannot be used: it fails every preview with the file:line:column problem. */
+function invalidPolicyFile(e: PolicyFileError): Policies {
+  return [
+    {
+      name: POLICY_FILE_POLICY,
+      description: "Checks that the pulumi-flow policy file can be used (a broken one fails the gate closed).",
+      enforcementLevel: "mandatory",
+      validateStack: (_args: StackValidationArgs, report: ReportViolation) => report(`invalid policy file: ${e.message}. No rule was evaluated; fix the file and run again.`),
+    },
+  ];
+}
+
+/** The policies a pack runs: flowPolicies, or, when the policy file cannot be used, the one policy that reports it. */
+export function packPolicies(options: FlowPoliciesOptions = {}): Policies {
+  try {
+    return flowPolicies(options);
+  } catch (e) {
+    if (!(e instanceof PolicyFileError)) throw e;
+    return invalidPolicyFile(e);
+  }
+}
+
+/**
+ * Starts the pulumi-flow policy pack (call it from a pack's index.js). A policy file that cannot
+ * be used is reported through the engine as a mandatory violation naming its file:line:column,
+ * which fails the preview: the gate fails closed, and the process is left to the engine.
  */
 export function startFlowPolicyPack(name = "pulumi-flow", options: FlowPoliciesOptions = {}): void {
-  let policies: Policies;
-  try {
-    policies = flowPolicies(options);
-  } catch (e) {
-    if (e instanceof PolicyFileError) {
-      process.stderr.write(`pulumi-flow policy pack: invalid policy file: ${e.message}\n`);
-      process.exit(1);
-    }
-    throw e;
-  }
+  const policies = packPolicies(options);
   // Loaded here, not at the top: only packs need @pulumi/policy (an optional peer dependency).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PolicyPack } = require("@pulumi/policy") as typeof import("@pulumi/policy");

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { InventoryRecord } from "../api/types";
 import { getIntegrations, type GetIntegrationsArgs } from "./functions";
 import { Integration } from "./integration";
-import { summarize, type InventorySummary, type SummaryOptions } from "./summary";
+import { summarize, type InventorySummary, type SummaryOptions } from "../inventory/summary";
 
 /** Arguments of readFlowIntegrations. */
 export interface FlowIntegrationsArgs extends GetIntegrationsArgs {

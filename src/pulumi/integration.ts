@@ -2,28 +2,31 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionStatus, Integration as FlowIntegrationData, InventoryRecord } from "../api/types";
 import { toIntegrationState, type IntegrationState } from "./state";
 
-/** The type token policies see for one integration: pulumi-nodejs:dynamic/flow:Integration. */
-export const INTEGRATION_TYPE = "pulumi-nodejs:dynamic/flow:Integration";
+export { INTEGRATION_TYPE } from "./type";
+
+/**
+ * The provider-side runtime, loaded when the engine calls a provider method. The serialized
+ * provider (stored in state as `__provider`) holds only these small functions, copied by value;
+ * the runtime module is required by the installed package's name at run time, so no client,
+ * token or agent is ever captured.
+ */
+function runtime(): typeof import("./runtime") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("pulumi-flow/dist/pulumi/runtime");
+}
 
 /**
  * The dynamic provider. Flow is read by the program (so live data is in the checked inputs
  * that preview and policies see); the provider never writes to Flow: create and update
  * record what was read, delete only forgets state, and read (refresh, `Integration.get`)
- * re-reads Flow. Each method requires the runtime lazily so nothing heavy or secret is
- * captured by closure serialization.
+ * re-reads Flow.
  */
 const integrationProvider: pulumi.dynamic.ResourceProvider = {
   async configure(req: pulumi.dynamic.ConfigureRequest) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require("pulumi-flow/dist/pulumi/runtime").configure((key: string) => req.config.get(key));
+    runtime().configure((key: string) => req.config.get(key));
   },
   async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { changedPaths } = require("pulumi-flow/dist/pulumi/state");
-    const paths: string[] = changedPaths(olds, news);
-    const detailedDiff: Record<string, { kind: "update"; inputDiff: boolean }> = {};
-    for (const p of paths) detailedDiff[p] = { kind: "update", inputDiff: true };
-    return { changes: paths.length > 0, replaces: [], deleteBeforeReplace: false, detailedDiff };
+    return runtime().diff(olds, news);
   },
   async create(inputs: Record<string, unknown>) {
     return { id: String(inputs.integrationId), outs: inputs };
@@ -35,9 +38,7 @@ const integrationProvider: pulumi.dynamic.ResourceProvider = {
     // Forgetting an integration never touches Flow.
   },
   async read(id: string) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const props = await require("pulumi-flow/dist/pulumi/runtime").readIntegration(Number(id));
-    return { id, props };
+    return { id, props: await runtime().readIntegration(Number(id)) };
   },
 };
 

@@ -21,12 +21,3 @@ export function toIntegrationState(record: InventoryRecord): IntegrationState {
 export function fromIntegrationState(state: IntegrationState): InventoryRecord {
   return { integration: state.integration, connectionStatus: state.connectionStatus };
 }
-
-/** Paths (a.b.c) whose values differ between two JSON values; keys starting with "__" are ignored. */
-export function changedPaths(olds: unknown, news: unknown, prefix = ""): string[] {
-  if (JSON.stringify(olds) === JSON.stringify(news)) return [];
-  const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-  if (!isObj(olds) || !isObj(news)) return [prefix || "."];
-  const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => !k.startsWith("__")));
-  return [...keys].sort().flatMap((k) => changedPaths(olds[k], news[k], prefix ? `${prefix}.${k}` : k));
-}

@@ -1,3 +1,4 @@
+import { connectionHealth, DEFAULT_HEALTHY_STATUSES } from "../inventory/health";
 import type { IntegrationRule } from "./types";
 import { error, list, ok, schemaOf, violation } from "./util";
 
@@ -7,7 +8,7 @@ export interface ConnectedConfig {
   healthyStatuses: string[];
 }
 
-const defaults: ConnectedConfig = { healthyStatuses: ["connected"] };
+const defaults: ConnectedConfig = { healthyStatuses: [...DEFAULT_HEALTHY_STATUSES] };
 
 /** A disconnected integration silently stops feeding Flow. */
 export const connected: IntegrationRule<ConnectedConfig> = {
@@ -26,13 +27,11 @@ export const connected: IntegrationRule<ConnectedConfig> = {
   evaluate({ connectionStatus: s }, config) {
     if (!s) return error("has no connection status (it was not read), so the rule cannot decide; read the inventory with connection status.", {});
     const evidence = { "connection_status.status": s.status ?? null, "connection_status.connected": s.connected ?? null, ...(s.message ? { "connection_status.message": s.message } : {}) };
-    const healthy = config.healthyStatuses.map((v) => v.toLowerCase());
-    if (typeof s.status === "string") {
-      if (healthy.includes(s.status.toLowerCase())) return ok(`is connected (status '${s.status}').`, evidence);
-      return violation(`is not connected: status '${s.status}'${s.message ? ` (${s.message})` : ""}; healthy is ${list(config.healthyStatuses)}.`, evidence);
-    }
-    if (s.connected === true) return ok("is connected.", evidence);
-    if (s.connected === false) return violation(`is not connected${s.message ? ` (${s.message})` : ""}.`, evidence);
-    return error("returned a connection status with neither `status` nor `connected`, so the rule cannot decide.", evidence);
+    const health = connectionHealth(s, config.healthyStatuses);
+    if (health === "unknown") return error("returned a connection status with neither `status` nor `connected`, so the rule cannot decide.", evidence);
+    const status = typeof s.status === "string" ? ` (status '${s.status}')` : "";
+    if (health === "healthy") return ok(`is connected${status}.`, evidence);
+    if (typeof s.status === "string") return violation(`is not connected: status '${s.status}'${s.message ? ` (${s.message})` : ""}; healthy is ${list(config.healthyStatuses)}.`, evidence);
+    return violation(`is not connected${s.message ? ` (${s.message})` : ""}.`, evidence);
   },
 };

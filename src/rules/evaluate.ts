@@ -1,58 +1,23 @@
 import type { InventoryRecord } from "../api/types";
 import { describeProblem, recordProblems, type DataProblem } from "../api/validation";
 import { rules as allRules } from "./index";
-import { defaultPolicy, type FlowPolicy, type PolicyException } from "./policy";
-import type { AppliedException, Enforcement, Finding, IntegrationRule, Outcome, Rule, RuleContext, StackOutcome, StackRule } from "./types";
-import { toFinding } from "./util";
+import type { Enforcement, Finding, FlowPolicy, IntegrationRule, Outcome, PolicyException, Rule, RuleContext, RuleSettings, StackOutcome, StackRule } from "./types";
+import { applyExceptions } from "./exceptions";
+import { resolveRuleConfig, toFinding } from "./util";
 
-const DAY = 86_400_000;
-
-/** Whether an exception covers a finding (same rule, and every selector it has matches). */
-export function exceptionMatches(x: PolicyException, f: Pick<Finding, "ruleId" | "integration" | "evidence">): boolean {
-  if (x.rule !== f.ruleId) return false;
-  const vendor = f.integration?.vendor ?? (typeof f.evidence.vendor === "string" ? f.evidence.vendor : undefined);
-  if (x.integrations && !(f.integration && x.integrations.includes(f.integration.id))) return false;
-  if (x.vendor && x.vendor !== vendor) return false;
-  if (x.name && !(f.integration && globMatch(x.name, f.integration.name))) return false;
-  return true;
+/** The default policy: every rule at its default enforcement and parameters, no exceptions. */
+export function defaultPolicy(rules: readonly Rule[] = allRules): FlowPolicy {
+  return { rules: Object.fromEntries(rules.map((r) => [r.id, { enforcement: r.enforcement, config: resolveRuleConfig(r, {}) }])), exceptions: [] };
 }
 
-/**
- * `*` matches any run of characters; case-insensitive; the whole name must match. Matched
- * without regular expressions: the literal parts are found left to right (the first anchored
- * at the start, the last at the end), so the time is linear in the name whatever the pattern.
- */
-export function globMatch(pattern: string, value: string): boolean {
-  const parts = pattern.toLowerCase().split("*");
-  const text = value.toLowerCase();
-  if (parts.length === 1) return parts[0] === text;
-  const first = parts[0];
-  const last = parts[parts.length - 1];
-  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
-  let at = first.length;
-  const end = text.length - last.length;
-  for (const part of parts.slice(1, -1)) {
-    if (!part) continue;
-    const found = text.indexOf(part, at);
-    if (found < 0 || found + part.length > end) return false;
-    at = found + part.length;
-  }
-  return true;
+/** The rules a policy does not disable. */
+export function enabledRules(policy: FlowPolicy, rules: readonly Rule[] = allRules): Rule[] {
+  return rules.filter((r) => ruleSettings(policy, r).enforcement !== "disabled");
 }
 
-/** An exception's state at `now`: active through the whole expiry day (UTC), expired after it. */
-export function exceptionState(x: PolicyException, now: Date): AppliedException["state"] {
-  return now.getTime() < Date.parse(`${x.expires}T00:00:00Z`) + DAY ? "active" : "expired";
-}
-
-/** Attaches the matching exception to a failing finding: an active one wins over expired ones. */
-export function applyExceptions(f: Finding, exceptions: readonly PolicyException[], now: Date): Finding {
-  if (f.status !== "violation" && f.status !== "error") return f;
-  const matching = exceptions.filter((x) => exceptionMatches(x, f)).map((x) => ({ x, state: exceptionState(x, now) }));
-  const chosen = matching.find((m) => m.state === "active") ?? matching.sort((a, b) => b.x.expires.localeCompare(a.x.expires))[0];
-  if (!chosen) return f;
-  const { reason, expires, owner, ticket } = chosen.x;
-  return { ...f, exception: { state: chosen.state, reason, expires, ...(owner ? { owner } : {}), ...(ticket ? { ticket } : {}) } };
+/** A rule's effective settings in a policy (its defaults when the policy does not mention it). */
+export function ruleSettings(policy: FlowPolicy, rule: Rule): RuleSettings {
+  return policy.rules[rule.id] ?? { enforcement: rule.enforcement, config: resolveRuleConfig(rule, {}) };
 }
 
 /** True for a violation or error that no active exception covers, whatever its enforcement. */
@@ -166,6 +131,28 @@ export function inventoryProblems(records: readonly InventoryRecord[]): Map<Inve
   return new Map(records.map((r) => [r, recordProblems(r)]));
 }
 
+/** How findings are judged: the reference time, the exceptions, and each record's data problems. */
+export interface JudgeContext {
+  now: Date;
+  exceptions: readonly PolicyException[];
+  /** A record's data problems (default: recordProblems). */
+  problemsOf?: (record: InventoryRecord) => readonly DataProblem[];
+}
+
+/**
+ * One rule's findings, with its settings and the exceptions applied: one per record for a
+ * per-integration rule, the rule's own outcomes for a stack rule. The one evaluation path of
+ * evaluateInventory and the CrossGuard pack alike.
+ */
+export function judge(rule: Rule, records: InventoryRecord[], settings: RuleSettings, ctx: JudgeContext): Finding[] {
+  const problemsOf = ctx.problemsOf ?? recordProblems;
+  const findings =
+    rule.scope === "integration"
+      ? records.map((r) => evaluateIntegrationRule(rule, r, settings.config, ctx, settings.enforcement, problemsOf(r)))
+      : evaluateStackRule(rule, records, settings.config, ctx, settings.enforcement, problemsOf);
+  return findings.map((f) => applyExceptions(f, ctx.exceptions, ctx.now));
+}
+
 /**
  * Evaluates every enabled rule over an inventory: one finding per integration × integration
  * rule, and the stack rules' findings, with effective enforcement and exceptions applied.
@@ -174,20 +161,12 @@ export function inventoryProblems(records: readonly InventoryRecord[]): Map<Inve
 export function evaluateInventory(records: InventoryRecord[], options: EvaluateOptions = {}): Finding[] {
   const rules = options.rules ?? allRules;
   const policy = options.policy ?? defaultPolicy(rules);
-  const context = { now: options.now ?? new Date() };
   const problems = options.problems ?? inventoryProblems(records);
-  const problemsOf = (r: InventoryRecord) => problems.get(r) ?? recordProblems(r);
-  const findings: Finding[] = [];
-  for (const rule of rules) {
-    const settings = policy.rules[rule.id] ?? { enforcement: rule.enforcement, config: rule.defaults };
-    if (settings.enforcement === "disabled") continue;
-    if (rule.scope === "integration") {
-      for (const record of records) findings.push(evaluateIntegrationRule(rule, record, settings.config, context, settings.enforcement, problemsOf(record)));
-    } else {
-      findings.push(...evaluateStackRule(rule, records, settings.config, context, settings.enforcement, problemsOf));
-    }
-  }
-  return findings.map((f) => applyExceptions(f, policy.exceptions, context.now));
+  const ctx: JudgeContext = { now: options.now ?? new Date(), exceptions: policy.exceptions, problemsOf: (r) => problems.get(r) ?? recordProblems(r) };
+  return rules.flatMap((rule) => {
+    const settings = ruleSettings(policy, rule);
+    return settings.enforcement === "disabled" ? [] : judge(rule, records, settings, ctx);
+  });
 }
 
 /**
@@ -197,7 +176,7 @@ export function evaluateInventory(records: InventoryRecord[], options: EvaluateO
 export function unreadDataProblems(records: InventoryRecord[], options: Pick<EvaluateOptions, "policy" | "rules" | "problems"> = {}): DataProblem[] {
   const rules = options.rules ?? allRules;
   const policy = options.policy ?? defaultPolicy(rules);
-  const enabled = rules.filter((r) => (policy.rules[r.id]?.enforcement ?? r.enforcement) !== "disabled");
+  const enabled = enabledRules(policy, rules);
   return records.flatMap((r) => (options.problems?.get(r) ?? recordProblems(r)).filter((p) => !enabled.some((rule) => problemsFor(rule, [p]).length > 0)));
 }
 

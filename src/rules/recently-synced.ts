@@ -1,4 +1,4 @@
-import { parseFlowTimestamp } from "../api/time";
+import { lastSync } from "../inventory/health";
 import type { IntegrationRule } from "./types";
 import { error, notApplicable, ok, schemaOf, violation } from "./util";
 
@@ -31,8 +31,7 @@ export const recentlySynced: IntegrationRule<RecentlySyncedConfig> = {
     if (i.has_repos === false) return notApplicable("has no repositories to sync.", evidence);
     if (i.has_repos !== true) return notApplicable("did not report whether it has repositories (has_repos).", evidence);
     if (last === null) return violation("has repositories but no recorded project sync (source_projects_last_updated is empty).", evidence);
-    // Flow's timestamps are naive (no offset): they mean UTC.
-    const t = parseFlowTimestamp(last);
+    const t = lastSync(i);
     if (t === undefined) return error(`reported an unreadable source_projects_last_updated '${last}'.`, evidence);
     const days = (now.getTime() - t) / DAY;
     evidence.ageDays = Math.round(days * 10) / 10;

@@ -1,4 +1,4 @@
-import { isConnected } from "../pulumi/summary";
+import { DEFAULT_HEALTHY_STATUSES, isConnected } from "../inventory/health";
 import type { StackOutcome, StackRule } from "./types";
 import { schemaOf } from "./util";
 
@@ -10,7 +10,7 @@ export interface RequiredVendorsPresentConfig {
   healthyStatuses: string[];
 }
 
-const defaults: RequiredVendorsPresentConfig = { requiredVendors: null, healthyStatuses: ["connected"] };
+const defaults: RequiredVendorsPresentConfig = { requiredVendors: null, healthyStatuses: [...DEFAULT_HEALTHY_STATUSES] };
 
 /** A missing or disconnected Git host means whole teams vanish from Flow's reports. */
 export const requiredVendorsPresent: StackRule<RequiredVendorsPresentConfig> = {
@@ -31,10 +31,9 @@ export const requiredVendorsPresent: StackRule<RequiredVendorsPresentConfig> = {
     if (!config.requiredVendors) {
       return [{ status: "error", subject: "the required-vendor check", message: "cannot run: the rule is enabled but requiredVendors is not configured.", evidence: {} }];
     }
-    const healthy = config.healthyStatuses.map((s) => s.toLowerCase());
     return config.requiredVendors.map((vendor): StackOutcome => {
       const mine = records.filter((r) => r.integration.vendor_type === vendor);
-      const live = mine.filter((r) => isConnected(r, healthy));
+      const live = mine.filter((r) => isConnected(r, config.healthyStatuses));
       const evidence = { vendor, integrations: mine.map((r) => r.integration.id), connected: live.map((r) => r.integration.id) };
       const subject = `vendor '${vendor}'`;
       if (live.length > 0) return { status: "ok", subject, message: `has ${live.length} connected integration${live.length > 1 ? "s" : ""}.`, evidence };

@@ -116,3 +116,35 @@ export interface Finding {
   /** On an `error` finding caused by Flow's data: the fields the rule needed, in an unusable shape. */
   dataProblems?: DataProblem[];
 }
+
+/** An exception (from the policy file): which rule, which integrations, why, until when. */
+export interface PolicyException {
+  rule: string;
+  /** Integration ids the exception covers. */
+  integrations?: number[];
+  /** Vendor (vendor_type) the exception covers. */
+  vendor?: string;
+  /** Integration name pattern (`*` matches anything, case-insensitive). */
+  name?: string;
+  reason: string;
+  owner?: string;
+  ticket?: string;
+  /** Last day (YYYY-MM-DD, UTC) on which the exception applies. */
+  expires: string;
+  /** Where it is written, e.g. "flow-policy.yaml:12". */
+  source?: string;
+}
+
+/** One rule's effective settings. */
+export interface RuleSettings {
+  enforcement: Enforcement;
+  config: Record<string, unknown>;
+}
+
+/** A resolved policy: every rule's enforcement and parameters, and the exceptions. */
+export interface FlowPolicy {
+  /** The policy file it came from, if any. */
+  file?: string;
+  rules: Record<string, RuleSettings>;
+  exceptions: PolicyException[];
+}

@@ -19,49 +19,29 @@ function daysAgo(days: number, now: number): string {
 const SOURCE_TYPE_IDS: Record<string, number> = { ticket: 1, pull_request: 2, repo: 3 };
 const SERVICE_DISPLAY: Record<string, string> = { repo: "Repos", ticket: "Tickets", pull_request: "Pull Requests" };
 
-/** Vendor metadata in the published shape; Bitbucket's is the example's, verbatim. */
-const VENDORS: Record<string, VendorMeta & { services: Array<{ name: string; display: string }>; auth_types: string[] }> = {
-  github: {
-    name: "github",
-    title: "GitHub",
-    services: ["repo", "pull_request"].map((name) => ({ name, display: SERVICE_DISPLAY[name] })),
-    icon: "vendors/github",
-    auth_types: ["oauth", "app", "token"],
+type SimulatedVendor = VendorMeta & { title: string; services: Array<{ name: string; display: string }>; auth_types: string[] };
+
+/** Vendor metadata in the published shape (the fields and order of the example's `vendor_meta`). */
+function vendor(name: string, title: string, services: string[], authTypes: string[], webhooks: boolean): SimulatedVendor {
+  return {
+    name,
+    title,
+    services: services.map((s) => ({ name: s, display: SERVICE_DISPLAY[s] })),
+    icon: `vendors/${name}`,
+    auth_types: authTypes,
     is_cloud: true,
-    enable_webhooks: true,
+    enable_webhooks: webhooks,
     allow_multiple_accounts: true,
-  },
-  gitlab: {
-    name: "gitlab",
-    title: "GitLab",
-    services: ["repo", "pull_request"].map((name) => ({ name, display: SERVICE_DISPLAY[name] })),
-    icon: "vendors/gitlab",
-    auth_types: ["oauth", "token", "userpass"],
-    is_cloud: true,
-    enable_webhooks: true,
-    allow_multiple_accounts: true,
-  },
+  };
+}
+
+/** The simulated vendors; Bitbucket's metadata is the published example's, verbatim. */
+const VENDORS: Record<string, SimulatedVendor> = {
+  github: vendor("github", "GitHub", ["repo", "pull_request"], ["oauth", "app", "token"], true),
+  gitlab: vendor("gitlab", "GitLab", ["repo", "pull_request"], ["oauth", "token", "userpass"], true),
   bitbucket: publishedExample.vendor_meta,
-  azure_devops: {
-    name: "azure_devops",
-    title: "Azure DevOps",
-    services: ["repo", "pull_request"].map((name) => ({ name, display: SERVICE_DISPLAY[name] })),
-    icon: "vendors/azure_devops",
-    auth_types: ["token", "oauth"],
-    is_cloud: true,
-    enable_webhooks: true,
-    allow_multiple_accounts: true,
-  },
-  jira: {
-    name: "jira",
-    title: "Jira",
-    services: [{ name: "ticket", display: SERVICE_DISPLAY.ticket }],
-    icon: "vendors/jira",
-    auth_types: ["oauth", "token", "userpass"],
-    is_cloud: true,
-    enable_webhooks: false,
-    allow_multiple_accounts: true,
-  },
+  azure_devops: vendor("azure_devops", "Azure DevOps", ["repo", "pull_request"], ["token", "oauth"], true),
+  jira: vendor("jira", "Jira", ["ticket"], ["oauth", "token", "userpass"], false),
 };
 
 /** A user object shaped like the published example's `created_by`. */

@@ -139,88 +139,145 @@ function listPage(url: URL, items: Integration[], s: Settings, fault: FaultActio
   return { ...(s.omitCount ? {} : { count: matching.length }), next, previous, results: page };
 }
 
+/** Everything a running simulator holds: its settings, data, faults and log. */
+interface State extends Settings {
+  latencyMs: number;
+  records: Map<number, SimulatedIntegration>;
+  faults: Array<FaultRule & { hits: number }>;
+  pickFault: (route: Route, integrationId: number | undefined) => FaultAction | undefined;
+  requests: RequestLogEntry[];
+}
+
+/** The route's own answer (status and JSON body). */
+function answer(st: State, route: Route, id: number | undefined, url: URL, fault: FaultAction | undefined, authorization: string | undefined): { status: number; body: unknown } {
+  try {
+    let body: Record<string, unknown>;
+    if (route === "list") body = listPage(url, [...st.records.values()].map((r) => r.integration), st, fault);
+    else {
+      const record = st.records.get(id!);
+      if (!record) return { status: 404, body: { detail: "Not found." } };
+      body = route === "status" ? { ...record.connectionStatus } : trim(record.integration, url.searchParams.get("fields"), url.searchParams.get("omit"));
+    }
+    transformBody(fault, route, body, authorization);
+    return { status: 200, body };
+  } catch (e) {
+    if (e instanceof BadRequest) return { status: 400, body: { detail: e.message } };
+    return { status: 500, body: { detail: "A server error occurred." } };
+  }
+}
+
+/** Sends a JSON answer after the configured latency, and logs its status and end. */
+async function respond(st: State, res: http.ServerResponse, entry: RequestLogEntry, status: number, body: unknown, headers: Record<string, string> = {}, trickleMs?: number): Promise<void> {
+  entry.status = status;
+  if (st.latencyMs > 0) await new Promise((r) => setTimeout(r, st.latencyMs));
+  await deliver(res, status, typeof body === "string" ? body : JSON.stringify(body), headers, trickleMs);
+  entry.endedAt = Date.now();
+}
+
+/** Serves one request: routing, method and bearer checks, then a fault or the route's answer. */
+async function handle(st: State, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
+  const { route, id } = routeOf(url.pathname, st.basePath);
+  const entry: RequestLogEntry = {
+    method: req.method ?? "GET",
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    route,
+    integrationId: id,
+    authorized: false,
+    authHeaderPresent: req.headers.authorization !== undefined,
+    startedAt: Date.now(),
+  };
+  st.requests.push(entry);
+  if (!route) return respond(st, res, entry, 404, { detail: "Not found." });
+  if (req.method !== "GET") return respond(st, res, entry, 405, { detail: `Method "${req.method}" not allowed.` }, { allow: "GET" });
+  const auth = req.headers.authorization;
+  if (!auth) return respond(st, res, entry, 401, { detail: "Authentication credentials were not provided." });
+  if (auth !== `Bearer ${st.token}`) return respond(st, res, entry, 401, { detail: "Invalid token." });
+  entry.authorized = true;
+
+  const fault = st.pickFault(route, id);
+  entry.fault = fault?.type;
+  const instead = replacement(fault);
+  if (instead === "hang") return; // never answers; the client must time out
+  if (instead) {
+    entry.status = instead.status;
+    return deliver(res, instead.status, instead.body, instead.headers);
+  }
+  if (fault?.type === "latency") await new Promise((r) => setTimeout(r, fault.ms));
+  const { status, body } = answer(st, route, id, url, fault, auth);
+  await respond(st, res, entry, status, body, {}, fault?.type === "trickle" ? fault.intervalMs : undefined);
+  if (fault?.type === "after") fault.run();
+}
+
+/** The controls of a running simulator: faults, latency, data changes, the log. */
+function controls(st: State): Omit<FlowSimulator, "url" | "token" | "port" | "close"> {
+  const mustGet = (id: number) => {
+    const r = st.records.get(id);
+    if (!r) throw new Error(`the simulator has no integration ${id}`);
+    return r;
+  };
+  return {
+    requests: st.requests,
+    addFault(rule) {
+      const f = { ...rule, hits: 0 };
+      st.faults.push(f);
+      return () => {
+        const i = st.faults.indexOf(f);
+        if (i >= 0) st.faults.splice(i, 1);
+      };
+    },
+    clearFaults() {
+      st.faults.splice(0);
+    },
+    setLatency(ms) {
+      st.latencyMs = ms;
+    },
+    integrations() {
+      return [...st.records.values()].map((r) => structuredClone(r.integration)).sort((a, b) => a.id - b.id);
+    },
+    updateIntegration(id, patch) {
+      const r = mustGet(id);
+      r.integration = { ...r.integration, ...patch, id, updated_at: formatFlowTimestamp(Date.now()) };
+    },
+    setConnectionStatus(id, status) {
+      mustGet(id).connectionStatus = status;
+    },
+    addIntegration(record) {
+      if (st.records.has(record.integration.id)) throw new Error(`the simulator already has integration ${record.integration.id}`);
+      st.records.set(record.integration.id, structuredClone(record));
+    },
+    removeIntegration(id) {
+      mustGet(id);
+      st.records.delete(id);
+    },
+    resetLog() {
+      st.requests.splice(0);
+    },
+  };
+}
+
 /**
  * Starts a local Flow API simulator on loopback that serves the spec's three operations with
  * DRF semantics, bearer auth, fault injection (see faults.ts), mutations and a request log.
  */
 export async function startFlowSimulator(options: FlowSimulatorOptions = {}): Promise<FlowSimulator> {
-  const s: Settings = {
+  const faults: Array<FaultRule & { hits: number }> = (options.faults ?? []).map((f) => ({ ...f, hits: 0 }));
+  const dataset = typeof options.dataset === "object" ? options.dataset : loadDataset(options.dataset ?? "demo");
+  const st: State = {
     token: options.token ?? "flow-simulator-token",
     basePath: (options.basePath ?? "/v3/customer/core").replace(/\/$/, ""),
     maxPageSize: options.maxPageSize ?? 100,
     defaultPageSize: options.defaultPageSize ?? 50,
     omitCount: options.omitCount ?? false,
+    latencyMs: options.latencyMs ?? 0,
+    records: new Map(dataset.map((r) => [r.integration.id, structuredClone(r)])),
+    faults,
+    pickFault: faultPicker(faults, prng(options.seed ?? 1)),
+    requests: [],
   };
-  let latencyMs = options.latencyMs ?? 0;
-  const records = new Map<number, SimulatedIntegration>();
-  const dataset = typeof options.dataset === "object" ? options.dataset : loadDataset(options.dataset ?? "demo");
-  for (const r of dataset) records.set(r.integration.id, structuredClone(r));
-  const faults: Array<FaultRule & { hits: number }> = (options.faults ?? []).map((f) => ({ ...f, hits: 0 }));
-  const pickFault = faultPicker(faults, prng(options.seed ?? 1));
-  const requests: RequestLogEntry[] = [];
   const sockets = new Set<Socket>();
-
-  /** The route's own answer (status and JSON body). */
-  function answer(route: Route, id: number | undefined, url: URL, fault: FaultAction | undefined, authorization: string | undefined): { status: number; body: unknown } {
-    try {
-      let body: Record<string, unknown>;
-      if (route === "list") body = listPage(url, [...records.values()].map((r) => r.integration), s, fault);
-      else {
-        const record = records.get(id!);
-        if (!record) return { status: 404, body: { detail: "Not found." } };
-        body = route === "status" ? { ...record.connectionStatus } : trim(record.integration, url.searchParams.get("fields"), url.searchParams.get("omit"));
-      }
-      transformBody(fault, route, body, authorization);
-      return { status: 200, body };
-    } catch (e) {
-      if (e instanceof BadRequest) return { status: 400, body: { detail: e.message } };
-      return { status: 500, body: { detail: "A server error occurred." } };
-    }
-  }
-
-  async function respond(res: http.ServerResponse, entry: RequestLogEntry, status: number, body: unknown, headers: Record<string, string> = {}, trickleMs?: number): Promise<void> {
-    entry.status = status;
-    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
-    await deliver(res, status, typeof body === "string" ? body : JSON.stringify(body), headers, trickleMs);
-    entry.endedAt = Date.now();
-  }
-
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
-    const { route, id } = routeOf(url.pathname, s.basePath);
-    const entry: RequestLogEntry = {
-      method: req.method ?? "GET",
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      route,
-      integrationId: id,
-      authorized: false,
-      authHeaderPresent: req.headers.authorization !== undefined,
-      startedAt: Date.now(),
-    };
-    requests.push(entry);
-    if (!route) return respond(res, entry, 404, { detail: "Not found." });
-    if (req.method !== "GET") return respond(res, entry, 405, { detail: `Method "${req.method}" not allowed.` }, { allow: "GET" });
-    const auth = req.headers.authorization;
-    if (!auth) return respond(res, entry, 401, { detail: "Authentication credentials were not provided." });
-    if (auth !== `Bearer ${s.token}`) return respond(res, entry, 401, { detail: "Invalid token." });
-    entry.authorized = true;
-
-    const fault = pickFault(route, id);
-    entry.fault = fault?.type;
-    const instead = replacement(fault);
-    if (instead === "hang") return; // never answers; the client must time out
-    if (instead) {
-      entry.status = instead.status;
-      return deliver(res, instead.status, instead.body, instead.headers);
-    }
-    if (fault?.type === "latency") await new Promise((r) => setTimeout(r, fault.ms));
-    const { status, body } = answer(route, id, url, fault, auth);
-    await respond(res, entry, status, body, {}, fault?.type === "trickle" ? fault.intervalMs : undefined);
-    if (fault?.type === "after") fault.run();
-  }
-
-  const server = http.createServer((req, res) => void handle(req, res));
+  const server = http.createServer((req, res) => void handle(st, req, res));
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -231,57 +288,14 @@ export async function startFlowSimulator(options: FlowSimulatorOptions = {}): Pr
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? "127.0.0.1";
-  const hostForUrl = host.includes(":") ? `[${host}]` : host;
-
-  const mustGet = (id: number) => {
-    const r = records.get(id);
-    if (!r) throw new Error(`the simulator has no integration ${id}`);
-    return r;
-  };
-
   return {
-    url: `http://${hostForUrl}:${port}${s.basePath}`,
-    token: s.token,
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}${st.basePath}`,
+    token: st.token,
     port,
-    requests,
-    addFault(rule) {
-      const f = { ...rule, hits: 0 };
-      faults.push(f);
-      return () => {
-        const i = faults.indexOf(f);
-        if (i >= 0) faults.splice(i, 1);
-      };
-    },
-    clearFaults() {
-      faults.splice(0);
-    },
-    setLatency(ms) {
-      latencyMs = ms;
-    },
-    integrations() {
-      return [...records.values()].map((r) => structuredClone(r.integration)).sort((a, b) => a.id - b.id);
-    },
-    updateIntegration(id, patch) {
-      const r = mustGet(id);
-      r.integration = { ...r.integration, ...patch, id, updated_at: formatFlowTimestamp(Date.now()) };
-    },
-    setConnectionStatus(id, status) {
-      mustGet(id).connectionStatus = status;
-    },
-    addIntegration(record) {
-      if (records.has(record.integration.id)) throw new Error(`the simulator already has integration ${record.integration.id}`);
-      records.set(record.integration.id, structuredClone(record));
-    },
-    removeIntegration(id) {
-      mustGet(id);
-      records.delete(id);
-    },
-    resetLog() {
-      requests.splice(0);
-    },
+    ...controls(st),
     close() {
       return new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
+        for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       });
     },

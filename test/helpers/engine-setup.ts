@@ -1,14 +1,7 @@
 import type { TestProject } from "vitest/node";
-// @ts-expect-error -- plain ESM script without types; its API is documented in the file.
-import { ensureEngine } from "../../scripts/engine.mjs";
+import { ensureEngine, type EngineInfo } from "../../tools/engine/bootstrap.mjs";
 
-/** What the e2e tests need to know about the engine. */
-export interface EngineInfo {
-  pulumi: string;
-  binDir: string;
-  version: string;
-  source: "path" | "cache" | "built";
-}
+export type { EngineInfo };
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -22,7 +15,7 @@ declare module "vitest" {
  * message, which names the ways out.
  */
 export default function setup(project: TestProject): void {
-  const engine = ensureEngine({ quiet: true }) as EngineInfo;
+  const engine = ensureEngine({ quiet: true });
   process.stderr.write(`[e2e] Pulumi engine v${engine.version.replace(/^v/, "")} (${engine.source}): ${engine.pulumi}\n`);
   project.provide("engine", engine);
 }

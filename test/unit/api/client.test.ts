@@ -120,16 +120,14 @@ describe("retries and faults", () => {
     expect(waits[0]).toBeLessThan(1100);
   });
 
-  it("really waits for Retry-After with the default sleep", async () => {
+  it("really waits for Retry-After with the default sleep (a lower bound: a timer never ends early)", async () => {
     const sim = await simulator();
-    sim.addFault({ route: "get", times: 1, action: { type: "status", status: 429, retryAfter: "1" } });
+    sim.addFault({ route: "get", times: 1, action: { type: "status", status: 429, retryAfter: "0.2" } });
     const client = createFlowClient({ baseUrl: sim.url, token: TOKEN });
-    const started = Date.now();
     await client.getIntegration(101);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     const gets = sim.requests.filter((r) => r.route === "get");
     expect(gets.map((r) => r.status)).toEqual([429, 200]);
-    expect(gets[1].startedAt - gets[0].startedAt).toBeGreaterThanOrEqual(1000);
+    expect(gets[1].startedAt - gets[0].startedAt).toBeGreaterThanOrEqual(190);
   });
 
   it("retries a burst of 503s with exponential backoff and succeeds", async () => {

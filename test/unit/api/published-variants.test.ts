@@ -4,9 +4,9 @@ import publishedExample from "../../../src/api/examples/published-integration.js
 import { parseFlowTimestamp } from "../../../src/api/time";
 import type { InventoryRecord } from "../../../src/api/types";
 import { integrationProblems, recordProblems } from "../../../src/api/validation";
-import { evaluateInventory, isDataError } from "../../../src/rules/evaluate";
+import { defaultPolicy, evaluateInventory, isDataError } from "../../../src/rules/evaluate";
 import { rules } from "../../../src/rules/index";
-import { defaultPolicy } from "../../../src/rules/policy";
+
 
 /** Every rule enabled, with the parameters the disabled-by-default ones need. */
 const everyRule = (() => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAudit, type AuditIO } from "../../../src/cli/main";
-import { maskEmail, maskPersonalData } from "../../../src/cli/personal-data";
-import { diffInventories } from "../../../src/cli/snapshot";
+import { diffInventories } from "../../../src/inventory/diff";
+import { maskEmail, maskPersonalData } from "../../../src/inventory/privacy";
 import { parseAuditArgs } from "../../../src/cli/args";
 import { demoDataset } from "../../../src/simulator/datasets";
 import { startFlowSimulator, type FlowSimulator } from "../../../src/simulator/server";

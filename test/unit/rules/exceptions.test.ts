@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { demoDataset } from "../../../src/simulator/datasets";
-import { evaluateInventory, exceptionMatches, exceptionState, globMatch, isFailing } from "../../../src/rules/evaluate";
-import { parsePolicy, type PolicyException } from "../../../src/rules/policy";
+import { evaluateInventory, isFailing } from "../../../src/rules/evaluate";
+import { exceptionMatches, exceptionState, globMatch } from "../../../src/rules/exceptions";
+import { parsePolicy } from "../../../src/config/policy-file";
+import type { PolicyException } from "../../../src/rules/types";
 import { another, healthy, NOW } from "./fixtures";
 
 const x = (over: Partial<PolicyException>): PolicyException => ({ rule: "flow-integration-webhooks-enabled", reason: "r", expires: "2026-06-30", ...over });

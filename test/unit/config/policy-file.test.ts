@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultPolicy, findPolicyFile, loadPolicyFile, parsePolicy, PolicyFileError } from "../../../src/rules/policy";
+import { findPolicyFile, loadPolicyFile, parsePolicy, PolicyFileError } from "../../../src/config/policy-file";
+import { defaultPolicy } from "../../../src/rules/evaluate";
 
 const VALID = `version: 1
 rules:

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 
-const script = path.resolve(__dirname, "../../scripts/test-summary.mjs");
+const script = path.resolve(__dirname, "../../../scripts/test-summary.mjs");
 
 function summarize(report: unknown): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "summary-")), "r.json");

@@ -1,11 +1,14 @@
-import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
-import { DATA_POLICY, EXCEPTIONS_POLICY, flowPolicies } from "../../../src/policy/pack";
+import { DATA_POLICY, EXCEPTIONS_POLICY, flowPolicies, packPolicies, POLICY_FILE_POLICY } from "../../../src/policy/pack";
 import { INTEGRATION_TYPE } from "../../../src/pulumi/integration";
-import { parsePolicy } from "../../../src/rules/policy";
+import { parsePolicy } from "../../../src/config/policy-file";
 import { rules } from "../../../src/rules/index";
-import { another, healthy, NOW } from "./fixtures";
+import { another, healthy, NOW } from "../rules/fixtures";
 
 const POLICY = parsePolicy(
   `rules:
@@ -88,19 +91,42 @@ describe("the CrossGuard adapter (flowPolicies)", () => {
     expect(h.notApplicable).toEqual(["Integration 'Engineering BB' (id 10649, jira) is from a vendor without webhook support."]);
   });
 
-  it("suppresses a violation under an active exception and lists it in the notices policy", async () => {
+  it("suppresses a violation under an active exception and lists it in the notices policy, whatever ran before", async () => {
     const h = harness();
-    await h.resource("flow-integration-webhooks-enabled", another(102, { webhooks_enabled: false }));
+    const suppressed = another(102, { webhooks_enabled: false });
+    await h.resource("flow-integration-webhooks-enabled", suppressed);
     expect(h.reports).toEqual([]);
-    await h.stack(EXCEPTIONS_POLICY, []);
-    expect(h.reports).toHaveLength(1);
-    expect(h.reports[0].urn).toContain("flow-102");
-    expect(h.reports[0].message).toBe(
+    // The notices policy judges the stack's resources itself: no state shared with other policies, no order assumed.
+    const fresh = harness();
+    await fresh.stack(EXCEPTIONS_POLICY, [healthy(), suppressed]);
+    expect(fresh.reports).toHaveLength(1);
+    expect(fresh.reports[0].urn).toContain("flow-102");
+    expect(fresh.reports[0].message).toBe(
       "[flow-integration-webhooks-enabled] suppressed by an exception until 2026-06-30 (owner mobile, ticket OPS-1): org policy. Suppressed finding: Integration 'Integration 102' (id 102, bitbucket) has webhooks off although BitBucket Cloud supports them.",
     );
-    h.reports.length = 0;
-    await h.stack(EXCEPTIONS_POLICY, []);
-    expect(h.reports).toEqual([]);
+    fresh.reports.length = 0;
+    await fresh.stack(EXCEPTIONS_POLICY, [healthy()]);
+    expect(fresh.reports).toEqual([]);
+  });
+
+  it("reports a broken policy file through the engine as one mandatory stack violation, without exiting", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pack-"));
+    const file = path.join(dir, "broken.yaml");
+    fs.writeFileSync(file, "exceptions:\n  - rule: flow-integration-connected\n    integrations: [1]\n    expires: 2099-01-01\n");
+    const previous = process.env.FLOW_POLICY_FILE;
+    process.env.FLOW_POLICY_FILE = file;
+    let policies: Policies;
+    try {
+      policies = packPolicies();
+    } finally {
+      if (previous === undefined) delete process.env.FLOW_POLICY_FILE;
+      else process.env.FLOW_POLICY_FILE = previous;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(policies.map((p) => [p.name, p.enforcementLevel])).toEqual([[POLICY_FILE_POLICY, "mandatory"]]);
+    const reports: string[] = [];
+    (policies[0] as StackValidationPolicy).validateStack!({ resources: [], getConfig: () => ({}) } as never, (m) => reports.push(m));
+    expect(reports).toEqual([`invalid policy file: ${file}:2:5: exceptions[0] is missing 'reason' (every exception needs a reason). No rule was evaluated; fix the file and run again.`]);
   });
 
   it("reports a violation whose exception expired, saying so", async () => {

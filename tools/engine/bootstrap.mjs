@@ -3,7 +3,7 @@
 // launcher scripts the engine expects) available, building it from the Go module proxy
 // when no recent-enough Pulumi is installed. See README "Requirements" and docs/engine.md.
 //
-// Usage: node scripts/engine.mjs [--quiet] [--json] [--rebuild]
+// Usage: node tools/engine/bootstrap.mjs [--quiet] [--json] [--rebuild]
 // Env:   PULUMI_FLOW_ENGINE_DIR   cache root (default: $XDG_CACHE_HOME/pulumi-flow/engine or ~/.cache/…)
 //        PULUMI_FLOW_ENGINE=build force the Go build even when `pulumi` is on PATH
 //        PULUMI_FLOW_ENGINE=path  only accept a `pulumi` on PATH (never build)
@@ -21,7 +21,7 @@ export const PINNED_VERSION = "3.248.0";
 export const MIN_VERSION = "3.248.0";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const goModuleDir = path.join(here, "engine");
+const goModuleDir = path.join(here, "go");
 
 /** Thrown when no engine can be had; the message names the ways out. */
 export class EngineUnavailableError extends Error {
@@ -253,6 +253,46 @@ export function offlineEnv(engine, workDir, cwd, base = process.env) {
   };
 }
 
+/** A recent-enough `pulumi` (with its Node.js language host) on PATH, or why not. */
+function fromPath() {
+  const onPath = which("pulumi");
+  const version = onPath && pulumiVersion(onPath);
+  const langHost = which("pulumi-language-nodejs");
+  if (onPath && version && compareVersions(version, MIN_VERSION) >= 0 && langHost) {
+    return { engine: { pulumi: onPath, binDir: path.dirname(onPath), version, source: "path" } };
+  }
+  const why = !onPath
+    ? "no `pulumi` on PATH"
+    : !version
+      ? `\`${onPath} version\` failed`
+      : compareVersions(version, MIN_VERSION) < 0
+        ? `pulumi ${version} on PATH is older than ${MIN_VERSION}`
+        : "pulumi-language-nodejs is not on PATH";
+  return { why };
+}
+
+/** Builds the pinned engine into `dir` (under the cache lock; another process may have built it meanwhile). */
+function buildInto(root, key, dir, rebuild, say) {
+  withLock(path.join(root, `${key}.lock`), say, () => {
+    if (!rebuild && isComplete(dir)) return;
+    const tmp = path.join(root, `${key}.tmp-${process.pid}`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    say(`building Pulumi ${PINNED_VERSION} from the Go module proxy into ${dir}`);
+    try {
+      goBuild(tmp, say);
+      const version = pulumiVersion(path.join(tmp, "pulumi"));
+      if (!version) throw new EngineUnavailableError(`the freshly built ${path.join(tmp, "pulumi")} does not run.`);
+      fs.writeFileSync(path.join(tmp, ".complete"), `${version}\n`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.renameSync(tmp, dir);
+    } catch (e) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
+  });
+}
+
 /**
  * Makes the engine available and describes it.
  * @returns {{ pulumi: string, binDir: string, version: string, source: "path" | "cache" | "built" }}
@@ -267,57 +307,25 @@ export function ensureEngine({ quiet = false, rebuild = false } = {}) {
   if (!["auto", "path", "build"].includes(mode)) {
     throw new EngineUnavailableError(`PULUMI_FLOW_ENGINE must be auto, path or build (got "${mode}").`);
   }
-
   if (mode !== "build") {
-    const onPath = which("pulumi");
-    const version = onPath && pulumiVersion(onPath);
-    const langHost = which("pulumi-language-nodejs");
-    if (onPath && version && compareVersions(version, MIN_VERSION) >= 0 && langHost) {
-      log(`using pulumi ${version} from PATH (${onPath})`);
-      return { pulumi: onPath, binDir: path.dirname(onPath), version, source: "path" };
+    const found = fromPath();
+    if (found.engine) {
+      log(`using pulumi ${found.engine.version} from PATH (${found.engine.pulumi})`);
+      return found.engine;
     }
-    const why = !onPath
-      ? "no `pulumi` on PATH"
-      : !version
-        ? `\`${onPath} version\` failed`
-        : compareVersions(version, MIN_VERSION) < 0
-          ? `pulumi ${version} on PATH is older than ${MIN_VERSION}`
-          : "pulumi-language-nodejs is not on PATH";
-    if (mode === "path") throw new EngineUnavailableError(`${why} (and PULUMI_FLOW_ENGINE=path forbids building).`);
-    log(`${why}; using the pulumi-flow engine cache`);
+    if (mode === "path") throw new EngineUnavailableError(`${found.why} (and PULUMI_FLOW_ENGINE=path forbids building).`);
+    log(`${found.why}; using the pulumi-flow engine cache`);
   }
-
   const root = cacheRoot();
   const key = `pulumi-${PINNED_VERSION}-${buildKey()}`;
   const dir = path.join(root, key);
   fs.mkdirSync(root, { recursive: true });
-
-  if (rebuild || !isComplete(dir)) {
-    withLock(path.join(root, `${key}.lock`), say, () => {
-      if (!rebuild && isComplete(dir)) return; // another process built it while we waited
-      const tmp = path.join(root, `${key}.tmp-${process.pid}`);
-      fs.rmSync(tmp, { recursive: true, force: true });
-      fs.mkdirSync(tmp, { recursive: true });
-      say(`building Pulumi ${PINNED_VERSION} from the Go module proxy into ${dir}`);
-      try {
-        goBuild(tmp, say);
-        const version = pulumiVersion(path.join(tmp, "pulumi"));
-        if (!version) throw new EngineUnavailableError(`the freshly built ${path.join(tmp, "pulumi")} does not run.`);
-        fs.writeFileSync(path.join(tmp, ".complete"), `${version}\n`);
-        fs.rmSync(dir, { recursive: true, force: true });
-        fs.renameSync(tmp, dir);
-      } catch (e) {
-        fs.rmSync(tmp, { recursive: true, force: true });
-        throw e;
-      }
-    });
-    const version = fs.readFileSync(path.join(dir, ".complete"), "utf8").trim();
-    say(`pulumi ${version} ready in ${dir}`);
-    return { pulumi: path.join(dir, "pulumi"), binDir: dir, version, source: "built" };
-  }
+  const built = rebuild || !isComplete(dir);
+  if (built) buildInto(root, key, dir, rebuild, say);
   const version = fs.readFileSync(path.join(dir, ".complete"), "utf8").trim();
-  log(`using cached pulumi ${version} (${dir})`);
-  return { pulumi: path.join(dir, "pulumi"), binDir: dir, version, source: "cache" };
+  if (built) say(`pulumi ${version} ready in ${dir}`);
+  else log(`using cached pulumi ${version} (${dir})`);
+  return { pulumi: path.join(dir, "pulumi"), binDir: dir, version, source: built ? "built" : "cache" };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
@@ -325,7 +333,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const unknown = args.filter((a) => !["--quiet", "--json", "--rebuild", "--help"].includes(a));
   if (args.includes("--help") || unknown.length) {
     process.stderr.write(
-      "Usage: node scripts/engine.mjs [--quiet] [--json] [--rebuild]\n" +
+      "Usage: node tools/engine/bootstrap.mjs [--quiet] [--json] [--rebuild]\n" +
         "Makes a working pulumi CLI available (PATH, or built from Go modules into a cache).\n" +
         "Env: PULUMI_FLOW_ENGINE_DIR (cache root), PULUMI_FLOW_ENGINE=auto|path|build\n",
     );

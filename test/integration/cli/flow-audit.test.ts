@@ -7,10 +7,10 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { demoDataset } from "../../src/simulator/datasets";
-import { startFlowSimulator, type FlowSimulator } from "../../src/simulator/server";
-import { flowAudit, type CliResult } from "../helpers/cli";
-import { repoRoot } from "../helpers/paths";
+import { demoDataset } from "../../../src/simulator/datasets";
+import { startFlowSimulator, type FlowSimulator } from "../../../src/simulator/server";
+import { flowAudit, type CliResult } from "../../helpers/cli";
+import { repoRoot } from "../../helpers/paths";
 
 const TOKEN = "cli-e2e-token-93ab71f0";
 const FAILING = ["flow-integration-allowed-auth-type 104", "flow-integration-allowed-auth-type 110", "flow-integration-connected 105", "flow-integration-webhooks-enabled 102"];

@@ -2,9 +2,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ErrorObject } from "ajv/dist/2020";
 import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
-import { rules as allRules } from "./index";
-import type { Enforcement, Rule } from "./types";
-import { resolveRuleConfig } from "./util";
+import { newAjv, pointerSegments } from "../api/json";
+import { defaultPolicy } from "../rules/evaluate";
+import { rules as allRules } from "../rules/index";
+import type { Enforcement, FlowPolicy, PolicyException, Rule } from "../rules/types";
+import { resolveRuleConfig } from "../rules/util";
 
 /** The environment variable naming the YAML policy file. */
 export const POLICY_FILE_ENV = "FLOW_POLICY_FILE";
@@ -14,38 +16,6 @@ export const DEFAULT_POLICY_FILE = "flow-policy.yaml";
 export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
 /** Most YAML aliases resolved in a policy file (aliases multiply; a few are plenty). */
 export const MAX_POLICY_ALIASES = 50;
-
-/** An exception from the policy file: which rule, which integrations, why, until when. */
-export interface PolicyException {
-  rule: string;
-  /** Integration ids the exception covers. */
-  integrations?: number[];
-  /** Vendor (vendor_type) the exception covers. */
-  vendor?: string;
-  /** Integration name pattern (`*` matches anything, case-insensitive). */
-  name?: string;
-  reason: string;
-  owner?: string;
-  ticket?: string;
-  /** Last day (YYYY-MM-DD, UTC) on which the exception applies. */
-  expires: string;
-  /** Where it is written, e.g. "flow-policy.yaml:12". */
-  source?: string;
-}
-
-/** One rule's effective settings. */
-export interface RuleSettings {
-  enforcement: Enforcement;
-  config: Record<string, unknown>;
-}
-
-/** A resolved policy: every rule's enforcement and parameters, and the exceptions. */
-export interface FlowPolicy {
-  /** The policy file it came from, if any. */
-  file?: string;
-  rules: Record<string, RuleSettings>;
-  exceptions: PolicyException[];
-}
 
 /** A policy file that cannot be used; `message` starts with file:line:column. */
 export class PolicyFileError extends Error {
@@ -105,11 +75,6 @@ export function policyFileSchema(rules: readonly Rule[] = allRules): Record<stri
   };
 }
 
-/** The default policy: every rule at its default enforcement and parameters, no exceptions. */
-export function defaultPolicy(rules: readonly Rule[] = allRules): FlowPolicy {
-  return { rules: Object.fromEntries(rules.map((r) => [r.id, { enforcement: r.enforcement, config: resolveRuleConfig(r, {}) }])), exceptions: [] };
-}
-
 function tooLarge(file: string): PolicyFileError {
   return new PolicyFileError(file, 1, 1, `the policy file is larger than ${MAX_POLICY_FILE_BYTES} bytes; a policy file is a few kilobytes`);
 }
@@ -141,14 +106,7 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
   }
   if (typeof data !== "object" || Array.isArray(data)) throw at(0, "the policy file must be a mapping with keys version, rules and exceptions");
 
-  // Ajv is loaded only when there is a policy file to check.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const Ajv = (require("ajv/dist/2020") as typeof import("ajv/dist/2020")).default;
-  const addFormats = (require("ajv-formats") as typeof import("ajv-formats")).default;
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  const validate = ajv.compile(policyFileSchema(rules));
+  const validate = newAjv().compile(policyFileSchema(rules));
   if (!validate(data)) {
     const e = pickError(validate.errors ?? []);
     const { offset, problem } = locate(doc, e);
@@ -220,11 +178,7 @@ function pickError(errors: ErrorObject[]): ErrorObject {
 }
 
 function segments(pointer: string): Array<string | number> {
-  return pointer
-    .split("/")
-    .slice(1)
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return pointerSegments(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 function keyNode(doc: Document, parent: Array<string | number>, key: string): Node | undefined {

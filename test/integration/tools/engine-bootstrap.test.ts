@@ -3,10 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-// @ts-expect-error -- plain ESM script without types
-import { compareVersions } from "../../scripts/engine.mjs";
+import { compareVersions } from "../../../tools/engine/bootstrap.mjs";
 
-const script = path.resolve(__dirname, "../../scripts/engine.mjs");
+const script = path.resolve(__dirname, "../../../tools/engine/bootstrap.mjs");
 const tmpDirs: string[] = [];
 function tmp(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-engine-unit-"));

@@ -1,5 +1,6 @@
-import { parseFlowTimestamp } from "../api/time";
+/** A compact, typed view of an inventory for stack outputs and reports. */
 import type { InventoryRecord } from "../api/types";
+import { isConnected, syncAgeDays, webhooksOff } from "./health";
 
 /** A compact, typed view of an inventory for stack outputs. */
 export interface InventorySummary {
@@ -31,29 +32,21 @@ function count(values: unknown[]): Record<string, number> {
   return Object.fromEntries(counts);
 }
 
-/** Whether a connection status is healthy: `connected: true`, or a status in the healthy list. */
-export function isConnected(record: InventoryRecord, healthyStatuses: string[] = ["connected"]): boolean {
-  const s = record.connectionStatus;
-  if (!s) return false;
-  if (typeof s.status === "string") return healthyStatuses.some((h) => h.toLowerCase() === s.status!.toLowerCase());
-  return s.connected === true;
-}
-
 /** Summarises an inventory: counts by vendor and auth type, and the ids that need attention. */
 export function summarize(records: InventoryRecord[], options: SummaryOptions = {}): InventorySummary {
-  const now = (options.now ?? new Date()).getTime();
-  const maxAge = (options.staleAfterDays ?? 7) * 86_400_000;
+  const now = options.now ?? new Date();
+  const maxAge = options.staleAfterDays ?? 7;
   const ids = (pred: (r: InventoryRecord) => boolean) => records.filter(pred).map((r) => r.integration.id).sort((a, b) => a - b);
   return {
     total: records.length,
     byVendor: count(records.map((r) => r.integration.vendor_type)),
     byAuthType: count(records.map((r) => r.integration.auth_type ?? "unknown")),
     disconnected: ids((r) => !isConnected(r, options.healthyStatuses)),
-    webhooksOff: ids((r) => r.integration.vendor_meta?.enable_webhooks === true && r.integration.webhooks_enabled !== true),
+    webhooksOff: ids((r) => webhooksOff(r.integration)),
     notRecentlySynced: ids((r) => {
       if (r.integration.has_repos !== true) return false;
-      const t = parseFlowTimestamp(r.integration.source_projects_last_updated);
-      return t === undefined || now - t > maxAge;
+      const age = syncAgeDays(r.integration, now);
+      return age === undefined || age > maxAge;
     }),
   };
 }

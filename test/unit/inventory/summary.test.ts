@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
-import { resolveSettings } from "../../../src/pulumi/settings";
-import { changedPaths, fromIntegrationState, toIntegrationState } from "../../../src/pulumi/state";
-import { isConnected, summarize } from "../../../src/pulumi/summary";
+import { isConnected } from "../../../src/inventory/health";
+import { summarize } from "../../../src/inventory/summary";
 import { demoDataset } from "../../../src/simulator/datasets";
 
 const now = new Date("2026-06-01T00:00:00Z");
@@ -46,30 +45,5 @@ describe("summarize", () => {
     expect(isConnected({ integration: one.integration })).toBe(false);
     expect(isConnected({ integration: one.integration, connectionStatus: { connected: true } })).toBe(true);
     expect(isConnected({ integration: one.integration, connectionStatus: { status: "OK" } }, ["ok"])).toBe(true);
-  });
-});
-
-describe("resource state", () => {
-  it("maps records to state and back, without undefined values", () => {
-    const state = toIntegrationState({ integration: { id: 7, name: "x", vendor_type: "github", url: undefined } });
-    expect(state).toEqual({ integrationId: 7, integration: { id: 7, name: "x", vendor_type: "github" } });
-    expect(fromIntegrationState(state)).toEqual({ integration: state.integration, connectionStatus: undefined });
-  });
-
-  it("lists changed paths, ignoring __ keys", () => {
-    const a = { integration: { webhooks_enabled: true, name: "a" }, __provider: "x" };
-    const b = { integration: { webhooks_enabled: false, name: "a" }, __provider: "y" };
-    expect(changedPaths(a, b)).toEqual(["integration.webhooks_enabled"]);
-    expect(changedPaths(a, a)).toEqual([]);
-  });
-});
-
-describe("settings", () => {
-  it("prefers explicit arguments, then stack config, then the environment", () => {
-    const config = { get: (k: string) => (k === "apiUrl" ? "https://config.example/v3/customer/core" : undefined) };
-    const env = { FLOW_API_URL: "https://env.example", FLOW_API_TOKEN: "env-token" };
-    expect(resolveSettings({}, config, env)).toEqual({ apiUrl: "https://config.example/v3/customer/core", token: "env-token" });
-    expect(resolveSettings({ apiUrl: "https://arg.example", token: "arg" }, config, env)).toEqual({ apiUrl: "https://arg.example", token: "arg" });
-    expect(resolveSettings({}, undefined, env)).toEqual({ apiUrl: "https://env.example", token: "env-token" });
   });
 });

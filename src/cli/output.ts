@@ -1,0 +1,74 @@
+/** Where flow-audit's reports go: rendering a format, and writing it with bounded memory. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { redact } from "../api/errors";
+import { UsageError, type Format } from "./args";
+import type { AuditReport } from "./report";
+import { jsonChunks } from "./reporters/json";
+import { renderJunit } from "./reporters/junit";
+import { renderMarkdown } from "./reporters/markdown";
+import { renderSarif } from "./reporters/sarif";
+import { renderTable } from "./reporters/table";
+
+/** A stream reports are written to; `write` must call its callback (with an error when the write failed), as Node streams do. */
+export interface ReportSink {
+  write(s: string, done: (e?: Error | null) => void): unknown;
+}
+
+/** How a report is rendered: the policy file SARIF results point at, and the terminal the table is for. */
+export interface RenderOptions {
+  policyFile?: string;
+  cwd: string;
+  tty: boolean;
+  color: boolean;
+  width?: number;
+}
+
+/** A report in one format, as chunks (JSON streams per finding). */
+export function renderReport(format: Format, report: AuditReport, o: RenderOptions): Iterable<string> {
+  switch (format) {
+    case "json":
+      return jsonChunks(report);
+    case "sarif":
+      return [renderSarif(report, { artifactUri: o.policyFile ? relativeUri(o.policyFile, o.cwd) : undefined })];
+    case "junit":
+      return [renderJunit(report)];
+    case "markdown":
+      return [renderMarkdown(report)];
+    default:
+      return [renderTable(report, { color: o.tty && o.color, width: o.width })];
+  }
+}
+
+/** Writes a report file; a file that cannot be written is a usage error naming the option. */
+export async function writeFile(file: string, chunks: Iterable<string>, token: string | undefined, option: string): Promise<void> {
+  const stream = fs.createWriteStream(file);
+  const failed = new Promise<never>((_, reject) => stream.once("error", (e: NodeJS.ErrnoException) => reject(new UsageError(`${option}: cannot write ${file} (${e.code ?? e.message})`))));
+  failed.catch(() => undefined);
+  await Promise.race([failed, new Promise<void>((resolve) => stream.once("open", () => resolve()))]);
+  await Promise.race([failed, writeChunks(stream, chunks, token)]);
+  await Promise.race([failed, new Promise<void>((resolve) => stream.end(() => resolve()))]);
+}
+
+/**
+ * Writes chunks in ~64 KB batches, each confirmed by the stream before the next (bounded memory;
+ * a write error, such as a full disk, rejects instead of being lost).
+ */
+export async function writeChunks(stream: ReportSink, chunks: Iterable<string>, token: string | undefined): Promise<void> {
+  let batch = "";
+  const flush = async () => {
+    const text = redact(batch, token);
+    batch = "";
+    await new Promise<void>((resolve, reject) => stream.write(text, (e) => (e ? reject(e) : resolve())));
+  };
+  for (const chunk of chunks) {
+    batch += chunk;
+    if (batch.length >= 65_536) await flush();
+  }
+  if (batch) await flush();
+}
+
+function relativeUri(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel.startsWith("..") ? `file://${file}` : rel.split("\\").join("/");
+}

@@ -1,0 +1,33 @@
+// The typed surface of the engine bootstrap (bootstrap.mjs runs before any build, so it stays
+// plain JavaScript; tests, the demo and the benchmarks import it through these types).
+
+/** A usable Pulumi CLI: where it is, its version, and where it came from. */
+export interface EngineInfo {
+  pulumi: string;
+  binDir: string;
+  version: string;
+  source: "path" | "cache" | "built";
+}
+
+/** The Pulumi CLI version built and tested against (matches the pinned @pulumi/pulumi SDK). */
+export declare const PINNED_VERSION: string;
+/** The oldest `pulumi` on PATH accepted instead of building. */
+export declare const MIN_VERSION: string;
+
+/** No engine can be had; the message names the ways out. */
+export declare class EngineUnavailableError extends Error {
+  constructor(detail: string);
+}
+
+/** Compares two dotted versions numerically (negative, zero or positive). */
+export declare function compareVersions(a: string, b: string): number;
+/** The version a `pulumi` binary reports, without the leading "v", or undefined. */
+export declare function pulumiVersion(bin: string): string | undefined;
+/** Root folder of the engine cache (outside the repository). */
+export declare function cacheRoot(): string;
+/** Runs `fn` holding a directory lock; a dead owner's lock is taken over. */
+export declare function withLock<T>(lockDir: string, log: (message: string) => void, fn: () => T): T;
+/** The environment for running the engine offline: file:// backend and PULUMI_HOME in `workDir`, PWD = `cwd`. */
+export declare function offlineEnv(engine: EngineInfo, workDir: string, cwd: string, base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+/** Makes the engine available (PATH, cache, or a build) and describes it. */
+export declare function ensureEngine(options?: { quiet?: boolean; rebuild?: boolean }): EngineInfo;
