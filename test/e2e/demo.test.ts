@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers/paths";
 
 interface DemoRun {
@@ -11,10 +11,14 @@ interface DemoRun {
   stderr: string;
 }
 
+const demoTmp = fs.mkdtempSync(path.join(os.tmpdir(), "demo-test-"));
+afterAll(() => fs.rmSync(demoTmp, { recursive: true, force: true }));
+
 /** Runs the README's main job (scripts/demo.mjs, what `npm run demo` runs after the build). */
 function demo(args: string[], opts: { interruptWhen?: RegExp } = {}): Promise<DemoRun> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+    // A temporary directory of this test file's own, so a suite running beside it cannot be mistaken for leftovers.
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", TMPDIR: demoTmp };
     delete env.FLOW_API_URL;
     delete env.FLOW_API_TOKEN;
     delete env.FLOW_POLICY_FILE;
@@ -38,7 +42,7 @@ function demo(args: string[], opts: { interruptWhen?: RegExp } = {}): Promise<De
 
 const leftovers = () => ({
   stackFiles: fs.readdirSync(repoRoot).filter((f) => /^Pulumi\.demo-\d+\.yaml$/.test(f)),
-  tempDirs: fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("pulumi-flow-demo-")),
+  tempDirs: fs.readdirSync(demoTmp).filter((f) => f.startsWith("pulumi-flow-demo-")),
 });
 
 describe("npm run demo (the main job)", () => {
