@@ -3,4 +3,4 @@
 // Rules live in pulumi-flow's src/rules/; enforcement, parameters and exceptions come from the
 // policy file (FLOW_POLICY_FILE, else flow-policy.yaml in the directory pulumi runs in, else
 // here), and --policy-pack-config overrides enforcement and parameters.
-require("pulumi-flow").startFlowPolicyPack("pulumi-flow");
+require("pulumi-flow/policy").startFlowPolicyPack("pulumi-flow");

@@ -1,5 +1,7 @@
 /**
- * pulumi-flow: Appfire Flow integrations as Pulumi state, and a CrossGuard policy pack over them.
+ * pulumi-flow: Appfire Flow integrations as Pulumi state, and the rules a CrossGuard pack gates
+ * them with. Other entry points: `pulumi-flow/rules` (the rules without Pulumi),
+ * `pulumi-flow/policy` (the pack; needs @pulumi/policy), `pulumi-flow/simulator` (a test double).
  */
 
 export { createFlowClient, DEFAULT_FLOW_API_URL, DEFAULT_PAGE_SIZE, parseRetryAfter } from "./api/client";
@@ -17,19 +19,16 @@ export type {
   UserRef,
   VendorMeta,
 } from "./api/types";
-export { startFlowSimulator } from "./simulator/server";
-export type { FaultAction, FaultRule, FlowSimulator, FlowSimulatorOptions, RequestLogEntry, Route } from "./simulator/server";
-export { demoDataset, generatedDataset, loadDataset } from "./simulator/datasets";
-export type { SimulatedIntegration } from "./simulator/datasets";
 
 /** The package version, as published. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const version: string = require("../package.json").version;
 
-export { FlowIntegrations, readFlowIntegrations } from "./pulumi/collection";
+export { FlowIntegrations, readFlowIntegration, readFlowIntegrations } from "./pulumi/collection";
 export type { FlowIntegrationsArgs } from "./pulumi/collection";
 export { getIntegration, getIntegrationOutput, getIntegrations, getIntegrationsOutput } from "./pulumi/functions";
-export type { GetIntegrationArgs, GetIntegrationsArgs } from "./pulumi/functions";
+export type { GetIntegrationArgs, GetIntegrationOutputArgs, GetIntegrationsArgs, GetIntegrationsOutputArgs } from "./pulumi/functions";
+export { flowProvider } from "./pulumi/provider";
 export { Integration, INTEGRATION_TYPE } from "./pulumi/integration";
 export type { IntegrationArgs, IntegrationState } from "./pulumi/integration";
 export type { FlowConnectionArgs } from "./pulumi/settings";
@@ -70,7 +69,5 @@ export type { EvaluateOptions, FailOn } from "./rules/evaluate";
 export { applyExceptions, exceptionMatches, exceptionState } from "./rules/exceptions";
 export { DEFAULT_POLICY_FILE, POLICY_FILE_ENV, PolicyFileError, findPolicyFile, loadPolicy, loadPolicyFile, parsePolicy, policyFileSchema } from "./config/policy-file";
 export { resolveRuleConfig, ruleHelpUri } from "./rules/util";
-export { DATA_POLICY, EXCEPTIONS_POLICY, exceptionNotice, flowPolicies, POLICY_FILE_POLICY, startFlowPolicyPack, violationMessage } from "./policy/pack";
-export type { FlowPoliciesOptions } from "./policy/pack";
 export { parsePreviewEvents } from "./pulumi/events";
 export type { PolicyViolationEvent, PreviewEvents } from "./pulumi/events";

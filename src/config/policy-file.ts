@@ -149,7 +149,7 @@ export function loadPolicyFile(file: string, rules: readonly Rule[] = allRules):
  * given directories (first match). Relative paths resolve against `baseDir`. An explicitly named
  * file that does not exist is an error (fail closed); a missing default file is not.
  */
-export function findPolicyFile(options: { explicit?: string; env?: NodeJS.ProcessEnv; baseDir?: string; searchDirs?: string[] } = {}): string | undefined {
+export function findPolicyFile(options: { explicit?: string; env?: Record<string, string | undefined>; baseDir?: string; searchDirs?: string[] } = {}): string | undefined {
   const env = options.env ?? process.env;
   const base = options.baseDir ?? process.cwd();
   const named = options.explicit ?? (env[POLICY_FILE_ENV] || undefined);
@@ -219,4 +219,54 @@ function locate(doc: Document, e: ErrorObject): { offset: number; problem: strin
     default:
       return { offset: offsetOf(valueNode), problem: `${pathText} ${e.message ?? "is invalid"}` };
   }
+}
+
+/** The project file names Pulumi reads. */
+const PROJECT_FILES = ["Pulumi.yaml", "Pulumi.yml"];
+/** Folders never searched for a Pulumi project. */
+const SKIPPED = new Set(["node_modules", ".git", ".pulumi", "dist"]);
+
+/** The `name:` of the Pulumi project in `dir`, or undefined when there is none. */
+function projectName(dir: string): string | undefined {
+  for (const f of PROJECT_FILES) {
+    try {
+      return /^name:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(path.join(dir, f), "utf8"))?.[1] ?? "";
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The Pulumi project directory seen from `pwd` (where pulumi was started): `pwd` or the nearest
+ * folder above it with a Pulumi project, else — for `pulumi -C <dir>` — the one folder up to
+ * three levels below `pwd` whose project is named `project`. Undefined when none (or several)
+ * match. A policy pack needs this because the engine tells it the project's name, not its folder.
+ */
+export function findProjectDir(pwd: string, project: string | undefined): string | undefined {
+  for (let dir = path.resolve(pwd), i = 0; i < 20; dir = path.dirname(dir), i++) {
+    const name = projectName(dir);
+    if (name !== undefined && (!project || name === project)) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  if (!project) return undefined;
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 3 || found.length > 1) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || SKIPPED.has(e.name) || e.name.startsWith(".")) continue;
+      const sub = path.join(dir, e.name);
+      if (projectName(sub) === project) found.push(sub);
+      walk(sub, depth + 1);
+    }
+  };
+  walk(path.resolve(pwd), 1);
+  return found.length === 1 ? found[0] : undefined;
 }

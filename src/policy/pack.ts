@@ -7,7 +7,7 @@ import type { Policies, PolicyConfigSchema, ReportViolation, ResourceValidationA
 import { terminalSafe } from "../api/ingest";
 import type { ConnectionStatus, Integration, InventoryRecord } from "../api/types";
 import { describeProblem, recordProblems } from "../api/validation";
-import { loadPolicy, PolicyFileError } from "../config/policy-file";
+import { DEFAULT_POLICY_FILE, findProjectDir, loadPolicy, PolicyFileError } from "../config/policy-file";
 import { dataErrorFinding, enabledRules, isOpen, judge, ruleSettings, type JudgeContext } from "../rules/evaluate";
 import { applyExceptions } from "../rules/exceptions";
 import { rules as allRules } from "../rules/index";
@@ -168,9 +168,23 @@ function exceptionsPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () =>
  */
 export function flowPolicies(options: FlowPoliciesOptions = {}): Policies {
   const rules = options.rules ?? allRules;
-  const policy = options.policy ?? loadPolicy({ searchDirs: [...new Set([process.env.PWD, process.cwd()].filter((d): d is string => !!d))], baseDir: process.env.PWD ?? process.cwd() });
+  const policy = options.policy ?? packPolicyFile();
   const now = options.now ?? (() => new Date());
   return [...rules.map((rule) => rulePolicy(rule, policy, now)), dataPolicy(policy, rules, now), exceptionsPolicy(policy, rules, now)];
+}
+
+/**
+ * The policy a pack runs with, said on stderr (the engine shows it as a message of the
+ * preview): FLOW_POLICY_FILE, else `flow-policy.yaml` in the directory pulumi was started in,
+ * next to the Pulumi project (also under `pulumi -C`), or in the pack's own folder.
+ */
+export function packPolicyFile(env: Record<string, string | undefined> = process.env, say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): FlowPolicy {
+  const pwd = env.PWD ?? process.cwd();
+  const project = findProjectDir(pwd, env.PULUMI_NODEJS_PROJECT);
+  const searchDirs = [...new Set([pwd, ...(project ? [project] : []), process.cwd()])];
+  const policy = loadPolicy({ env, baseDir: pwd, searchDirs });
+  say(policy.file ? `pulumi-flow policy pack: policy file ${policy.file}` : `pulumi-flow policy pack: no policy file (looked for ${DEFAULT_POLICY_FILE} in ${searchDirs.join(", ")}): rule defaults`);
+  return policy;
 }
 
 /** The one policy of a pack whose policy file cannot be used: it fails every preview with the file:line:column problem. */

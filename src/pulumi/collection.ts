@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { InventoryRecord } from "../api/types";
-import { getIntegrations, type GetIntegrationsArgs } from "./functions";
+import { getIntegration, getIntegrations, programSettings, type GetIntegrationArgs, type GetIntegrationsArgs } from "./functions";
 import { Integration } from "./integration";
+import { flowProvider } from "./provider";
 import { summarize, type InventorySummary, type SummaryOptions } from "../inventory/summary";
 
 /** Arguments of readFlowIntegrations. */
@@ -27,9 +28,10 @@ export class FlowIntegrations extends pulumi.ComponentResource {
     this.ids = records.map((r) => r.integration.id);
     this.summary = summarize(records, args.summary);
     this.resources = {};
+    const provider = flowProvider(programSettings(args).apiUrl);
     for (const record of records) {
       // Named by id so a rename in Flow is an update, not a replace.
-      this.resources[record.integration.id] = new Integration(`${name}-${record.integration.id}`, { record }, { parent: this });
+      this.resources[record.integration.id] = new Integration(`${name}-${record.integration.id}`, { record }, { parent: this, provider });
     }
     this.registerOutputs({ ids: this.ids, summary: this.summary });
   }
@@ -44,4 +46,15 @@ export class FlowIntegrations extends pulumi.ComponentResource {
 /** Reads all Flow integrations matching `args.filter` into the stack (see FlowIntegrations). */
 export function readFlowIntegrations(name: string, args: FlowIntegrationsArgs = {}, opts?: pulumi.ComponentResourceOptions): Promise<FlowIntegrations> {
   return FlowIntegrations.create(name, args, opts);
+}
+
+/**
+ * Reads one Flow integration by id into the stack as an Integration resource — judged by the
+ * CrossGuard pack like those of readFlowIntegrations (unlike `Integration.get`, a read-only
+ * reference). This is how to adopt a single integration: there is nothing to import, since
+ * recording an integration never touches Flow.
+ */
+export async function readFlowIntegration(name: string, args: GetIntegrationArgs, opts?: pulumi.CustomResourceOptions): Promise<Integration> {
+  const record = await getIntegration(args);
+  return new Integration(name, { record }, { provider: flowProvider(programSettings(args).apiUrl), ...opts });
 }

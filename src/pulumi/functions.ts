@@ -3,7 +3,7 @@ import { createFlowClient } from "../api/client";
 import { FlowApiError } from "../api/errors";
 import type { IntegrationQuery, InventoryRecord } from "../api/types";
 import { describeProblem, recordProblems } from "../api/validation";
-import { resolveSettings, type FlowConnectionArgs } from "./settings";
+import { PlainTokenError, resolveSettings, type ConfigSource, type FlowConnectionArgs, type ResolvedSettings } from "./settings";
 
 /** Arguments of getIntegrations: API filters plus connection settings. */
 export interface GetIntegrationsArgs extends FlowConnectionArgs {
@@ -21,17 +21,33 @@ export interface GetIntegrationArgs extends FlowConnectionArgs {
   connectionStatus?: boolean;
 }
 
-function stackConfig(): { get(key: "apiUrl" | "token"): string | undefined } | undefined {
+/** The program's `flow:` stack config (read raw: a secret's value is needed to call Flow, and never leaves this process). */
+function stackConfig(): ConfigSource | undefined {
   try {
-    const config = new pulumi.Config("flow");
-    return { get: (key) => config.get(key) };
+    pulumi.getStack();
   } catch {
     return undefined; // not inside a Pulumi program
+  }
+  // isConfigSecret is in every SDK this package supports, though not in its type declarations.
+  const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
+  return {
+    get: (key) => runtime.getConfig(`flow:${key}`),
+    isSecret: runtime.isConfigSecret ? (key) => runtime.isConfigSecret!(`flow:${key}`) : undefined,
+  };
+}
+
+/** The settings a read uses (a plain-text `flow:token` is refused as a RunError saying how to fix it). */
+export function programSettings(args: FlowConnectionArgs): ResolvedSettings {
+  try {
+    return resolveSettings(args, stackConfig());
+  } catch (e) {
+    if (e instanceof PlainTokenError) throw runError(`pulumi-flow: ${e.message}`);
+    throw e;
   }
 }
 
 function client(args: FlowConnectionArgs) {
-  const settings = resolveSettings(args, stackConfig());
+  const settings = programSettings(args);
   return createFlowClient({ ...args.client, baseUrl: settings.apiUrl, token: settings.token });
 }
 
@@ -40,7 +56,7 @@ function client(args: FlowConnectionArgs) {
  * of every uncaught error for its tracing span, RunErrors included, and through
  * source-map-support that took ~25 s of CPU per failed preview here (30 s instead of 8 s).
  */
-function runError(message: string): pulumi.RunError {
+export function runError(message: string): pulumi.RunError {
   const e = new pulumi.RunError(message);
   e.stack = message;
   return e;
@@ -73,9 +89,19 @@ export async function getIntegrations(args: GetIntegrationsArgs = {}): Promise<I
   return read(() => client(args).getInventory(args.filter ?? {}, { connectionStatus: args.connectionStatus ?? true }));
 }
 
-/** getIntegrations as an Output, for use with other Outputs. */
-export function getIntegrationsOutput(args: pulumi.Input<GetIntegrationsArgs> = {}): pulumi.Output<InventoryRecord[]> {
-  return pulumi.output(args).apply((a) => getIntegrations(a as GetIntegrationsArgs));
+/** The arguments of getIntegrationsOutput: each may be an Output (a secret token stays secret). */
+export interface GetIntegrationsOutputArgs {
+  filter?: pulumi.Input<IntegrationQuery>;
+  connectionStatus?: pulumi.Input<boolean>;
+  apiUrl?: pulumi.Input<string>;
+  token?: pulumi.Input<string>;
+  client?: FlowConnectionArgs["client"];
+}
+
+/** getIntegrations as an Output, for use with other Outputs (secret when the token is). */
+export function getIntegrationsOutput(args: GetIntegrationsOutputArgs = {}): pulumi.Output<InventoryRecord[]> {
+  const { client: tuning, ...inputs } = args;
+  return pulumi.output(inputs).apply((a) => getIntegrations({ ...(a as Omit<GetIntegrationsArgs, "client">), client: tuning }));
 }
 
 /** Reads one integration by id, with its connection status. */
@@ -93,7 +119,17 @@ export async function getIntegration(args: GetIntegrationArgs): Promise<Inventor
   });
 }
 
-/** getIntegration as an Output. */
-export function getIntegrationOutput(args: pulumi.Input<GetIntegrationArgs>): pulumi.Output<InventoryRecord> {
-  return pulumi.output(args).apply((a) => getIntegration(a as GetIntegrationArgs));
+/** The arguments of getIntegrationOutput: each may be an Output (a secret token stays secret). */
+export interface GetIntegrationOutputArgs {
+  id: pulumi.Input<number>;
+  connectionStatus?: pulumi.Input<boolean>;
+  apiUrl?: pulumi.Input<string>;
+  token?: pulumi.Input<string>;
+  client?: FlowConnectionArgs["client"];
+}
+
+/** getIntegration as an Output (secret when the token is). */
+export function getIntegrationOutput(args: GetIntegrationOutputArgs): pulumi.Output<InventoryRecord> {
+  const { client: tuning, ...inputs } = args;
+  return pulumi.output(inputs).apply((a) => getIntegration({ ...(a as Omit<GetIntegrationArgs, "client">), client: tuning }));
 }

@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionStatus, Integration as FlowIntegrationData, InventoryRecord } from "../api/types";
+import { getIntegrationOutput, programSettings, runError } from "./functions";
+import { flowProvider } from "./provider";
+import type { FlowConnectionArgs } from "./settings";
 import { toIntegrationState, type IntegrationState } from "./state";
 
 export { INTEGRATION_TYPE } from "./type";
@@ -7,12 +10,12 @@ export { INTEGRATION_TYPE } from "./type";
 /**
  * The provider-side runtime, loaded when the engine calls a provider method. The serialized
  * provider (stored in state as `__provider`) holds only these small functions, copied by value;
- * the runtime module is required by the installed package's name at run time, so no client,
- * token or agent is ever captured.
+ * the runtime module is required through the package's `pulumi-flow/provider` entry point at
+ * run time, so no client, token or agent is ever captured.
  */
 function runtime(): typeof import("./runtime") {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("pulumi-flow/dist/pulumi/runtime");
+  return require("pulumi-flow/provider");
 }
 
 /**
@@ -38,7 +41,9 @@ const integrationProvider: pulumi.dynamic.ResourceProvider = {
     // Forgetting an integration never touches Flow.
   },
   async read(id: string) {
-    return { id, props: await runtime().readIntegration(Number(id)) };
+    // An integration deleted in Flow answers no record: an empty id tells the engine it is gone.
+    const props = await runtime().readIntegration(Number(id));
+    return props ? { id, props } : { id: "", props: {} };
   },
 };
 
@@ -59,9 +64,17 @@ export class Integration extends pulumi.dynamic.Resource {
 
   /**
    * Records an integration read from Flow; or, with `opts.id` and no args, reads an existing
-   * integration by id from Flow (see Integration.get).
+   * integration by id from Flow (see Integration.get). Use the provider of `flowProvider()`
+   * (readFlowIntegrations and readFlowIntegration do): the default one would be given the
+   * whole stack config, a secret `flow:token` included.
    */
   constructor(name: string, args: IntegrationArgs | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (opts?.import !== undefined) {
+      throw runError(
+        `Integration '${name}': the import option does not apply: a pulumi-flow integration is a read-only record of Flow, so there is nothing to import — ` +
+          "declaring it (readFlowIntegration(name, { id }) or readFlowIntegrations) records it without touching Flow. Remove the import option.",
+      );
+    }
     // Props must be a map of inputs (one per output property), not one Output of a map.
     const state = args ? pulumi.output(args.record).apply(toIntegrationState) : undefined;
     const props = {
@@ -72,9 +85,15 @@ export class Integration extends pulumi.dynamic.Resource {
     super(integrationProvider, name, props, opts, "flow", "Integration");
   }
 
-  /** Reads an existing integration by Flow id (a string or number) into this stack. */
-  static get(name: string, integrationId: pulumi.Input<string | number>, opts?: pulumi.CustomResourceOptions): Integration {
-    return new Integration(name, undefined, { ...opts, id: pulumi.output(integrationId).apply(String) });
+  /**
+   * Records one existing integration by Flow id (a string or number), read by the program like
+   * readFlowIntegrations' — so it works with every way of giving the token, and the CrossGuard
+   * pack judges it. (The synchronous form of `readFlowIntegration`.)
+   */
+  static get(name: string, integrationId: pulumi.Input<string | number>, opts?: pulumi.CustomResourceOptions & FlowConnectionArgs): Integration {
+    const { apiUrl, token, client, ...rest } = opts ?? {};
+    const record = getIntegrationOutput({ id: pulumi.output(integrationId).apply(Number), apiUrl, token, client });
+    return new Integration(name, { record }, { provider: flowProvider(programSettings({ apiUrl }).apiUrl), ...rest });
   }
 }
 

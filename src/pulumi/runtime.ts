@@ -1,31 +1,54 @@
 /**
- * Provider-side runtime of the Flow dynamic resources. The serialized provider only holds
- * tiny functions that `require("pulumi-flow/dist/pulumi/runtime")` when the engine calls
- * them, so no client, token or agent is ever captured in state (`__provider`).
+ * Provider-side runtime of the Flow dynamic resources, loaded by the serialized provider when the
+ * engine calls it (refresh, `Integration.get`, diffs). Nothing of it is captured in state.
  */
 import { createFlowClient } from "../api/client";
-import { changedPaths } from "../inventory/diff";
-import { resolveSettings } from "./settings";
+import { FlowApiError, missingToken } from "../api/errors";
+import { changedPaths, withoutVolatile } from "../inventory/diff";
+import { PROVIDER_API_URL_KEY, PROVIDER_TOKEN_HINT, providerSettings } from "./settings";
 import { toIntegrationState, type IntegrationState } from "./state";
 
-let stackConfig: ((key: string) => string | undefined) | undefined;
+let providerConfig: ((key: string) => string | undefined) | undefined;
 
-/** Called from the provider's configure(): remembers the stack config (flow:apiUrl, flow:token). */
+/** Called from the provider's configure(): remembers the provider's inputs (the API URL only). */
 export function configure(get: (key: string) => string | undefined): void {
-  stackConfig = get;
+  providerConfig = get;
 }
 
-/** Reads one integration and its connection status from Flow (refresh and `Integration.get`). */
-export async function readIntegration(id: number): Promise<IntegrationState> {
-  const settings = resolveSettings({}, stackConfig && { get: (k) => stackConfig!(`flow:${k}`) });
-  const client = createFlowClient({ baseUrl: settings.apiUrl, token: settings.token });
-  const [integration, connectionStatus] = await Promise.all([client.getIntegration(id), client.getConnectionStatus(id)]);
-  return toIntegrationState({ integration, connectionStatus });
+/** An error for the engine: its message only (the dynamic provider prints an error's stack, which would point into files the package does not ship). */
+function clean(e: unknown): Error {
+  const error = new Error(e instanceof Error ? e.message : String(e));
+  error.stack = "";
+  return error;
 }
 
-/** The provider's diff: every changed field path, as an in-place update (never a replace). */
+/**
+ * Reads one integration and its connection status from Flow (refresh and `Integration.get`).
+ * Undefined when Flow no longer has it: refresh then shows the resource as deleted.
+ */
+export async function readIntegration(id: number): Promise<IntegrationState | undefined> {
+  const settings = providerSettings(providerConfig?.(PROVIDER_API_URL_KEY));
+  try {
+    if (!settings.token) throw missingToken(PROVIDER_TOKEN_HINT);
+    const client = createFlowClient({ baseUrl: settings.apiUrl, token: settings.token });
+    try {
+      const [integration, connectionStatus] = await Promise.all([client.getIntegration(id), client.getConnectionStatus(id)]);
+      return toIntegrationState({ integration, connectionStatus });
+    } finally {
+      client.close();
+    }
+  } catch (e) {
+    if (e instanceof FlowApiError && e.kind === "http" && e.status === 404) return undefined;
+    throw clean(e);
+  }
+}
+
+/**
+ * The provider's diff: every changed field path, as an in-place update (never a replace).
+ * Volatile fields (sync and check timestamps) do not count as drift.
+ */
 export function diff(olds: Record<string, unknown>, news: Record<string, unknown>): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean; detailedDiff: Record<string, { kind: "update"; inputDiff: boolean }> } {
-  const paths = changedPaths(olds, news);
+  const paths = changedPaths(withoutVolatile(olds), withoutVolatile(news));
   const detailedDiff: Record<string, { kind: "update"; inputDiff: boolean }> = {};
   for (const p of paths) detailedDiff[p] = { kind: "update", inputDiff: true };
   return { changes: paths.length > 0, replaces: [], deleteBeforeReplace: false, detailedDiff };

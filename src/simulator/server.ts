@@ -65,8 +65,10 @@ export interface FlowSimulator {
   setLatency(ms: number): void;
   /** Current integration records (copies). */
   integrations(): Integration[];
-  /** Changes fields of one integration, as an admin would in Flow. */
+  /** Changes fields of one integration, as an admin would in Flow (which also moves `updated_at`). */
   updateIntegration(id: number, patch: Partial<Integration>): void;
+  /** Records a sync of one integration, as Flow does on its own: only `source_projects_last_updated` moves. */
+  recordSync(id: number, at?: number): void;
   setConnectionStatus(id: number, status: ConnectionStatus): void;
   addIntegration(record: SimulatedIntegration): void;
   removeIntegration(id: number): void;
@@ -239,6 +241,10 @@ function controls(st: State): Omit<FlowSimulator, "url" | "token" | "port" | "cl
     updateIntegration(id, patch) {
       const r = mustGet(id);
       r.integration = { ...r.integration, ...patch, id, updated_at: formatFlowTimestamp(Date.now()) };
+    },
+    recordSync(id, at = Date.now()) {
+      const r = mustGet(id);
+      r.integration = { ...r.integration, source_projects_last_updated: formatFlowTimestamp(at) };
     },
     setConnectionStatus(id, status) {
       mustGet(id).connectionStatus = status;

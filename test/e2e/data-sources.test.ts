@@ -84,7 +84,8 @@ describe("Flow integrations as Pulumi state (root audit stack, real engine, simu
   });
 
   it("brings state up to date with `refresh`", async () => {
-    await sandbox.expect(["refresh", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir });
+    // Refresh re-reads Flow in the provider, which takes the token from the environment only.
+    await sandbox.expect(["refresh", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir, env: { FLOW_API_TOKEN: TOKEN } });
     const { deployment } = await sandbox.exportStack(dir, stack);
     const r103 = deployment.deployment.resources.find((r: { type: string; id: string }) => r.type === INTEGRATION_TYPE && r.id === "103");
     expect(r103.outputs.integration.webhooks_enabled).toBe(false);

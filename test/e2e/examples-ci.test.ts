@@ -61,12 +61,15 @@ describe("examples/ci", () => {
         expect(commands().join("\n")).not.toMatch(/--token|FLOW_API_TOKEN=/);
       });
 
-      it("runs the gate with pulumi preview flags that exist and the repository's policy pack", () => {
+      it("runs the gate with pulumi preview flags that exist and the pack installed with the package", () => {
         const gate = commands().filter((c) => c.startsWith("pulumi preview"));
         expect(gate).toHaveLength(1);
         const argv = words(gate[0]).slice(2);
         for (const flag of argv.filter((w) => w.startsWith("--"))) expect(previewFlags, flag).toContain(`${flag} `);
-        expect(fs.existsSync(path.join(repoRoot, argv[argv.indexOf("--policy-pack") + 1], "PulumiPolicy.yaml"))).toBe(true);
+        const pack = argv[argv.indexOf("--policy-pack") + 1];
+        expect(pack).toBe("node_modules/pulumi-flow/policies");
+        // In this repository node_modules/pulumi-flow is the package itself; test/e2e/adoption.test.ts runs the installed one.
+        expect(fs.existsSync(path.join(repoRoot, pack, "PulumiPolicy.yaml"))).toBe(true);
       });
 
       it("runs a flow-audit command that parses and produces the files the job publishes", async () => {

@@ -1,0 +1,32 @@
+/**
+ * The explicit provider of the Flow resources. Without it, they would use the engine's default
+ * `pulumi-nodejs` provider, which the engine configures with the whole stack config — a secret
+ * `flow:token` included — storing it in the provider's inputs in state and printing it in
+ * verbose logs. This provider's only input is the API URL (see settings.ts).
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { PROVIDER_API_URL_KEY } from "./settings";
+
+/** A `pulumi-nodejs` provider configured with the Flow API URL only. */
+class FlowProvider extends pulumi.ProviderResource {
+  constructor(name: string, apiUrl: string | undefined) {
+    super("pulumi-nodejs", name, apiUrl ? { [PROVIDER_API_URL_KEY]: apiUrl } : {});
+  }
+}
+
+const providers = new Map<string, pulumi.ProviderResource>();
+
+/**
+ * The provider for Flow resources read from `apiUrl` (one per URL and program, named after a
+ * hash of the URL so it stays the same from run to run).
+ */
+export function flowProvider(apiUrl: string | undefined): pulumi.ProviderResource {
+  const key = apiUrl ?? "";
+  let provider = providers.get(key);
+  if (!provider) {
+    provider = new FlowProvider(`flow-provider-${createHash("sha256").update(key).digest("hex").slice(0, 8)}`, apiUrl);
+    providers.set(key, provider);
+  }
+  return provider;
+}
