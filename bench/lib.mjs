@@ -75,7 +75,7 @@ function rssKb(pid) {
 
 /** engine (the Go CLI), language host, or which Node process (program, policy pack, provider). */
 function classify(pid) {
-  let argv = [];
+  let argv;
   try {
     argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
   } catch {

@@ -7,6 +7,7 @@
 export { createFlowClient, DEFAULT_FLOW_API_URL, DEFAULT_PAGE_SIZE, parseRetryAfter } from "./api/client";
 export type { ClientStats, FlowClient, FlowClientOptions, InventoryOptions, RequestEvent, RetryOptions } from "./api/client";
 export { FlowApiError, redact } from "./api/errors";
+import { packageVersion } from "./api/version";
 export type { FlowErrorKind } from "./api/errors";
 export type {
   ConnectionStatus,
@@ -21,8 +22,7 @@ export type {
 } from "./api/types";
 
 /** The package version, as published. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const version: string = require("../package.json").version;
+export const version = packageVersion();
 
 export { FlowIntegrations, readFlowIntegration, readFlowIntegrations } from "./pulumi/collection";
 export type { FlowIntegrationsArgs } from "./pulumi/collection";

@@ -215,7 +215,7 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     return guarded(token, operation, undefined, () =>
       readListing(
         async (params) => {
-          const r = await api.GET("/integrations", { params: { query: params as IntegrationQuery } });
+          const r = await api.GET("/integrations", { params: { query: params } });
           return validateIntegrationList(operation, check(token, operation, r));
         },
         { base, token, operation, first: { limit: pageSize, offset: 0, ...(withIdentityFields(query) as Record<string, string | number>) } },
@@ -257,7 +257,7 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     return withStatuses(records, getConnectionStatus, concurrency, inventoryOptions.onProgress);
   }
 
-  return { baseUrl, stats: transport.stats, listIntegrations, getIntegration, getConnectionStatus, getInventory, close: transport.close };
+  return { baseUrl, stats: transport.stats, listIntegrations, getIntegration, getConnectionStatus, getInventory, close: () => transport.close() };
 }
 
 /**
@@ -274,7 +274,7 @@ async function withStatuses(
   const progress = () => onProgress?.({ integrations: records.length, statuses });
   progress();
   const limit = pLimit(concurrency);
-  let firstError: unknown;
+  let firstError: Error | undefined;
   await Promise.all(
     records.map((record) =>
       limit(async () => {
@@ -284,7 +284,7 @@ async function withStatuses(
           statuses++;
           progress();
         } catch (e) {
-          firstError ??= e;
+          firstError ??= e instanceof Error ? e : new Error(String(e));
         }
       }),
     ),

@@ -45,6 +45,7 @@ export function redactSecrets(text: string, token: string | undefined): string {
 
 /** Replaces terminal control, bidi and zero-width characters in plain text (line breaks and tabs become spaces). */
 export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- replacing control characters is what this function is for
   return text.replace(/[\t\n\r]/g, " ").replace(/[\u0000-\u001f]/g, REPLACEMENT).replace(UNSAFE_RAW, REPLACEMENT);
 }
 

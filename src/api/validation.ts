@@ -34,7 +34,7 @@ export function specHash(): string {
 export function buildAjv(source = false): { ajv: Ajv2020; refs: Record<keyof Validators, string> } {
   const spec = loadSpec();
   // Component refs become $defs refs inside one schema document Ajv understands.
-  const defs = JSON.parse(JSON.stringify(spec.components.schemas).split("#/components/schemas/").join("#/$defs/"));
+  const defs = JSON.parse(JSON.stringify(spec.components.schemas).split("#/components/schemas/").join("#/$defs/")) as Record<string, { properties?: Record<string, unknown> }>;
   const ajv = newAjv({ validateFormats: true, code: { source } });
   ajv.addSchema({ $id: "flow", $defs: defs });
   // The list envelope leaves `results` items to the per-item validator, so errors name the item.
@@ -48,7 +48,7 @@ export function buildAjv(source = false): { ajv: Ajv2020; refs: Record<keyof Val
 /** The build's precompiled validators when they match the spec (5 ms to load instead of ~150 ms to compile). */
 function precompiled(): Validators | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a build output that may be absent (then the spec is compiled)
     const mod = require(path.join(__dirname, PRECOMPILED)) as Validators & { specHash?: string };
     return mod.specHash === specHash() ? mod : undefined;
   } catch {
@@ -232,11 +232,11 @@ export function validateIntegrationList(operation: string, data: unknown): Integ
     const extra = e?.keyword === "required" ? ` '${(e.params as { missingProperty: string }).missingProperty}'` : "";
     invalid(operation, "the response is not a page of integrations (a DRF list with `results`)", toJsonPath(e?.instancePath ?? ""), `${e?.message ?? "invalid"}${extra} (got ${describeValue(valueAt(data, e?.instancePath ?? ""))})`);
   }
-  (data as { results: unknown[] }).results.forEach((item, i) => validateIntegration(operation, item, `/results/${i}`));
-  return data as IntegrationList;
+  data.results.forEach((item, i) => validateIntegration(operation, item, `/results/${i}`));
+  return data;
 }
 
 /** The DRF `detail` of an error body, if it is one. */
 export function errorDetail(data: unknown): string | undefined {
-  return get().Error(data) ? (data as { detail: string }).detail : undefined;
+  return get().Error(data) ? data.detail : undefined;
 }

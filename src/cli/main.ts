@@ -4,6 +4,7 @@ import type { Dispatcher } from "undici";
 import { createFlowClient, DEFAULT_FLOW_API_URL } from "../api/client";
 import { FlowApiError, missingToken, redact } from "../api/errors";
 import { terminalSafe } from "../api/ingest";
+import { packageVersion } from "../api/version";
 import type { InventoryRecord, IntegrationQuery } from "../api/types";
 import { describeProblem, type DataProblem } from "../api/validation";
 import { evaluateInventory, inventoryProblems, isDataError, ruleSettings, unreadDataProblems } from "../rules/evaluate";
@@ -32,8 +33,7 @@ export interface AuditIO {
   now?: () => Date;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const VERSION: string = require("../../package.json").version;
+const VERSION = packageVersion();
 
 
 /** Runs flow-audit and returns its exit code (never throws, never prints the token). */

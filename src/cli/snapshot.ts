@@ -72,8 +72,9 @@ export function readSnapshot(file: string): Snapshot {
   const records = s.records.map((r, i): InventoryRecord => {
     try {
       // Like a live read: each record must be identifiable; other fields are checked by the rules that read them.
-      const integration = validateIntegration("snapshot", (r as InventoryRecord)?.integration, `/records/${i}/integration`);
-      const status = (r as InventoryRecord).connectionStatus;
+      const entry = r as Partial<InventoryRecord> | null | undefined;
+      const integration = validateIntegration("snapshot", entry?.integration, `/records/${i}/integration`);
+      const status = entry?.connectionStatus;
       return status === undefined ? { integration } : { integration, connectionStatus: status };
     } catch (e) {
       if (!(e instanceof FlowApiError)) throw e;

@@ -6,7 +6,7 @@ import { newAjv, pointerSegments } from "../api/json";
 import { defaultPolicy } from "../rules/evaluate";
 import { rules as allRules } from "../rules/index";
 import type { Enforcement, FlowPolicy, PolicyException, Rule } from "../rules/types";
-import { resolveRuleConfig } from "../rules/util";
+import { configOf } from "../rules/util";
 
 /** The environment variable naming the YAML policy file. */
 export const POLICY_FILE_ENV = "FLOW_POLICY_FILE";
@@ -119,7 +119,7 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
   for (const [id, entry] of Object.entries(ruleEntries)) {
     const { enforcement, ...params } = entry ?? {};
     const rule = rules.find((r) => r.id === id)!;
-    policy.rules[id] = { enforcement: (enforcement as Enforcement) ?? rule.enforcement, config: resolveRuleConfig(rule, params) };
+    policy.rules[id] = { enforcement: (enforcement as Enforcement | undefined) ?? rule.enforcement, config: configOf(rule, params) };
   }
   const exceptions = (data.exceptions ?? []) as PolicyException[];
   policy.exceptions = exceptions.map((x, i) => {

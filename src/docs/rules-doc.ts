@@ -9,7 +9,7 @@ function typeOf(schema: Record<string, unknown>): string {
   const base = Array.isArray(t) ? t.join(" | ") : String(t);
   if (base.startsWith("array") && schema.items && typeof schema.items === "object") {
     const items = schema.items as Record<string, unknown>;
-    return base.replace("array", `${items.enum ? (items.enum as string[]).map((v) => JSON.stringify(v)).join(" | ") : items.type}[]`);
+    return base.replace("array", `${items.enum ? (items.enum as string[]).map((v) => JSON.stringify(v)).join(" | ") : String(items.type)}[]`);
   }
   if (base === "object" && schema.additionalProperties) return "map of vendor → string[]";
   return base;

@@ -11,8 +11,11 @@ function maskUser(ref: UserRef | undefined): UserRef | undefined {
   const out: Record<string, unknown> = { ...ref };
   // avatar_url is a Gravatar URL: a hash of the email address, so as personal as the address.
   for (const k of ["name", "first_name", "last_name", "display_name", "full_name", "avatar_url"]) if (typeof out[k] === "string") out[k] = null;
-  for (const k of ["email", "login_email"]) if (typeof out[k] === "string") out[k] = maskEmail(out[k] as string);
-  return out as UserRef;
+  for (const k of ["email", "login_email"]) {
+    const v = out[k];
+    if (typeof v === "string") out[k] = maskEmail(v);
+  }
+  return out;
 }
 
 /**

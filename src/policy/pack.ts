@@ -12,7 +12,7 @@ import { dataErrorFinding, enabledRules, isOpen, judge, ruleSettings, type Judge
 import { applyExceptions } from "../rules/exceptions";
 import { rules as allRules } from "../rules/index";
 import type { Finding, FlowPolicy, Rule } from "../rules/types";
-import { label, resolveRuleConfig, ruleHelpUri, RULES_DOCS_URL } from "../rules/util";
+import { configOf, label, ruleHelpUri, RULES_DOCS_URL } from "../rules/util";
 import { INTEGRATION_TYPE } from "../pulumi/type";
 import { exceptionNotice, violationMessage } from "./messages";
 
@@ -89,7 +89,7 @@ function rulePolicy(rule: Rule, policy: FlowPolicy, now: () => Date): ResourceVa
   const settings = ruleSettings(policy, rule);
   const base = { name: rule.id, description: rule.description, enforcementLevel: settings.enforcement, severity: rule.severity, configSchema: configSchemaOf(rule, settings.config) };
   // The engine decides the level (pack config may change it) and fills the parameters; a policy that runs reports every open finding.
-  const effective = (getConfig: () => Record<string, unknown>) => ({ enforcement: settings.enforcement, config: resolveRuleConfig(rule, getConfig()) });
+  const effective = (getConfig: () => Record<string, unknown>) => ({ enforcement: settings.enforcement, config: configOf(rule, getConfig()) });
   const ctx = (): JudgeContext => ({ now: now(), exceptions: policy.exceptions });
   if (rule.scope === "integration") {
     return {
@@ -217,7 +217,7 @@ export function packPolicies(options: FlowPoliciesOptions = {}): Policies {
 export function startFlowPolicyPack(name = "pulumi-flow", options: FlowPoliciesOptions = {}): void {
   const policies = packPolicies(options);
   // Loaded here, not at the top: only packs need @pulumi/policy (an optional peer dependency).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional peer dependency, loaded only when a pack starts
   const { PolicyPack } = require("@pulumi/policy") as typeof import("@pulumi/policy");
   new PolicyPack(name, { policies });
 }

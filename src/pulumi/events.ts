@@ -28,14 +28,22 @@ export interface PreviewEvents {
  * PULUMI_ENABLE_STREAMING_JSON_PREVIEW=1, or of `pulumi up --json` (the structured way to read
  * policy results); a violation reported twice (preview and update) is listed once.
  */
+/** The parts of the engine's JSON events this parser reads. */
+interface EngineEvent {
+  policyEvent?: { policyPackName: string; policyName: string; resourceUrn?: string; message: string; enforcementLevel: string; severity?: string };
+  resOutputsEvent?: { metadata?: { type?: string; new?: { outputs?: Record<string, unknown> } } };
+  summaryEvent?: { result?: string };
+  diagnosticEvent?: { severity?: string; message: string; urn?: string };
+}
+
 export function parsePreviewEvents(text: string): PreviewEvents {
   const out: PreviewEvents = { violations: [], diagnostics: [] };
   const seen = new Set<string>();
   for (const line of text.split("\n")) {
     if (!line.startsWith("{")) continue;
-    let e: Record<string, any>;
+    let e: EngineEvent;
     try {
-      e = JSON.parse(line);
+      e = JSON.parse(line) as EngineEvent;
     } catch {
       continue;
     }
@@ -51,7 +59,7 @@ export function parsePreviewEvents(text: string): PreviewEvents {
         pack: p.policyPackName,
         enforcement: p.enforcementLevel,
         ...(p.severity ? { severity: p.severity } : {}),
-        ...(p.resourceUrn ? { urn: p.resourceUrn, resource: String(p.resourceUrn).split("::").pop() } : {}),
+        ...(p.resourceUrn ? { urn: p.resourceUrn, resource: p.resourceUrn.split("::").pop() } : {}),
         message: (lines.length > 1 ? lines.slice(1) : lines).join("\n"),
       });
     } else if (e.resOutputsEvent?.metadata?.type === "pulumi:pulumi:Stack") {
@@ -60,7 +68,8 @@ export function parsePreviewEvents(text: string): PreviewEvents {
     } else if (e.summaryEvent) {
       out.result = e.summaryEvent.result;
     } else if (e.diagnosticEvent && (e.diagnosticEvent.severity === "error" || e.diagnosticEvent.severity === "warning")) {
-      out.diagnostics.push({ severity: e.diagnosticEvent.severity, message: e.diagnosticEvent.message, ...(e.diagnosticEvent.urn ? { urn: e.diagnosticEvent.urn } : {}) });
+      const d = e.diagnosticEvent;
+      out.diagnostics.push({ severity: d.severity!, message: d.message, ...(d.urn ? { urn: d.urn } : {}) });
     }
   }
   return out;

@@ -75,7 +75,8 @@ async function read<T extends InventoryRecord | InventoryRecord[]>(fn: () => Pro
     if (e instanceof FlowApiError) throw runError(`pulumi-flow could not read Flow, so nothing was recorded or evaluated: ${e.message}`);
     throw e;
   }
-  for (const record of Array.isArray(result) ? result : [result]) {
+  const records: InventoryRecord[] = Array.isArray(result) ? result : [result];
+  for (const record of records) {
     const problems = recordProblems(record);
     if (problems.length === 0) continue;
     // The pack's rules that read these fields report errors (and fail the gate); others ignore them.

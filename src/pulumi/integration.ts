@@ -14,31 +14,32 @@ export { INTEGRATION_TYPE } from "./type";
  * run time, so no client, token or agent is ever captured.
  */
 function runtime(): typeof import("./runtime") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("pulumi-flow/provider");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by the engine's provider process, by package name
+  return require("pulumi-flow/provider") as typeof import("./runtime");
 }
 
 /**
  * The dynamic provider. Flow is read by the program (so live data is in the checked inputs
  * that preview and policies see); the provider never writes to Flow: create and update
- * record what was read, delete only forgets state, and read (refresh, `Integration.get`)
- * re-reads Flow.
+ * record what was read, delete only forgets state, and read (refresh) re-reads Flow.
  */
 const integrationProvider: pulumi.dynamic.ResourceProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest) {
+  configure(req: pulumi.dynamic.ConfigureRequest) {
     runtime().configure((key: string) => req.config.get(key));
+    return Promise.resolve();
   },
-  async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return runtime().diff(olds, news);
+  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return Promise.resolve(runtime().diff(olds, news));
   },
-  async create(inputs: Record<string, unknown>) {
-    return { id: String(inputs.integrationId), outs: inputs };
+  create(inputs: Record<string, unknown>) {
+    return Promise.resolve({ id: String(inputs.integrationId), outs: inputs });
   },
-  async update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return { outs: news };
+  update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return Promise.resolve({ outs: news });
   },
-  async delete() {
+  delete() {
     // Forgetting an integration never touches Flow.
+    return Promise.resolve();
   },
   async read(id: string) {
     // An integration deleted in Flow answers no record: an empty id tells the engine it is gone.

@@ -14,7 +14,7 @@ export interface IntegrationState {
 export function toIntegrationState(record: InventoryRecord): IntegrationState {
   const state: IntegrationState = { integrationId: record.integration.id, integration: record.integration };
   if (record.connectionStatus) state.connectionStatus = record.connectionStatus;
-  return JSON.parse(JSON.stringify(state));
+  return JSON.parse(JSON.stringify(state)) as IntegrationState;
 }
 
 /** The inventory record held in a resource's state (what policies and rules evaluate). */

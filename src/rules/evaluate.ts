@@ -3,11 +3,11 @@ import { describeProblem, recordProblems, type DataProblem } from "../api/valida
 import { rules as allRules } from "./index";
 import type { Enforcement, Finding, FlowPolicy, IntegrationRule, Outcome, PolicyException, Rule, RuleContext, RuleSettings, StackOutcome, StackRule } from "./types";
 import { applyExceptions } from "./exceptions";
-import { resolveRuleConfig, toFinding } from "./util";
+import { configOf, toFinding } from "./util";
 
 /** The default policy: every rule at its default enforcement and parameters, no exceptions. */
 export function defaultPolicy(rules: readonly Rule[] = allRules): FlowPolicy {
-  return { rules: Object.fromEntries(rules.map((r) => [r.id, { enforcement: r.enforcement, config: resolveRuleConfig(r, {}) }])), exceptions: [] };
+  return { rules: Object.fromEntries(rules.map((r) => [r.id, { enforcement: r.enforcement, config: configOf(r) }])), exceptions: [] };
 }
 
 /** The rules a policy does not disable. */
@@ -17,7 +17,7 @@ export function enabledRules(policy: FlowPolicy, rules: readonly Rule[] = allRul
 
 /** A rule's effective settings in a policy (its defaults when the policy does not mention it). */
 export function ruleSettings(policy: FlowPolicy, rule: Rule): RuleSettings {
-  return policy.rules[rule.id] ?? { enforcement: rule.enforcement, config: resolveRuleConfig(rule, {}) };
+  return policy.rules[rule.id] ?? { enforcement: rule.enforcement, config: configOf(rule) };
 }
 
 /** True for a violation or error that no active exception covers, whatever its enforcement. */
@@ -148,8 +148,8 @@ export function judge(rule: Rule, records: InventoryRecord[], settings: RuleSett
   const problemsOf = ctx.problemsOf ?? recordProblems;
   const findings =
     rule.scope === "integration"
-      ? records.map((r) => evaluateIntegrationRule(rule, r, settings.config, ctx, settings.enforcement, problemsOf(r)))
-      : evaluateStackRule(rule, records, settings.config, ctx, settings.enforcement, problemsOf);
+      ? records.map((r) => evaluateIntegrationRule(rule as IntegrationRule, r, settings.config, ctx, settings.enforcement, problemsOf(r)))
+      : evaluateStackRule(rule as StackRule, records, settings.config, ctx, settings.enforcement, problemsOf);
   return findings.map((f) => applyExceptions(f, ctx.exceptions, ctx.now));
 }
 

@@ -78,7 +78,7 @@ export interface StackRule<C = Record<string, unknown>> extends RuleMeta<C> {
 }
 
 /** Any rule. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rules differ in parameter type and `P` is both read and written, so no other type admits them all
 export type Rule = IntegrationRule<any> | StackRule<any>;
 
 /** The integration a finding is about. */

@@ -52,6 +52,11 @@ export function resolveRuleConfig<C>(rule: { defaults: C }, params: Partial<C> |
   return out as C;
 }
 
+/** A rule's parameters as the evaluation passes them on: its defaults filled in, untyped. */
+export function configOf(rule: Rule, params: Record<string, unknown> = {}): Record<string, unknown> {
+  return resolveRuleConfig<Record<string, unknown>>(rule as { defaults: Record<string, unknown> }, params);
+}
+
 /** Builds a rule's config schema from parameter schemas and its defaults. */
 export function schemaOf<C extends object>(
   defaults: C,

@@ -204,7 +204,7 @@ export function demoDataset(now = Date.now()): SimulatedIntegration[] {
 
 /** The published example response, verbatim (a fresh copy). */
 export function publishedIntegration(): Integration {
-  return structuredClone(publishedExample) as Integration;
+  return structuredClone<Integration>(publishedExample);
 }
 
 /**

@@ -24,6 +24,12 @@ const LIST_FILTERS = new Set([
 /** Every query parameter the list endpoint accepts. */
 export const LIST_PARAMS = new Set([...LIST_FILTERS, "limit", "offset", "fields", "omit", "ordering"]);
 
+/** A field's value as DRF compares it in filters: scalars as text, anything else as JSON. */
+function text(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+}
+
 /** A query the server rejects with 400 and this detail. */
 export class BadRequest extends Error {}
 
@@ -50,7 +56,7 @@ export function filter(items: Integration[], q: URLSearchParams): Integration[] 
       if (field === "id" && [...set].some((v) => !/^\d+$/.test(v))) throw new BadRequest("id__in: must be comma-separated integers.");
       out = out.filter((i) => set.has(String(i[field])));
     } else if (op === "icontains") {
-      out = out.filter((i) => String(i[field] ?? "").toLowerCase().includes(value.toLowerCase()));
+      out = out.filter((i) => text(i[field]).toLowerCase().includes(value.toLowerCase()));
     } else if (op === "gte" || op === "lt") {
       const t = parseFlowTimestamp(value);
       if (t === undefined) throw new BadRequest(`${key}: enter a valid date/time.`);
@@ -65,7 +71,7 @@ export function filter(items: Integration[], q: URLSearchParams): Integration[] 
       const id = parseIntParam("id", value, 0);
       out = out.filter((i) => i.id === id);
     } else {
-      out = out.filter((i) => String(i[field] ?? "") === value);
+      out = out.filter((i) => text(i[field]) === value);
     }
   }
   return out;

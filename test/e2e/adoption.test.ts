@@ -115,7 +115,7 @@ describe("adopting pulumi-flow from the packed tarball (real engine)", () => {
       const refresh = await pulumi(["refresh", "--yes", "--skip-preview"], name);
       expect(refresh.code, refresh.stdout + refresh.stderr).toBe(0);
       const { deployment } = await sandbox.exportStack(dir, name);
-      const ids = deployment.deployment.resources.filter((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/flow:Integration").map((r: { id: string }) => r.id);
+      const ids = deployment.deployment.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/flow:Integration").map((r) => r.id);
       expect(ids).not.toContain("112");
       expect(ids).toContain("111");
     } finally {

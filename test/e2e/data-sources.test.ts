@@ -11,7 +11,7 @@ const PAGE = 5;
 interface PreviewStep {
   op: string;
   urn: string;
-  newState?: { inputs?: Record<string, any> };
+  newState?: { inputs?: Record<string, unknown> };
 }
 
 function integrationSteps(r: PulumiResult): PreviewStep[] {
@@ -65,9 +65,9 @@ describe("Flow integrations as Pulumi state (root audit stack, real engine, simu
   it("records every integration in state and outputs with `up`", async () => {
     await sandbox.expect(["up", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir });
     const { deployment } = await sandbox.exportStack(dir, stack);
-    const resources = deployment.deployment.resources.filter((r: { type: string }) => r.type === INTEGRATION_TYPE);
+    const resources = deployment.deployment.resources.filter((r) => r.type === INTEGRATION_TYPE);
     expect(resources).toHaveLength(12);
-    expect(resources.find((r: { id: string }) => r.id === "110").outputs.integration.processing_status).toBe("FAILED");
+    expect(resources.find((r) => r.id === "110")?.outputs?.integration).toMatchObject({ processing_status: "FAILED" });
     const outputs = (await sandbox.outputs(dir, stack)) as { summary: Record<string, unknown> };
     expect(outputs.summary).toMatchObject({ total: 12, webhooksOff: [102], disconnected: [105], notRecentlySynced: [107] });
   });
@@ -87,8 +87,8 @@ describe("Flow integrations as Pulumi state (root audit stack, real engine, simu
     // Refresh re-reads Flow in the provider, which takes the token from the environment only.
     await sandbox.expect(["refresh", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir, env: { FLOW_API_TOKEN: TOKEN } });
     const { deployment } = await sandbox.exportStack(dir, stack);
-    const r103 = deployment.deployment.resources.find((r: { type: string; id: string }) => r.type === INTEGRATION_TYPE && r.id === "103");
-    expect(r103.outputs.integration.webhooks_enabled).toBe(false);
+    const r103 = deployment.deployment.resources.find((r) => r.type === INTEGRATION_TYPE && r.id === "103");
+    expect(r103?.outputs?.integration).toMatchObject({ webhooks_enabled: false });
   });
 
   it("shows a new integration as a create and a deleted one as a delete", async () => {

@@ -27,8 +27,16 @@ function githubCommands(): string[] {
   return Object.values(wf.jobs as Record<string, { steps: Array<{ run?: string }> }>).flatMap((j) => j.steps.flatMap((s) => (s.run ? [s.run] : [])));
 }
 
-function gitlabJob(): Record<string, any> {
-  return parse(fs.readFileSync(path.join(ci, "gitlab-ci.yml"), "utf8"))["flow-gate"];
+interface GitlabJob {
+  before_script: string[];
+  script: string[];
+  after_script: string[];
+  variables: Record<string, string>;
+  artifacts: { reports: { junit: string } };
+}
+
+function gitlabJob(): GitlabJob {
+  return (parse(fs.readFileSync(path.join(ci, "gitlab-ci.yml"), "utf8")) as Record<string, GitlabJob>)["flow-gate"];
 }
 
 function gitlabCommands(): string[] {

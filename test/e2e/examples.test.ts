@@ -26,9 +26,9 @@ describe("examples/existing-stack: an existing stack adds the Flow audit, import
       flowNeedsAttention: { disconnected: [105], webhooksOff: [102] },
     });
     const { deployment } = await sandbox.exportStack(dir, stack);
-    const types = deployment.deployment.resources.map((r: { type: string }) => r.type);
-    expect(types.filter((t: string) => t === "pulumi-nodejs:dynamic/platform:ServiceEntry")).toHaveLength(2);
-    expect(types.filter((t: string) => t === "pulumi-nodejs:dynamic/flow:Integration")).toHaveLength(12);
+    const types = deployment.deployment.resources.map((r) => r.type);
+    expect(types.filter((t) => t === "pulumi-nodejs:dynamic/platform:ServiceEntry")).toHaveLength(2);
+    expect(types.filter((t) => t === "pulumi-nodejs:dynamic/flow:Integration")).toHaveLength(12);
     expect(sandbox.transcript.join("\n")).not.toContain(sim.token);
 
     // The same stack gated by the policy pack: only the Flow integrations are judged.

@@ -39,9 +39,9 @@ describe("engine smoke: a dynamic resource through preview, up, preview, destroy
     expect(r.stdout).toMatch(/1 created|\+ 2 created|2 created/);
     expect(await sandbox.outputs(dir, stack)).toEqual({ message: "hello from pulumi-flow", length: 22 });
     const { deployment } = await sandbox.exportStack(dir, stack);
-    const smoke = deployment.deployment.resources.find((r: { type: string }) => r.type === SMOKE_TYPE);
-    expect(smoke.outputs.message).toBe("hello from pulumi-flow");
-    expect(smoke.id).toBe("smoke-22");
+    const smoke = deployment.deployment.resources.find((r) => r.type === SMOKE_TYPE);
+    expect(smoke?.outputs?.message).toBe("hello from pulumi-flow");
+    expect(smoke?.id).toBe("smoke-22");
   });
 
   it("shows no changes on a second preview", async () => {

@@ -19,6 +19,22 @@ export interface PulumiResult {
   command: string;
 }
 
+/** One resource of an exported stack, as far as the tests read it. */
+export interface StateResource {
+  urn: string;
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** The parsed output of `pulumi stack export`. */
+export interface StackExport {
+  version: number;
+  deployment: { resources: StateResource[]; [key: string]: unknown };
+}
+
 /** Options for one `pulumi` invocation. */
 export interface RunOptions {
   cwd?: string;
@@ -162,9 +178,9 @@ export class PulumiSandbox {
   }
 
   /** Parsed `pulumi stack export` (secrets stay encrypted unless asked). */
-  async exportStack(dir: string, stack: string, showSecrets = false): Promise<{ raw: string; deployment: any }> {
+  async exportStack(dir: string, stack: string, showSecrets = false): Promise<{ raw: string; deployment: StackExport }> {
     const r = await this.expect(["stack", "export", "--stack", stack, ...(showSecrets ? ["--show-secrets"] : [])], 0, { cwd: dir });
-    return { raw: r.stdout, deployment: JSON.parse(r.stdout) };
+    return { raw: r.stdout, deployment: JSON.parse(r.stdout) as StackExport };
   }
 
   /** Parsed `pulumi stack output --json`. */

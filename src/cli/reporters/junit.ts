@@ -8,7 +8,7 @@ import { disposition, subjectOf } from "./common";
  */
 export function renderJunit(report: AuditReport): string {
   // Loaded on use (CommonJS `module.exports = builder`, so no `.default`).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a JUnit report is asked for
   const junitBuilder = require("junit-report-builder") as (typeof import("junit-report-builder"))["default"];
   const builder = junitBuilder.newBuilder().name(`flow-audit ${report.source.location}`);
   for (const rule of report.rules) {

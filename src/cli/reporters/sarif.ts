@@ -13,7 +13,7 @@ const SECURITY_SEVERITY: Record<string, string> = { critical: "9.0", high: "7.0"
  * active exceptions become suppressions with their justification.
  */
 export function renderSarif(report: AuditReport, options: { artifactUri?: string } = {}): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a SARIF report is asked for
   const { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } = require("node-sarif-builder") as typeof import("node-sarif-builder");
   const artifactUri = options.artifactUri ?? "flow-policy.yaml";
   const run = new SarifRunBuilder().initSimple({ toolDriverName: "flow-audit", toolDriverVersion: report.tool.version, url: report.rules[0]?.helpUri.replace(/#.*$/, "") });

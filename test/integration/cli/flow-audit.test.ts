@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -78,7 +79,7 @@ describe("flow-audit (the real bin against the simulator)", () => {
     expect(report.summary).toMatchObject({ integrations: 12, failing: 4, suppressed: 0, passed: false, findings: { violation: 10, error: 0 } });
     expect(failingOf(report.findings)).toEqual(FAILING);
 
-    const multitool = require("@microsoft/sarif-multitool") as string;
+    const multitool = createRequire(__filename)("@microsoft/sarif-multitool") as string;
     const validation = file("validation.sarif");
     await promisify(execFile)(multitool, ["validate", file("r.sarif"), "--rule-kind", "Ghas;Sarif", "--output", validation]);
     const problems = JSON.parse(fs.readFileSync(validation, "utf8")).runs[0].results ?? [];

@@ -1,7 +1,7 @@
 import example from "../../../src/api/examples/published-integration.json";
 import type { Integration, InventoryRecord } from "../../../src/api/types";
 import { evaluateIntegrationRule, evaluateStackRule } from "../../../src/rules/evaluate";
-import type { IntegrationRule, StackRule } from "../../../src/rules/types";
+import type { Rule } from "../../../src/rules/types";
 import { resolveRuleConfig } from "../../../src/rules/util";
 
 /** The reference time of every rule test. */
@@ -41,13 +41,11 @@ export function sourceTypes(change: Record<string, Record<string, unknown>> = {}
 }
 
 /** Runs an integration rule on a record with parameters (defaults filled in, as the engine does). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function run(rule: IntegrationRule<any>, record: InventoryRecord, params: Record<string, unknown> = {}) {
+export function run(rule: Extract<Rule, { scope: "integration" }>, record: InventoryRecord, params: Record<string, unknown> = {}) {
   return evaluateIntegrationRule(rule, record, resolveRuleConfig(rule, params), ctx);
 }
 
 /** Runs a stack rule over records with parameters. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function runStack(rule: StackRule<any>, records: InventoryRecord[], params: Record<string, unknown> = {}) {
+export function runStack(rule: Extract<Rule, { scope: "stack" }>, records: InventoryRecord[], params: Record<string, unknown> = {}) {
   return evaluateStackRule(rule, records, resolveRuleConfig(rule, params), ctx);
 }
