@@ -95,7 +95,11 @@ function classify(pid) {
 
 /** Parses the last JSON line a benchmark child printed. */
 export function lastJson(stdout) {
-  const line = stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop();
+  const line = stdout
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .pop();
   if (!line) throw new Error(`no JSON result in:\n${stdout.slice(-2000)}`);
   return JSON.parse(line);
 }

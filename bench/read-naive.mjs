@@ -20,7 +20,7 @@ async function get(url) {
 }
 const started = performance.now();
 const integrations = [];
-for (let url = `${baseUrl}/integrations${mode === "floor" ? `?limit=${pageSize}` : ""}`; url; ) {
+for (let url = `${baseUrl}/integrations${mode === "floor" ? `?limit=${pageSize}` : ""}`; url;) {
   const page = await get(url);
   integrations.push(...page.results);
   url = page.next;
@@ -28,10 +28,15 @@ for (let url = `${baseUrl}/integrations${mode === "floor" ? `?limit=${pageSize}`
 let records;
 if (mode === "floor") {
   const limit = pLimit(Number(concurrency));
-  records = await Promise.all(integrations.map((integration) => limit(async () => ({ integration, connectionStatus: await get(`${baseUrl}/integrations/${integration.id}/connection_status`) }))));
+  records = await Promise.all(
+    integrations.map((integration) =>
+      limit(async () => ({ integration, connectionStatus: await get(`${baseUrl}/integrations/${integration.id}/connection_status`) })),
+    ),
+  );
 } else {
   records = [];
-  for (const integration of integrations) records.push({ integration, connectionStatus: await get(`${baseUrl}/integrations/${integration.id}/connection_status`) });
+  for (const integration of integrations)
+    records.push({ integration, connectionStatus: await get(`${baseUrl}/integrations/${integration.id}/connection_status`) });
 }
 const wallMs = performance.now() - started;
 const digest = createHash("sha256")

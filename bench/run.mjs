@@ -75,16 +75,32 @@ if (only.has("inventory") || only.has("faults")) {
       naive = await plain("naive");
     }
     await sim.close();
-    const row = [n.toLocaleString("en"), secs(c.wallMs), c.requests, mb(c.maxRssKb), secs(ideal), ratio(c.wallMs / ideal), `${serverMs.toFixed(1)} ms`, floor ? `${secs(floor.wallMs)} (${ratio(floor.wallMs / ideal)})` : "—", naive ? secs(naive.wallMs) : "—", naive ? naive.requests : "—", naive ? ratio(naive.wallMs / c.wallMs) : "—"];
+    const row = [
+      n.toLocaleString("en"),
+      secs(c.wallMs),
+      c.requests,
+      mb(c.maxRssKb),
+      secs(ideal),
+      ratio(c.wallMs / ideal),
+      `${serverMs.toFixed(1)} ms`,
+      floor ? `${secs(floor.wallMs)} (${ratio(floor.wallMs / ideal)})` : "—",
+      naive ? secs(naive.wallMs) : "—",
+      naive ? naive.requests : "—",
+      naive ? ratio(naive.wallMs / c.wallMs) : "—",
+    ];
     rows.push(row);
-    log(`N=${n}: client ${secs(c.wallMs)} (${c.requests} requests, ${mb(c.maxRssKb)} peak RSS), ideal ${secs(ideal)}, plain-fetch floor ${floor ? secs(floor.wallMs) : "skipped"}, naive ${naive ? secs(naive.wallMs) : "skipped"}`);
+    log(
+      `N=${n}: client ${secs(c.wallMs)} (${c.requests} requests, ${mb(c.maxRssKb)} peak RSS), ideal ${secs(ideal)}, plain-fetch floor ${floor ? secs(floor.wallMs) : "skipped"}, naive ${naive ? secs(naive.wallMs) : "skipped"}`,
+    );
     if (n === 1000 && naive) {
       targets.push([`Inventory read ≤ 1.25 × ideal bound at N=1,000`, `${ratio(c.wallMs / ideal)}`, c.wallMs <= 1.25 * ideal]);
       targets.push([`Inventory read ≥ 8 × faster than naive at N=1,000`, `${ratio(naive.wallMs / c.wallMs)}`, naive.wallMs / c.wallMs >= 8]);
     }
   }
   if (only.has("inventory")) {
-    sections.push(`### Inventory read (${LATENCY} ms latency, concurrency ${CONCURRENCY}, page size ${PAGE})\n\n${table(["N", "pulumi-flow", "requests", "peak RSS", "ideal bound", "time / ideal", "server time per request", "plain-fetch floor (/ ideal)", "naive", "naive requests", "speed-up"], rows)}\n\nIdeal bound: ceil(N / page size) list requests in sequence + N status requests at concurrency ${CONCURRENCY}, times the nominal latency (${LATENCY} ms; the simulator's measured time per request is shown beside it). Plain-fetch floor: the same page size and concurrency with bare \`fetch\` and no validation, retries or timeouts — what the transport alone costs here. Naive: one request at a time with the API's default page size (50).`);
+    sections.push(
+      `### Inventory read (${LATENCY} ms latency, concurrency ${CONCURRENCY}, page size ${PAGE})\n\n${table(["N", "pulumi-flow", "requests", "peak RSS", "ideal bound", "time / ideal", "server time per request", "plain-fetch floor (/ ideal)", "naive", "naive requests", "speed-up"], rows)}\n\nIdeal bound: ceil(N / page size) list requests in sequence + N status requests at concurrency ${CONCURRENCY}, times the nominal latency (${LATENCY} ms; the simulator's measured time per request is shown beside it). Plain-fetch floor: the same page size and concurrency with bare \`fetch\` and no validation, retries or timeouts — what the transport alone costs here. Naive: one request at a time with the API's default page size (50).`,
+    );
   }
 }
 
@@ -99,12 +115,14 @@ if (only.has("faults")) {
     const c = await readWithClient(sim);
     const faulted = sim.requests.filter((q) => q.fault).length;
     await sim.close();
-    const base = baseline.get(n) ?? (await (async () => {
-      const s = await simulator(n);
-      const b = await readWithClient(s);
-      await s.close();
-      return b;
-    })());
+    const base =
+      baseline.get(n) ??
+      (await (async () => {
+        const s = await simulator(n);
+        const b = await readWithClient(s);
+        await s.close();
+        return b;
+      })());
     const extra = c.wallMs - base.wallMs;
     // What the faults impose on the critical path, as a lower bound no scheduler can beat: the
     // waits on the sequential list requests, plus either the status requests' waits and retry
@@ -112,12 +130,24 @@ if (only.has("faults")) {
     // status request (the run cannot end before that request does), whichever is larger.
     const imposed = c.waits.list + Math.max(c.waits.status / CONCURRENCY + (c.retries / CONCURRENCY) * LATENCY, c.waits.longestStatus + LATENCY);
     const complete = c.records === n && c.statuses === n && c.digest === base.digest;
-    rows.push([n.toLocaleString("en"), secs(base.wallMs), secs(c.wallMs), secs(extra), faulted, c.retries, secs(imposed), ratio(extra / imposed), complete ? "yes" : "NO"]);
+    rows.push([
+      n.toLocaleString("en"),
+      secs(base.wallMs),
+      secs(c.wallMs),
+      secs(extra),
+      faulted,
+      c.retries,
+      secs(imposed),
+      ratio(extra / imposed),
+      complete ? "yes" : "NO",
+    ]);
     log(`N=${n}: ${faulted} faulted responses, ${c.retries} retries, +${secs(extra)} over fault-free (imposed waits ${secs(imposed)}), complete: ${complete}`);
     targets.push([`Faults cost ≤ imposed waits + 10% at N=${n.toLocaleString("en")}`, ratio(extra / imposed), extra <= 1.1 * imposed]);
     targets.push([`Faults lose nothing at N=${n.toLocaleString("en")}`, complete ? "all records, same data" : "records missing", complete]);
   }
-  sections.push(`### With faults (5% 429 + Retry-After 1 s, 1% 503)\n\n${table(["N", "fault-free", "with faults", "extra", "faulted responses", "retries", "imposed waits", "extra / imposed", "nothing lost"], rows)}\n\nImposed waits: the Retry-After (or backoff) waits on the sequential list requests, plus the larger of the status requests' waits and retry round trips spread over the ${CONCURRENCY} concurrent slots and the longest wait of a single status request — a lower bound on what any client must spend.`);
+  sections.push(
+    `### With faults (5% 429 + Retry-After 1 s, 1% 503)\n\n${table(["N", "fault-free", "with faults", "extra", "faulted responses", "retries", "imposed waits", "extra / imposed", "nothing lost"], rows)}\n\nImposed waits: the Retry-After (or backoff) waits on the sequential list requests, plus the larger of the status requests' waits and retry round trips spread over the ${CONCURRENCY} concurrent slots and the longest wait of a single status request — a lower bound on what any client must spend.`,
+  );
 }
 
 // 3. pulumi preview with and without the policy pack.
@@ -147,10 +177,26 @@ if (only.has("preview")) {
       if (![0, 1].includes(pack.code)) throw new Error(`preview with the pack failed at N=${n}:\n${pack.stdout.slice(-2000)}\n${pack.stderr}`);
       if (i > 0) {
         // the first, smallest run only warms caches
-        const peak = (r) => Object.entries(r.peaksKb).map(([k, v]) => `${k} ${mb(v)}`).join(", ");
+        const peak = (r) =>
+          Object.entries(r.peaksKb)
+            .map(([k, v]) => `${k} ${mb(v)}`)
+            .join(", ");
         const pct = (a, b) => `${Math.round(((a - b) / b) * 100)}%`;
-        rows.push([n.toLocaleString("en"), secs(plain.wallMs), secs(noop.wallMs), secs(pack.wallMs), pct(pack.wallMs, plain.wallMs), pct(noop.wallMs, plain.wallMs), `${(pack.wallMs / n).toFixed(1)} ms`, mb(plain.peakTotalKb), mb(pack.peakTotalKb), peak(pack)]);
-        log(`N=${n}: preview ${secs(plain.wallMs)}, with a no-op pack ${secs(noop.wallMs)}, with the pulumi-flow pack ${secs(pack.wallMs)}; peaks: ${peak(pack)}`);
+        rows.push([
+          n.toLocaleString("en"),
+          secs(plain.wallMs),
+          secs(noop.wallMs),
+          secs(pack.wallMs),
+          pct(pack.wallMs, plain.wallMs),
+          pct(noop.wallMs, plain.wallMs),
+          `${(pack.wallMs / n).toFixed(1)} ms`,
+          mb(plain.peakTotalKb),
+          mb(pack.peakTotalKb),
+          peak(pack),
+        ]);
+        log(
+          `N=${n}: preview ${secs(plain.wallMs)}, with a no-op pack ${secs(noop.wallMs)}, with the pulumi-flow pack ${secs(pack.wallMs)}; peaks: ${peak(pack)}`,
+        );
       }
       times.set(n, { plain: plain.wallMs, noop: noop.wallMs, pack: pack.wallMs });
     }
@@ -162,11 +208,21 @@ if (only.has("preview")) {
   const big = PREVIEW_SIZES[PREVIEW_SIZES.length - 1];
   const mid = PREVIEW_SIZES[PREVIEW_SIZES.length - 2];
   const t = times.get(big);
-  targets.push([`Policy pack adds ≤ 25% to preview at N=${big.toLocaleString("en")}`, `${Math.round(((t.pack - t.plain) / t.plain) * 100)}%`, t.pack <= 1.25 * t.plain]);
+  targets.push([
+    `Policy pack adds ≤ 25% to preview at N=${big.toLocaleString("en")}`,
+    `${Math.round(((t.pack - t.plain) / t.plain) * 100)}%`,
+    t.pack <= 1.25 * t.plain,
+  ]);
   const growth = times.get(big).pack / times.get(mid).pack;
-  targets.push([`Preview scales no worse than linearly, N=${mid} → ${big.toLocaleString("en")}`, `${ratio(growth)} time for ${big / mid}× integrations`, growth <= big / mid]);
+  targets.push([
+    `Preview scales no worse than linearly, N=${mid} → ${big.toLocaleString("en")}`,
+    `${ratio(growth)} time for ${big / mid}× integrations`,
+    growth <= big / mid,
+  ]);
   targets.push([`(reference: what a no-op pack adds at N=${big.toLocaleString("en")})`, `${Math.round(((t.noop - t.plain) / t.plain) * 100)}%`, null]);
-  sections.push(`### pulumi preview (root audit stack, simulator without latency)\n\n${table(["N", "preview", "+ no-op pack", "+ pulumi-flow pack", "pulumi-flow pack overhead", "no-op pack overhead", "per integration (with pack)", "peak RSS, all processes (no pack)", "peak RSS, all processes (pack)", "peak RSS by process (pack)"], rows)}\n\nThe no-op pack (\`bench/noop-pack\`: one resource policy that returns at once) shows what the engine charges per resource for any policy pack (an Analyze and a Remediate call per resource); the difference to it is what pulumi-flow's rules cost.`);
+  sections.push(
+    `### pulumi preview (root audit stack, simulator without latency)\n\n${table(["N", "preview", "+ no-op pack", "+ pulumi-flow pack", "pulumi-flow pack overhead", "no-op pack overhead", "per integration (with pack)", "peak RSS, all processes (no pack)", "peak RSS, all processes (pack)", "peak RSS by process (pack)"], rows)}\n\nThe no-op pack (\`bench/noop-pack\`: one resource policy that returns at once) shows what the engine charges per resource for any policy pack (an Analyze and a Remediate call per resource); the difference to it is what pulumi-flow's rules cost.`,
+  );
 }
 
 // 4. flow-audit --format json end to end.
@@ -194,9 +250,15 @@ if (only.has("audit")) {
   if (AUDIT_SIZES.length > 1) {
     const [a, b] = AUDIT_SIZES;
     const growth = rss.get(b) / rss.get(a);
-    targets.push([`flow-audit memory grows at most linearly, N=${a.toLocaleString("en")} → ${b.toLocaleString("en")}`, `${ratio(growth)} RSS for ${b / a}× integrations`, growth <= b / a]);
+    targets.push([
+      `flow-audit memory grows at most linearly, N=${a.toLocaleString("en")} → ${b.toLocaleString("en")}`,
+      `${ratio(growth)} RSS for ${b / a}× integrations`,
+      growth <= b / a,
+    ]);
   }
-  sections.push(`### flow-audit --format json (end to end, ${LATENCY} ms latency, default concurrency 8)\n\n${table(["N", "wall time", "peak RSS", "RSS per integration", "report size"], rows)}`);
+  sections.push(
+    `### flow-audit --format json (end to end, ${LATENCY} ms latency, default concurrency 8)\n\n${table(["N", "wall time", "peak RSS", "RSS per integration", "report size"], rows)}`,
+  );
 }
 
 const when = new Date().toISOString();
@@ -204,7 +266,10 @@ const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "cpu"}, 
 const summary = [
   `Measured ${when.slice(0, 10)} with pulumi-flow ${version} on ${machine} (\`npm run bench${opts.quick ? " -- --quick" : ""}\`).`,
   "",
-  table(["Target", "Measured", "Holds"], targets.map(([t, m, ok]) => [t, m, ok === null ? "—" : ok ? "yes" : "**no**"])),
+  table(
+    ["Target", "Measured", "Holds"],
+    targets.map(([t, m, ok]) => [t, m, ok === null ? "—" : ok ? "yes" : "**no**"]),
+  ),
   "",
   ...sections.flatMap((s) => [s, ""]),
 ].join("\n");

@@ -51,7 +51,10 @@ if (opts.help) {
 const mode = opts.up || process.env.FLOW_DEMO_MODE === "up" ? "up" : "preview";
 const policyConfig = opts["policy-config"] ?? process.env.FLOW_DEMO_POLICY_CONFIG;
 const policyFile = opts["policy-file"] ?? process.env.FLOW_POLICY_FILE;
-for (const [flag, file] of [["--policy-config", policyConfig], ["--policy-file", policyFile]]) {
+for (const [flag, file] of [
+  ["--policy-config", policyConfig],
+  ["--policy-file", policyFile],
+]) {
   if (file && !fs.existsSync(path.resolve(file))) {
     console.error(`demo: ${flag} ${file}: no such file`);
     process.exit(2);

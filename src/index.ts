@@ -67,7 +67,16 @@ export type {
 export { defaultPolicy, evaluateInventory, isDataError, isFailing, isOpen, judge, unreadDataProblems } from "./rules/evaluate";
 export type { EvaluateOptions, FailOn } from "./rules/evaluate";
 export { applyExceptions, exceptionMatches, exceptionState } from "./rules/exceptions";
-export { DEFAULT_POLICY_FILE, POLICY_FILE_ENV, PolicyFileError, findPolicyFile, loadPolicy, loadPolicyFile, parsePolicy, policyFileSchema } from "./config/policy-file";
+export {
+  DEFAULT_POLICY_FILE,
+  POLICY_FILE_ENV,
+  PolicyFileError,
+  findPolicyFile,
+  loadPolicy,
+  loadPolicyFile,
+  parsePolicy,
+  policyFileSchema,
+} from "./config/policy-file";
 export { resolveRuleConfig, ruleHelpUri } from "./rules/util";
 export { parsePreviewEvents } from "./pulumi/events";
 export type { PolicyViolationEvent, PreviewEvents } from "./pulumi/events";

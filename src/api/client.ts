@@ -115,7 +115,8 @@ function setting(value: number | undefined, env: Record<string, string | undefin
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new FlowApiError({ kind: "config", summary: `${name} must be a positive number (got ${JSON.stringify(ingestText(raw, undefined, 40))})` });
+  if (!Number.isFinite(n) || n <= 0)
+    throw new FlowApiError({ kind: "config", summary: `${name} must be a positive number (got ${JSON.stringify(ingestText(raw, undefined, 40))})` });
   return n;
 }
 
@@ -123,7 +124,8 @@ function setting(value: number | undefined, env: Record<string, string | undefin
 function check<T>(token: string, operation: string, result: { data?: T; error?: unknown; response: Response }, integrationId?: number): T {
   const { response } = result;
   if (response.ok) {
-    if (result.data === undefined) throw new FlowApiError({ kind: "validation", operation, integrationId, status: response.status, summary: "the response body is empty" });
+    if (result.data === undefined)
+      throw new FlowApiError({ kind: "validation", operation, integrationId, status: response.status, summary: "the response body is empty" });
     return result.data;
   }
   const detail = errorDetail(result.error) ?? (typeof result.error === "string" && result.error ? result.error : undefined);
@@ -154,14 +156,32 @@ async function guarded<T>(token: string, operation: string, integrationId: numbe
       throw new FlowApiError({ ...e, operation: e.operation ?? operation, integrationId: e.integrationId ?? integrationId });
     }
     if (e instanceof SyntaxError) {
-      throw new FlowApiError({ kind: "validation", operation, integrationId, summary: "the response body is not valid JSON", detail: ingestText(e.message, token, 120) });
+      throw new FlowApiError({
+        kind: "validation",
+        operation,
+        integrationId,
+        summary: "the response body is not valid JSON",
+        detail: ingestText(e.message, token, 120),
+      });
     }
-    throw new FlowApiError({ kind: "network", operation, integrationId, summary: "unexpected failure", detail: ingestText(e instanceof Error ? e.message : String(e), token) });
+    throw new FlowApiError({
+      kind: "network",
+      operation,
+      integrationId,
+      summary: "unexpected failure",
+      detail: ingestText(e instanceof Error ? e.message : String(e), token),
+    });
   }
 }
 
 /** The transport's settings from the options, then the environment, then the defaults. */
-function transportSettings(options: FlowClientOptions, env: Record<string, string | undefined>, base: URL, token: string, contextOf: (r: Request) => RequestContext): TransportSettings {
+function transportSettings(
+  options: FlowClientOptions,
+  env: Record<string, string | undefined>,
+  base: URL,
+  token: string,
+  contextOf: (r: Request) => RequestContext,
+): TransportSettings {
   return {
     base,
     token,
@@ -234,7 +254,13 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
       const r = await api.GET("/integrations/{id}", { params: { path: { id } } });
       const integration = validateIntegration(operation, check(token, operation, r, id));
       if (integration.id !== id) {
-        throw new FlowApiError({ kind: "validation", operation, integrationId: id, summary: `Flow answered with the record of integration ${integration.id}`, path: "$.id" });
+        throw new FlowApiError({
+          kind: "validation",
+          operation,
+          integrationId: id,
+          summary: `Flow answered with the record of integration ${integration.id}`,
+          path: "$.id",
+        });
       }
       return integration;
     });
@@ -245,7 +271,9 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     assertId(id, operation);
     // Its shape is checked where it is used (recordProblems): an odd body is an error of the
     // rules that read it, not of the whole read.
-    return guarded(token, operation, id, async () => check(token, operation, await api.GET("/integrations/{id}/connection_status", { params: { path: { id } } }), id));
+    return guarded(token, operation, id, async () =>
+      check(token, operation, await api.GET("/integrations/{id}/connection_status", { params: { path: { id } } }), id),
+    );
   }
 
   async function getInventory(query: IntegrationQuery = {}, inventoryOptions: InventoryOptions = {}): Promise<InventoryRecord[]> {
@@ -300,7 +328,12 @@ const IDENTITY_FIELDS = ["id", "name", "vendor_type"];
 function withIdentityFields(query: IntegrationQuery): IntegrationQuery {
   const q = { ...query };
   if (q.fields) q.fields = [...new Set([...IDENTITY_FIELDS, ...q.fields.split(",").filter(Boolean)])].join(",");
-  if (q.omit) q.omit = q.omit.split(",").filter((f) => f && !IDENTITY_FIELDS.includes(f)).join(",") || undefined;
+  if (q.omit)
+    q.omit =
+      q.omit
+        .split(",")
+        .filter((f) => f && !IDENTITY_FIELDS.includes(f))
+        .join(",") || undefined;
   for (const [k, v] of Object.entries(q)) if (v === undefined) delete (q as Record<string, unknown>)[k];
   return q;
 }

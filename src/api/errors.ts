@@ -56,10 +56,7 @@ export class FlowApiError extends Error implements FlowApiErrorInit {
 }
 
 function formatMessage(e: FlowApiErrorInit): string {
-  const where = [
-    e.operation ? `Flow API ${e.operation}` : "Flow API",
-    e.integrationId !== undefined ? ` (integration ${e.integrationId})` : "",
-  ].join("");
+  const where = [e.operation ? `Flow API ${e.operation}` : "Flow API", e.integrationId !== undefined ? ` (integration ${e.integrationId})` : ""].join("");
   const parts = [`${where}: ${e.summary}`];
   if (e.path) parts.push(`at ${e.path}`);
   if (e.detail) parts.push(`— ${e.detail}`);

@@ -20,6 +20,9 @@ export const MAX_DEPTH = 32;
 
 const REPLACEMENT = "\uFFFD";
 
+/** C0 control characters (escape, bell, backspace, ...). */
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
+const C0_CONTROLS = /[\u0000-\u001f]/g;
 /** Raw characters that must not reach a terminal: C1 controls, DEL, bidi controls, zero-width characters. */
 const UNSAFE_RAW = /[\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
@@ -45,8 +48,10 @@ export function redactSecrets(text: string, token: string | undefined): string {
 
 /** Replaces terminal control, bidi and zero-width characters in plain text (line breaks and tabs become spaces). */
 export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex -- replacing control characters is what this function is for
-  return text.replace(/[\t\n\r]/g, " ").replace(/[\u0000-\u001f]/g, REPLACEMENT).replace(UNSAFE_RAW, REPLACEMENT);
+  return text
+    .replace(/[\t\n\r]/g, " ")
+    .replace(C0_CONTROLS, REPLACEMENT)
+    .replace(UNSAFE_RAW, REPLACEMENT);
 }
 
 /** The same replacements inside JSON text, keeping it valid JSON. */
@@ -67,7 +72,8 @@ export function jsonDepth(text: string, stopAbove = MAX_DEPTH): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {

@@ -41,7 +41,13 @@ function nextParams(page: IntegrationList, o: ListingOptions, seen: Set<string>)
   try {
     next = new URL(page.next, o.base);
   } catch {
-    throw new FlowApiError({ kind: "validation", operation: o.operation, summary: "the `next` link is not a URL", path: "$.next", detail: ingestText(page.next, o.token, 120) });
+    throw new FlowApiError({
+      kind: "validation",
+      operation: o.operation,
+      summary: "the `next` link is not a URL",
+      path: "$.next",
+      detail: ingestText(page.next, o.token, 120),
+    });
   }
   if (next.origin !== o.base.origin) {
     throw new FlowApiError({
@@ -82,7 +88,13 @@ async function readPass(read: PageReader, o: ListingOptions): Promise<Pass> {
     if ("loop" in next) return { records, inconsistency: `the \`next\` link repeats an earlier page (${next.loop})` };
     if (page.results.length === 0) return { records, inconsistency: "an empty page carries a `next` link" };
     if (pages >= maxPages) {
-      return { records, inconsistency: firstCount !== undefined ? `more pages than \`count\` ${firstCount} implies (${pages} read, \`next\` still set)` : `more than ${MAX_PAGES_WITHOUT_COUNT} pages` };
+      return {
+        records,
+        inconsistency:
+          firstCount !== undefined
+            ? `more pages than \`count\` ${firstCount} implies (${pages} read, \`next\` still set)`
+            : `more than ${MAX_PAGES_WITHOUT_COUNT} pages`,
+      };
     }
     params = next;
   }

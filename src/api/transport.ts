@@ -235,7 +235,12 @@ async function exchangeFollowing(s: TransportSettings, run: RunDeadline, url: UR
       });
     }
     if (hop >= s.maxRedirects) {
-      throw new FlowApiError({ kind: "http", ...ctx, status: res.status, summary: `more than ${s.maxRedirects} redirects (last to ${ingestText(target.pathname, s.token, 100)})` });
+      throw new FlowApiError({
+        kind: "http",
+        ...ctx,
+        status: res.status,
+        summary: `more than ${s.maxRedirects} redirects (last to ${ingestText(target.pathname, s.token, 100)})`,
+      });
     }
     current = target;
   }
@@ -255,7 +260,13 @@ function attemptFailure(s: TransportSettings, e: unknown, ctx: RequestContext, a
     });
   }
   const message = e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e);
-  return new FlowApiError({ kind: "network", ...ctx, attempts: attempt, summary: "the request failed before a complete response arrived", detail: ingestText(message, s.token) });
+  return new FlowApiError({
+    kind: "network",
+    ...ctx,
+    attempts: attempt,
+    summary: "the request failed before a complete response arrived",
+    detail: ingestText(message, s.token),
+  });
 }
 
 /** The Response openapi-fetch sees: the ingested body (refused here if absurdly nested). */
@@ -268,7 +279,12 @@ function toResponse(s: TransportSettings, res: Exchange, ctx: RequestContext): R
     throw e;
   }
   if (res.status < 200 || res.status > 599) {
-    throw new FlowApiError({ kind: "http", ...ctx, status: res.status, summary: `Flow answered with HTTP status ${res.status}, which is not a response pulumi-flow can use` });
+    throw new FlowApiError({
+      kind: "http",
+      ...ctx,
+      status: res.status,
+      summary: `Flow answered with HTTP status ${res.status}, which is not a response pulumi-flow can use`,
+    });
   }
   const headers = new Headers({ "content-type": res.headers.get("content-type") ?? "application/json" });
   const nullBody = res.status === 204 || res.status === 205 || res.status === 304;
@@ -298,7 +314,11 @@ function checkRequest(s: TransportSettings, input: Request, ctx: RequestContext)
   }
   const url = new URL(input.url);
   if (url.origin !== s.base.origin) {
-    throw new FlowApiError({ kind: "foreign-origin", ...ctx, summary: `refusing to send the API token to ${url.origin} (configured origin is ${s.base.origin})` });
+    throw new FlowApiError({
+      kind: "foreign-origin",
+      ...ctx,
+      summary: `refusing to send the API token to ${url.origin} (configured origin is ${s.base.origin})`,
+    });
   }
   return url;
 }

@@ -34,14 +34,22 @@ export function specHash(): string {
 export function buildAjv(source = false): { ajv: Ajv2020; refs: Record<keyof Validators, string> } {
   const spec = loadSpec();
   // Component refs become $defs refs inside one schema document Ajv understands.
-  const defs = JSON.parse(JSON.stringify(spec.components.schemas).split("#/components/schemas/").join("#/$defs/")) as Record<string, { properties?: Record<string, unknown> }>;
+  const defs = JSON.parse(JSON.stringify(spec.components.schemas).split("#/components/schemas/").join("#/$defs/")) as Record<
+    string,
+    { properties?: Record<string, unknown> }
+  >;
   const ajv = newAjv({ validateFormats: true, code: { source } });
   ajv.addSchema({ $id: "flow", $defs: defs });
   // The list envelope leaves `results` items to the per-item validator, so errors name the item.
   ajv.addSchema({ $id: "flow-list-envelope", ...defs.IntegrationList, properties: { ...defs.IntegrationList.properties, results: { type: "array" } } });
   return {
     ajv,
-    refs: { Integration: "flow#/$defs/Integration", IntegrationListEnvelope: "flow-list-envelope", ConnectionStatus: "flow#/$defs/ConnectionStatus", Error: "flow#/$defs/Error" },
+    refs: {
+      Integration: "flow#/$defs/Integration",
+      IntegrationListEnvelope: "flow-list-envelope",
+      ConnectionStatus: "flow#/$defs/ConnectionStatus",
+      Error: "flow#/$defs/Error",
+    },
   };
 }
 
@@ -160,7 +168,8 @@ function patternName(pattern: string): string {
 function problemsFrom(errors: readonly ErrorObject[], data: unknown, integrationId: number, document: DataDocument): DataProblem[] {
   const groups = new Map<string, ErrorObject[]>();
   for (const e of errors) {
-    const pointer = e.keyword === "required" ? `${e.instancePath}/${encodeSegment(String((e.params as { missingProperty: string }).missingProperty))}` : e.instancePath;
+    const pointer =
+      e.keyword === "required" ? `${e.instancePath}/${encodeSegment(String((e.params as { missingProperty: string }).missingProperty))}` : e.instancePath;
     groups.set(pointer, [...(groups.get(pointer) ?? []), e]);
   }
   const pointers = [...groups.keys()];
@@ -219,7 +228,12 @@ export function validateIntegration(operation: string, data: unknown, prefix = "
     invalid(operation, "an integration record is not a JSON object", toJsonPath(prefix), `got ${describeValue(data)}`);
   }
   if (usableId(data) === undefined) {
-    invalid(operation, "an integration record has no usable id (a positive integer), so it cannot be identified", toJsonPath(`${prefix}/id`), `got ${describeValue((data as { id?: unknown }).id)}`);
+    invalid(
+      operation,
+      "an integration record has no usable id (a positive integer), so it cannot be identified",
+      toJsonPath(`${prefix}/id`),
+      `got ${describeValue((data as { id?: unknown }).id)}`,
+    );
   }
   return data as Integration;
 }
@@ -230,7 +244,12 @@ export function validateIntegrationList(operation: string, data: unknown): Integ
   if (!v(data)) {
     const e = [...(v.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
     const extra = e?.keyword === "required" ? ` '${(e.params as { missingProperty: string }).missingProperty}'` : "";
-    invalid(operation, "the response is not a page of integrations (a DRF list with `results`)", toJsonPath(e?.instancePath ?? ""), `${e?.message ?? "invalid"}${extra} (got ${describeValue(valueAt(data, e?.instancePath ?? ""))})`);
+    invalid(
+      operation,
+      "the response is not a page of integrations (a DRF list with `results`)",
+      toJsonPath(e?.instancePath ?? ""),
+      `${e?.message ?? "invalid"}${extra} (got ${describeValue(valueAt(data, e?.instancePath ?? ""))})`,
+    );
   }
   data.results.forEach((item, i) => validateIntegration(operation, item, `/results/${i}`));
   return data;

@@ -74,7 +74,10 @@ Output
 `;
 
 function list(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
@@ -126,7 +129,8 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
   }
-  if (values.token !== undefined) throw new UsageError("--token is not accepted (it would end up in shell history and process lists); set FLOW_API_TOKEN instead");
+  if (values.token !== undefined)
+    throw new UsageError("--token is not accepted (it would end up in shell history and process lists); set FLOW_API_TOKEN instead");
   const failOn = values["fail-on"] ?? "mandatory";
   if (!["mandatory", "advisory", "never"].includes(failOn)) throw new UsageError(`--fail-on must be mandatory, advisory or never, got "${failOn}"`);
   const ids = list(values.id).map((v) => {

@@ -35,7 +35,6 @@ export interface AuditIO {
 
 const VERSION = packageVersion();
 
-
 /** Runs flow-audit and returns its exit code (never throws, never prints the token). */
 export async function runAudit(argv: string[], io: AuditIO): Promise<number> {
   const token = io.env.FLOW_API_TOKEN;
@@ -125,7 +124,9 @@ async function readInventory(args: AuditArgs, io: AuditIO): Promise<{ records: I
 }
 
 function filterRecords(records: InventoryRecord[], args: AuditArgs): InventoryRecord[] {
-  return records.filter((r) => (!args.vendors.length || args.vendors.includes(r.integration.vendor_type)) && (!args.ids.length || args.ids.includes(r.integration.id)));
+  return records.filter(
+    (r) => (!args.vendors.length || args.vendors.includes(r.integration.vendor_type)) && (!args.ids.length || args.ids.includes(r.integration.id)),
+  );
 }
 
 /** The records to evaluate: from a snapshot (offline) or read from Flow; masked unless asked not to. */
@@ -146,7 +147,14 @@ async function loadRecords(args: AuditArgs, io: AuditIO, say: (s: string) => voi
 }
 
 /** Evaluates the records (and the diff against an earlier snapshot) into the report every format renders. */
-function evaluate(args: AuditArgs, policy: FlowPolicy, records: InventoryRecord[], source: AuditReport["source"], before: Snapshot | undefined, now: Date): AuditReport {
+function evaluate(
+  args: AuditArgs,
+  policy: FlowPolicy,
+  records: InventoryRecord[],
+  source: AuditReport["source"],
+  before: Snapshot | undefined,
+  now: Date,
+): AuditReport {
   const problems = inventoryProblems(records);
   const findings = evaluateInventory(records, { policy, now, problems });
   let diff: AuditReport["diff"];
@@ -188,7 +196,8 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   // Everything that can be wrong locally is checked before the (possibly long) read.
   const policy = loadPolicy({ explicit: args.policyFile, env: io.env, baseDir: io.cwd });
   const before = args.diffAgainst ? readSnapshot(path.resolve(io.cwd, args.diffAgainst)) : undefined;
-  for (const o of args.outputs) if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
+  for (const o of args.outputs)
+    if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
 
   const { records, source } = await loadRecords(args, io, say);
   if (args.snapshotOut) {
@@ -199,12 +208,15 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
     }
   }
   const report = evaluate(args, policy, records, source, before, now);
-  const render = (format: Format, tty: boolean) => renderReport(format, report, { policyFile: policy.file, cwd: io.cwd, tty, color: !io.env.NO_COLOR, width: io.stdout.columns });
+  const render = (format: Format, tty: boolean) =>
+    renderReport(format, report, { policyFile: policy.file, cwd: io.cwd, tty, color: !io.env.NO_COLOR, width: io.stdout.columns });
   for (const o of args.outputs) await writeFile(path.resolve(io.cwd, o.file), render(o.format, false), io.env.FLOW_API_TOKEN, `--output ${o.format}=${o.file}`);
   try {
     await writeChunks(io.stdout, render(args.format, io.stdout.isTTY === true), io.env.FLOW_API_TOKEN);
   } catch (e) {
-    throw new UsageError(`cannot write the report to stdout (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was delivered, so this run does not count as a pass`);
+    throw new UsageError(
+      `cannot write the report to stdout (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was delivered, so this run does not count as a pass`,
+    );
   }
   if (!args.quiet) for (const line of warningLines(report.warnings)) say(line);
   return verdictCode(report, say);
@@ -217,7 +229,9 @@ function safeLines(text: string): string {
 
 /** At most 20 warning lines for data problems no rule reads (the JSON report lists them all). */
 function warningLines(warnings: DataProblem[]): string[] {
-  const lines = warnings.slice(0, 20).map((p) => `flow-audit: warning: integration ${p.integrationId}: ${describeProblem(p)} (no enabled rule reads it; ignored)`);
+  const lines = warnings
+    .slice(0, 20)
+    .map((p) => `flow-audit: warning: integration ${p.integrationId}: ${describeProblem(p)} (no enabled rule reads it; ignored)`);
   if (warnings.length > 20) lines.push(`flow-audit: warning: ${warnings.length - 20} more data warnings in the JSON report`);
   return lines;
 }

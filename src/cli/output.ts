@@ -43,7 +43,9 @@ export function renderReport(format: Format, report: AuditReport, o: RenderOptio
 /** Writes a report file; a file that cannot be written is a usage error naming the option. */
 export async function writeFile(file: string, chunks: Iterable<string>, token: string | undefined, option: string): Promise<void> {
   const stream = fs.createWriteStream(file);
-  const failed = new Promise<never>((_, reject) => stream.once("error", (e: NodeJS.ErrnoException) => reject(new UsageError(`${option}: cannot write ${file} (${e.code ?? e.message})`))));
+  const failed = new Promise<never>((_, reject) =>
+    stream.once("error", (e: NodeJS.ErrnoException) => reject(new UsageError(`${option}: cannot write ${file} (${e.code ?? e.message})`))),
+  );
   failed.catch(() => undefined);
   await Promise.race([failed, new Promise<void>((resolve) => stream.once("open", () => resolve()))]);
   await Promise.race([failed, writeChunks(stream, chunks, token)]);

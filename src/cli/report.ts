@@ -97,7 +97,14 @@ export function buildReport(input: {
       passed: failing === 0 && dataErrors === 0,
     },
     warnings,
-    rules: enabled.map((r) => ({ id: r.id, title: r.title, description: r.description, severity: r.severity, enforcement: input.enforcement(r), helpUri: ruleHelpUri(r.id) })),
+    rules: enabled.map((r) => ({
+      id: r.id,
+      title: r.title,
+      description: r.description,
+      severity: r.severity,
+      enforcement: input.enforcement(r),
+      helpUri: ruleHelpUri(r.id),
+    })),
     findings: input.findings,
     ...(input.diff ? { diff: input.diff } : {}),
   };

@@ -63,8 +63,10 @@ export function readSnapshot(file: string): Snapshot {
     throw new SnapshotError(file, err.code ? `cannot read the snapshot (${err.code})` : `not valid JSON (${err.message})`);
   }
   const s = data as Partial<Snapshot>;
-  if (!s || typeof s !== "object" || s.kind !== SNAPSHOT_KIND) throw new SnapshotError(file, `not a pulumi-flow snapshot (expected "kind": "${SNAPSHOT_KIND}")`);
-  if (s.version !== 1 && s.version !== 2) throw new SnapshotError(file, `unsupported snapshot version ${JSON.stringify(s.version)} (this flow-audit reads versions 1 and 2)`);
+  if (!s || typeof s !== "object" || s.kind !== SNAPSHOT_KIND)
+    throw new SnapshotError(file, `not a pulumi-flow snapshot (expected "kind": "${SNAPSHOT_KIND}")`);
+  if (s.version !== 1 && s.version !== 2)
+    throw new SnapshotError(file, `unsupported snapshot version ${JSON.stringify(s.version)} (this flow-audit reads versions 1 and 2)`);
   if (!Array.isArray(s.records)) throw new SnapshotError(file, "$.records must be an array");
   if (s.version === 2 && s.digest !== recordsDigest(s.records)) {
     throw new SnapshotError(file, "its records do not match its digest: the snapshot was changed after flow-audit wrote it, so it is not replayed");
@@ -79,7 +81,10 @@ export function readSnapshot(file: string): Snapshot {
     } catch (e) {
       if (!(e instanceof FlowApiError)) throw e;
       const where = e.path ?? `$.records[${i}]`;
-      throw new SnapshotError(file, `${where}${e.integrationId !== undefined ? ` (integration ${e.integrationId})` : ""}: ${e.summary} (${e.detail ?? "invalid"})`);
+      throw new SnapshotError(
+        file,
+        `${where}${e.integrationId !== undefined ? ` (integration ${e.integrationId})` : ""}: ${e.summary} (${e.detail ?? "invalid"})`,
+      );
     }
   });
   return {

@@ -149,7 +149,9 @@ export function loadPolicyFile(file: string, rules: readonly Rule[] = allRules):
  * given directories (first match). Relative paths resolve against `baseDir`. An explicitly named
  * file that does not exist is an error (fail closed); a missing default file is not.
  */
-export function findPolicyFile(options: { explicit?: string; env?: Record<string, string | undefined>; baseDir?: string; searchDirs?: string[] } = {}): string | undefined {
+export function findPolicyFile(
+  options: { explicit?: string; env?: Record<string, string | undefined>; baseDir?: string; searchDirs?: string[] } = {},
+): string | undefined {
   const env = options.env ?? process.env;
   const base = options.baseDir ?? process.cwd();
   const named = options.explicit ?? (env[POLICY_FILE_ENV] || undefined);
@@ -173,7 +175,14 @@ export function loadPolicy(options: Parameters<typeof findPolicyFile>[0] = {}): 
 
 // Ajv reports the anyOf branches and the wrapping error too; the most specific one reads best.
 function pickError(errors: ErrorObject[]): ErrorObject {
-  const rank = (e: ErrorObject) => (e.keyword === "anyOf" ? 2 : e.keyword === "required" && errors.some((o) => o.keyword === "anyOf" && o.instancePath === e.instancePath) ? 3 : e.keyword === "if" ? 4 : 0);
+  const rank = (e: ErrorObject) =>
+    e.keyword === "anyOf"
+      ? 2
+      : e.keyword === "required" && errors.some((o) => o.keyword === "anyOf" && o.instancePath === e.instancePath)
+        ? 3
+        : e.keyword === "if"
+          ? 4
+          : 0;
   return [...errors].sort((a, b) => rank(a) - rank(b) || b.instancePath.length - a.instancePath.length)[0];
 }
 
@@ -192,7 +201,12 @@ function locate(doc: Document, e: ErrorObject): { offset: number; problem: strin
   const where = segments(e.instancePath);
   const valueNode = where.length ? doc.getIn(where, true) : doc.contents;
   const offsetOf = (n: unknown) => (isNode(n) && n.range ? n.range[0] : 0);
-  const pathText = where.length ? where.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("").replace(/^\./, "") : "the top level";
+  const pathText = where.length
+    ? where
+        .map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`))
+        .join("")
+        .replace(/^\./, "")
+    : "the top level";
   // Errors inside `propertyNames` carry the offending key as e.propertyName.
   const keyword = (e as ErrorObject & { propertyName?: string }).propertyName ? "propertyNames" : e.keyword;
   switch (keyword) {
@@ -206,16 +220,25 @@ function locate(doc: Document, e: ErrorObject): { offset: number; problem: strin
     }
     case "required": {
       const missing = (e.params as { missingProperty: string }).missingProperty;
-      return { offset: offsetOf(valueNode), problem: `${pathText} is missing '${missing}'${missing === "reason" ? " (every exception needs a reason)" : missing === "expires" ? " (every exception needs an expiry date, YYYY-MM-DD)" : ""}` };
+      return {
+        offset: offsetOf(valueNode),
+        problem: `${pathText} is missing '${missing}'${missing === "reason" ? " (every exception needs a reason)" : missing === "expires" ? " (every exception needs an expiry date, YYYY-MM-DD)" : ""}`,
+      };
     }
     case "anyOf":
       return { offset: offsetOf(valueNode), problem: `${pathText} must select integrations with 'integrations', 'vendor' or 'name'` };
     case "enum":
-      return { offset: offsetOf(valueNode), problem: `${pathText} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}` };
+      return {
+        offset: offsetOf(valueNode),
+        problem: `${pathText} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`,
+      };
     case "pattern":
       return { offset: offsetOf(valueNode), problem: `${pathText} must not be empty or only whitespace` };
     case "format":
-      return { offset: offsetOf(valueNode), problem: `${pathText} must be a ${(e.params as { format: string }).format}${(e.params as { format: string }).format === "date" ? " (YYYY-MM-DD)" : ""}` };
+      return {
+        offset: offsetOf(valueNode),
+        problem: `${pathText} must be a ${(e.params as { format: string }).format}${(e.params as { format: string }).format === "date" ? " (YYYY-MM-DD)" : ""}`,
+      };
     default:
       return { offset: offsetOf(valueNode), problem: `${pathText} ${e.message ?? "is invalid"}` };
   }

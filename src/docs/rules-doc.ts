@@ -19,7 +19,10 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** The rules table (id, scope, severity, default enforcement, what it checks). */
 export function rulesTable(rules: readonly Rule[]): string {
-  const rows = rules.map((r) => `| [\`${r.id}\`](docs/rules.md#${r.id}) | ${r.scope === "integration" ? "each integration" : "all integrations"} | ${r.severity} | ${r.enforcement === "disabled" ? "disabled until configured" : r.enforcement} | ${cell(r.description)} |`);
+  const rows = rules.map(
+    (r) =>
+      `| [\`${r.id}\`](docs/rules.md#${r.id}) | ${r.scope === "integration" ? "each integration" : "all integrations"} | ${r.severity} | ${r.enforcement === "disabled" ? "disabled until configured" : r.enforcement} | ${cell(r.description)} |`,
+  );
   return ["| Rule | Scope | Severity | Default | What it checks |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
@@ -39,15 +42,33 @@ export function renderRulesDoc(rules: readonly Rule[]): string {
     "",
   ];
   for (const r of rules) {
-    out.push(`## ${r.id}`, "", `${r.description}`, "", `- **Scope:** ${r.scope === "integration" ? "each integration (resource policy)" : "all integrations together (stack policy)"}`);
-    out.push(`- **Severity:** ${r.severity}`, `- **Default enforcement:** ${r.enforcement === "disabled" ? "disabled until configured (set an enforcement and its parameters)" : r.enforcement}`, "");
+    out.push(
+      `## ${r.id}`,
+      "",
+      `${r.description}`,
+      "",
+      `- **Scope:** ${r.scope === "integration" ? "each integration (resource policy)" : "all integrations together (stack policy)"}`,
+    );
+    out.push(
+      `- **Severity:** ${r.severity}`,
+      `- **Default enforcement:** ${r.enforcement === "disabled" ? "disabled until configured (set an enforcement and its parameters)" : r.enforcement}`,
+      "",
+    );
     const params = Object.entries(r.configSchema.properties);
     if (params.length) {
       out.push("| Parameter | Type | Default | Meaning |", "| --- | --- | --- | --- |");
       for (const [name, s] of params) out.push(`| \`${name}\` | ${cell(typeOf(s))} | \`${JSON.stringify(s.default)}\` | ${cell(s.description)} |`);
       out.push("");
     }
-    out.push(`**How to fix:** ${r.remediation}`, "", "```yaml", "# flow-policy.yaml", "rules:", `  ${r.id}:`, `    enforcement: ${r.enforcement === "disabled" ? "advisory" : r.enforcement}`);
+    out.push(
+      `**How to fix:** ${r.remediation}`,
+      "",
+      "```yaml",
+      "# flow-policy.yaml",
+      "rules:",
+      `  ${r.id}:`,
+      `    enforcement: ${r.enforcement === "disabled" ? "advisory" : r.enforcement}`,
+    );
     for (const [name, s] of params) out.push(`    ${name}: ${JSON.stringify(s.default)}`);
     out.push("```", "");
   }

@@ -26,7 +26,16 @@ export { defaultPolicy, enabledRules, evaluateInventory, isDataError, isFailing,
 export type { EvaluateOptions, FailOn, JudgeContext } from "../rules/evaluate";
 export { applyExceptions, exceptionMatches, exceptionState, globMatch } from "../rules/exceptions";
 export { resolveRuleConfig, ruleHelpUri } from "../rules/util";
-export { DEFAULT_POLICY_FILE, POLICY_FILE_ENV, PolicyFileError, findPolicyFile, loadPolicy, loadPolicyFile, parsePolicy, policyFileSchema } from "../config/policy-file";
+export {
+  DEFAULT_POLICY_FILE,
+  POLICY_FILE_ENV,
+  PolicyFileError,
+  findPolicyFile,
+  loadPolicy,
+  loadPolicyFile,
+  parsePolicy,
+  policyFileSchema,
+} from "../config/policy-file";
 export { recordProblems } from "../api/validation";
 export type { DataProblem } from "../api/validation";
 export type { ConnectionStatus, Integration as IntegrationData, InventoryRecord } from "../api/types";

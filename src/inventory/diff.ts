@@ -13,7 +13,11 @@ export const VOLATILE_FIELDS: readonly string[] = ["source_projects_last_updated
 export function withoutVolatile(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutVolatile);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !VOLATILE_FIELDS.includes(k)).map(([k, v]) => [k, withoutVolatile(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !VOLATILE_FIELDS.includes(k))
+        .map(([k, v]) => [k, withoutVolatile(v)]),
+    );
   }
   return value;
 }
@@ -50,8 +54,14 @@ export function diffInventories(before: InventoryRecord[], after: InventoryRecor
   const now = new Map(after.map((r) => [r.integration.id, r]));
   const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
   return {
-    added: after.filter((r) => !old.has(r.integration.id)).map(ref).sort(byId),
-    removed: before.filter((r) => !now.has(r.integration.id)).map(ref).sort(byId),
+    added: after
+      .filter((r) => !old.has(r.integration.id))
+      .map(ref)
+      .sort(byId),
+    removed: before
+      .filter((r) => !now.has(r.integration.id))
+      .map(ref)
+      .sort(byId),
     changed: after
       .filter((r) => old.has(r.integration.id))
       .map((r) => ({ ...ref(r), fields: changedPaths(withoutVolatile(old.get(r.integration.id)), withoutVolatile(r)) }))

@@ -36,7 +36,11 @@ function count(values: unknown[]): Record<string, number> {
 export function summarize(records: InventoryRecord[], options: SummaryOptions = {}): InventorySummary {
   const now = options.now ?? new Date();
   const maxAge = options.staleAfterDays ?? 7;
-  const ids = (pred: (r: InventoryRecord) => boolean) => records.filter(pred).map((r) => r.integration.id).sort((a, b) => a - b);
+  const ids = (pred: (r: InventoryRecord) => boolean) =>
+    records
+      .filter(pred)
+      .map((r) => r.integration.id)
+      .sort((a, b) => a - b);
   return {
     total: records.length,
     byVendor: count(records.map((r) => r.integration.vendor_type)),

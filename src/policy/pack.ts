@@ -3,7 +3,15 @@
  * function as flow-audit (`judge`: settings, rule, exceptions), with the engine's config for
  * its own parameters, and keeps no state between calls.
  */
-import type { Policies, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  Policies,
+  PolicyConfigSchema,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { terminalSafe } from "../api/ingest";
 import type { ConnectionStatus, Integration, InventoryRecord } from "../api/types";
 import { describeProblem, recordProblems } from "../api/validation";
@@ -67,7 +75,11 @@ function malformed(rule: Rule, name: string, enforcement: Finding["enforcement"]
 }
 
 /** The records of a stack's flow:Integration resources, with their URNs (and those carrying no data). */
-function stackRecords(resources: StackValidationArgs["resources"]): { records: InventoryRecord[]; urnById: Map<number, string>; empty: Array<{ name: string; urn: string }> } {
+function stackRecords(resources: StackValidationArgs["resources"]): {
+  records: InventoryRecord[];
+  urnById: Map<number, string>;
+  empty: Array<{ name: string; urn: string }>;
+} {
   const records: InventoryRecord[] = [];
   const urnById = new Map<number, string>();
   const empty: Array<{ name: string; urn: string }> = [];
@@ -87,7 +99,13 @@ function stackRecords(resources: StackValidationArgs["resources"]): { records: I
 /** One rule as a resource policy (per-integration rules) or a stack policy (cross-integration rules). */
 function rulePolicy(rule: Rule, policy: FlowPolicy, now: () => Date): ResourceValidationPolicy | StackValidationPolicy {
   const settings = ruleSettings(policy, rule);
-  const base = { name: rule.id, description: rule.description, enforcementLevel: settings.enforcement, severity: rule.severity, configSchema: configSchemaOf(rule, settings.config) };
+  const base = {
+    name: rule.id,
+    description: rule.description,
+    enforcementLevel: settings.enforcement,
+    severity: rule.severity,
+    configSchema: configSchemaOf(rule, settings.config),
+  };
   // The engine decides the level (pack config may change it) and fills the parameters; a policy that runs reports every open finding.
   const effective = (getConfig: () => Record<string, unknown>) => ({ enforcement: settings.enforcement, config: configOf(rule, getConfig()) });
   const ctx = (): JudgeContext => ({ now: now(), exceptions: policy.exceptions });
@@ -97,7 +115,14 @@ function rulePolicy(rule: Rule, policy: FlowPolicy, now: () => Date): ResourceVa
       validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
         const record = recordOf(args.type, args.props);
         if (!record) return;
-        const [f] = record.integration ? judge(rule, [record], effective(() => args.getConfig()), ctx()) : [malformed(rule, args.name, settings.enforcement)];
+        const [f] = record.integration
+          ? judge(
+              rule,
+              [record],
+              effective(() => args.getConfig()),
+              ctx(),
+            )
+          : [malformed(rule, args.name, settings.enforcement)];
         if (isOpen(f)) report(violationMessage(f), args.urn);
         else if (f.status === "not-applicable") args.notApplicable(f.message);
       },
@@ -108,7 +133,12 @@ function rulePolicy(rule: Rule, policy: FlowPolicy, now: () => Date): ResourceVa
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const { records, urnById, empty } = stackRecords(args.resources);
       for (const e of empty) report(violationMessage(malformed(rule, e.name, settings.enforcement)), e.urn);
-      for (const f of judge(rule, records, effective(() => args.getConfig()), ctx())) {
+      for (const f of judge(
+        rule,
+        records,
+        effective(() => args.getConfig()),
+        ctx(),
+      )) {
         if (isOpen(f)) report(violationMessage(f), f.integration ? urnById.get(f.integration.id) : undefined);
       }
     },
@@ -120,7 +150,8 @@ function dataPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date)
   const enabled = enabledRules(policy, rules);
   return {
     name: DATA_POLICY,
-    description: "Checks that every field an enabled rule reads arrived from Flow in a usable shape (an evaluation over unusable data is incomplete, so it fails the gate).",
+    description:
+      "Checks that every field an enabled rule reads arrived from Flow in a usable shape (an evaluation over unusable data is incomplete, so it fails the gate).",
     enforcementLevel: "mandatory",
     severity: "high",
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
@@ -129,7 +160,9 @@ function dataPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date)
       const problems = recordProblems(record);
       if (problems.length === 0) return;
       // Only errors no active exception covers fail the gate, as for any other finding.
-      const open = enabled.map((rule) => dataErrorFinding(rule, record, problems)).filter((f): f is Finding => f !== undefined && isOpen(applyExceptions(f, policy.exceptions, now())));
+      const open = enabled
+        .map((rule) => dataErrorFinding(rule, record, problems))
+        .filter((f): f is Finding => f !== undefined && isOpen(applyExceptions(f, policy.exceptions, now())));
       if (open.length === 0) return;
       const blocking = [...new Map(open.flatMap((f) => f.dataProblems ?? []).map((p) => [p.path + p.document, p])).values()];
       const text = `${label(record.integration)} could not be fully evaluated: Flow sent ${blocking.map(describeProblem).join("; ")}. Rules that could not decide: ${open.map((f) => f.ruleId).join(", ")}. Fix: ${open[0].remediation} See ${DOCS_DATA_URL}`;
@@ -178,12 +211,19 @@ export function flowPolicies(options: FlowPoliciesOptions = {}): Policies {
  * preview): FLOW_POLICY_FILE, else `flow-policy.yaml` in the directory pulumi was started in,
  * next to the Pulumi project (also under `pulumi -C`), or in the pack's own folder.
  */
-export function packPolicyFile(env: Record<string, string | undefined> = process.env, say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): FlowPolicy {
+export function packPolicyFile(
+  env: Record<string, string | undefined> = process.env,
+  say: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): FlowPolicy {
   const pwd = env.PWD ?? process.cwd();
   const project = findProjectDir(pwd, env.PULUMI_NODEJS_PROJECT);
   const searchDirs = [...new Set([pwd, ...(project ? [project] : []), process.cwd()])];
   const policy = loadPolicy({ env, baseDir: pwd, searchDirs });
-  say(policy.file ? `pulumi-flow policy pack: policy file ${policy.file}` : `pulumi-flow policy pack: no policy file (looked for ${DEFAULT_POLICY_FILE} in ${searchDirs.join(", ")}): rule defaults`);
+  say(
+    policy.file
+      ? `pulumi-flow policy pack: policy file ${policy.file}`
+      : `pulumi-flow policy pack: no policy file (looked for ${DEFAULT_POLICY_FILE} in ${searchDirs.join(", ")}): rule defaults`,
+  );
   return policy;
 }
 
@@ -194,7 +234,8 @@ function invalidPolicyFile(e: PolicyFileError): Policies {
       name: POLICY_FILE_POLICY,
       description: "Checks that the pulumi-flow policy file can be used (a broken one fails the gate closed).",
       enforcementLevel: "mandatory",
-      validateStack: (_args: StackValidationArgs, report: ReportViolation) => report(`invalid policy file: ${e.message}. No rule was evaluated; fix the file and run again.`),
+      validateStack: (_args: StackValidationArgs, report: ReportViolation) =>
+        report(`invalid policy file: ${e.message}. No rule was evaluated; fix the file and run again.`),
     },
   ];
 }

@@ -80,7 +80,9 @@ async function read<T extends InventoryRecord | InventoryRecord[]>(fn: () => Pro
     const problems = recordProblems(record);
     if (problems.length === 0) continue;
     // The pack's rules that read these fields report errors (and fail the gate); others ignore them.
-    void pulumi.log.warn(`Flow integration ${record.integration.id}: unusable data: ${problems.map(describeProblem).join("; ")}. Rules that read these fields report an error for this integration.`);
+    void pulumi.log.warn(
+      `Flow integration ${record.integration.id}: unusable data: ${problems.map(describeProblem).join("; ")}. Rules that read these fields report an error for this integration.`,
+    );
   }
   return result;
 }

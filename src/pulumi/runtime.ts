@@ -47,7 +47,10 @@ export async function readIntegration(id: number): Promise<IntegrationState | un
  * The provider's diff: every changed field path, as an in-place update (never a replace).
  * Volatile fields (sync and check timestamps) do not count as drift.
  */
-export function diff(olds: Record<string, unknown>, news: Record<string, unknown>): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean; detailedDiff: Record<string, { kind: "update"; inputDiff: boolean }> } {
+export function diff(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean; detailedDiff: Record<string, { kind: "update"; inputDiff: boolean }> } {
   const paths = changedPaths(withoutVolatile(olds), withoutVolatile(news));
   const detailedDiff: Record<string, { kind: "update"; inputDiff: boolean }> = {};
   for (const p of paths) detailedDiff[p] = { kind: "update", inputDiff: true };

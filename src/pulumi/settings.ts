@@ -48,7 +48,11 @@ export class PlainTokenError extends Error {
 }
 
 /** Explicit arguments win, then stack config (flow:apiUrl, flow:token as a secret only), then FLOW_API_URL / FLOW_API_TOKEN. */
-export function resolveSettings(args: FlowConnectionArgs, config: ConfigSource | undefined, env: Record<string, string | undefined> = process.env): ResolvedSettings {
+export function resolveSettings(
+  args: FlowConnectionArgs,
+  config: ConfigSource | undefined,
+  env: Record<string, string | undefined> = process.env,
+): ResolvedSettings {
   const configToken = config?.get("token");
   if (configToken !== undefined && config?.isSecret && !config.isSecret("token")) throw new PlainTokenError();
   return {

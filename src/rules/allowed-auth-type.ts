@@ -22,7 +22,7 @@ export const allowedAuthType: IntegrationRule<AllowedAuthTypeConfig> = {
   defaults,
   configSchema: schemaOf(defaults, {
     allowedAuthTypes: { type: "array", items: { type: "string" }, description: "Auth types (auth_type) allowed for vendors without their own list." },
-    vendorAllowedAuthTypes: vendorListsSchema("Per-vendor allowlists, e.g. {\"jira\": [\"oauth\"]}; replaces allowedAuthTypes for that vendor."),
+    vendorAllowedAuthTypes: vendorListsSchema('Per-vendor allowlists, e.g. {"jira": ["oauth"]}; replaces allowedAuthTypes for that vendor.'),
   }),
   remediation: "In Flow, reconnect the integration with OAuth, an app installation or an access token of a service account, then delete the stored password.",
   reads: ["vendor_type", "auth_type"],

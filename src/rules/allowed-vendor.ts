@@ -19,7 +19,11 @@ export const allowedVendor: IntegrationRule<AllowedVendorConfig> = {
   enforcement: "disabled",
   defaults,
   configSchema: schemaOf(defaults, {
-    allowedVendors: { type: ["array", "null"], items: { type: "string" }, description: "Allowed vendor_type values, e.g. [\"github\", \"jira\"]; required when the rule is enabled." },
+    allowedVendors: {
+      type: ["array", "null"],
+      items: { type: "string" },
+      description: 'Allowed vendor_type values, e.g. ["github", "jira"]; required when the rule is enabled.',
+    },
   }),
   remediation: "Remove the integration from Flow, or add its vendor to allowedVendors if it was approved.",
   reads: ["vendor_type"],

@@ -20,18 +20,28 @@ export const connected: IntegrationRule<ConnectedConfig> = {
   enforcement: "mandatory",
   defaults,
   configSchema: schemaOf(defaults, {
-    healthyStatuses: { type: "array", items: { type: "string" }, minItems: 1, description: "Connection status values (case-insensitive) that count as healthy." },
+    healthyStatuses: {
+      type: "array",
+      items: { type: "string" },
+      minItems: 1,
+      description: "Connection status values (case-insensitive) that count as healthy.",
+    },
   }),
   remediation: "In Flow, open Settings > Integrations and reconnect the integration (re-authorise or update its credentials).",
   reads: ["connection_status.status", "connection_status.connected", "connection_status.message"],
   evaluate({ connectionStatus: s }, config) {
     if (!s) return error("has no connection status (it was not read), so the rule cannot decide; read the inventory with connection status.", {});
-    const evidence = { "connection_status.status": s.status ?? null, "connection_status.connected": s.connected ?? null, ...(s.message ? { "connection_status.message": s.message } : {}) };
+    const evidence = {
+      "connection_status.status": s.status ?? null,
+      "connection_status.connected": s.connected ?? null,
+      ...(s.message ? { "connection_status.message": s.message } : {}),
+    };
     const health = connectionHealth(s, config.healthyStatuses);
     if (health === "unknown") return error("returned a connection status with neither `status` nor `connected`, so the rule cannot decide.", evidence);
     const status = typeof s.status === "string" ? ` (status '${s.status}')` : "";
     if (health === "healthy") return ok(`is connected${status}.`, evidence);
-    if (typeof s.status === "string") return violation(`is not connected: status '${s.status}'${s.message ? ` (${s.message})` : ""}; healthy is ${list(config.healthyStatuses)}.`, evidence);
+    if (typeof s.status === "string")
+      return violation(`is not connected: status '${s.status}'${s.message ? ` (${s.message})` : ""}; healthy is ${list(config.healthyStatuses)}.`, evidence);
     return violation(`is not connected${s.message ? ` (${s.message})` : ""}.`, evidence);
   },
 };

@@ -1,7 +1,19 @@
 import type { InventoryRecord } from "../api/types";
 import { describeProblem, recordProblems, type DataProblem } from "../api/validation";
 import { rules as allRules } from "./index";
-import type { Enforcement, Finding, FlowPolicy, IntegrationRule, Outcome, PolicyException, Rule, RuleContext, RuleSettings, StackOutcome, StackRule } from "./types";
+import type {
+  Enforcement,
+  Finding,
+  FlowPolicy,
+  IntegrationRule,
+  Outcome,
+  PolicyException,
+  Rule,
+  RuleContext,
+  RuleSettings,
+  StackOutcome,
+  StackRule,
+} from "./types";
 import { applyExceptions } from "./exceptions";
 import { configOf, toFinding } from "./util";
 
@@ -56,7 +68,12 @@ function unusableData(problems: DataProblem[]): Outcome {
 }
 
 /** The error finding of a rule that cannot judge a record because a field it reads is unusable; undefined when it can. */
-export function dataErrorFinding(rule: Rule, record: InventoryRecord, problems: readonly DataProblem[], enforcement: Enforcement = rule.enforcement): Finding | undefined {
+export function dataErrorFinding(
+  rule: Rule,
+  record: InventoryRecord,
+  problems: readonly DataProblem[],
+  enforcement: Enforcement = rule.enforcement,
+): Finding | undefined {
   const mine = problemsFor(rule, problems);
   return mine.length > 0 ? { ...toFinding(rule, unusableData(mine), record.integration, enforcement), dataProblems: mine } : undefined;
 }
@@ -74,7 +91,15 @@ export function evaluateIntegrationRule(
   enforcement: Enforcement = rule.enforcement,
   problems: readonly DataProblem[] = recordProblems(record),
 ): Finding {
-  return dataErrorFinding(rule, record, problems, enforcement) ?? toFinding(rule, guard(rule, () => rule.evaluate(record, config, context)), record.integration, enforcement);
+  return (
+    dataErrorFinding(rule, record, problems, enforcement) ??
+    toFinding(
+      rule,
+      guard(rule, () => rule.evaluate(record, config, context)),
+      record.integration,
+      enforcement,
+    )
+  );
 }
 
 /**

@@ -24,7 +24,8 @@ export const exclusionsReviewed: IntegrationRule<ExclusionsReviewedConfig> = {
     allowedExcludedOwners: { type: "array", items: { type: "string" }, description: "Project owners/groups whose exclusion has been reviewed." },
     maxExclusionRules: { type: "integer", minimum: 0, description: "Maximum number of exclusion rules per integration (exclusion_rule_count)." },
   }),
-  remediation: "Review the exclusions in Flow (Repos available / exclusion rules): remove the ones no longer wanted, or record the reviewed ones in allowedExcludedOwners / maxExclusionRules.",
+  remediation:
+    "Review the exclusions in Flow (Repos available / exclusion rules): remove the ones no longer wanted, or record the reviewed ones in allowedExcludedOwners / maxExclusionRules.",
   reads: ["excluded_project_owners", "exclusion_rule_count"],
   evaluate({ integration: i }, config) {
     const owners = i.excluded_project_owners ?? [];

@@ -32,7 +32,7 @@ export const noDuplicateIntegrations: StackRule<NoDuplicateIntegrationsConfig> =
       type: "array",
       items: { type: "string", enum: ["name", "username"] },
       uniqueItems: true,
-      description: "Fields that make two integrations of the same vendor duplicates: \"name\", \"username\" or both.",
+      description: 'Fields that make two integrations of the same vendor duplicates: "name", "username" or both.',
     },
   }),
   remediation: "In Flow, delete the redundant integration, or rename it so each integration of a vendor is unambiguous.",
@@ -56,7 +56,12 @@ export const noDuplicateIntegrations: StackRule<NoDuplicateIntegrationsConfig> =
       });
       if (clashes.length === 0) return { status: "ok", integration: i, message: "has no duplicate.", evidence: { matchOn: config.matchOn } };
       const what = clashes.map((c) => `its ${c.field} '${c.value}' with integration${c.others.length > 1 ? "s" : ""} ${c.others.join(", ")}`).join(" and ");
-      return { status: "violation", integration: i, message: `duplicates another ${i.vendor_type} integration: it shares ${what}.`, evidence: { duplicates: clashes } };
+      return {
+        status: "violation",
+        integration: i,
+        message: `duplicates another ${i.vendor_type} integration: it shares ${what}.`,
+        evidence: { duplicates: clashes },
+      };
     });
   },
 };

@@ -21,7 +21,8 @@ export const ownerActive: IntegrationRule<OwnerActiveConfig> = {
   configSchema: schemaOf(defaults, {
     checkUpdatedBy: { type: "boolean", description: "Also check the user who last updated the integration (updated_by)." },
   }),
-  remediation: "In Flow, have an active owner (ideally a service account) re-save or re-authorise the integration so it no longer depends on the deactivated user.",
+  remediation:
+    "In Flow, have an active owner (ideally a service account) re-save or re-authorise the integration so it no longer depends on the deactivated user.",
   reads: ["created_by", "updated_by"],
   evaluate({ integration: i }, config) {
     const roles: Array<[string, typeof i.created_by]> = [["created_by", i.created_by]];

@@ -21,7 +21,8 @@ export const processingHealthy: IntegrationRule<ProcessingHealthyConfig> = {
   configSchema: schemaOf(defaults, {
     failureStatuses: { type: "array", items: { type: "string" }, description: "processing_status values (case-insensitive) that count as failures." },
   }),
-  remediation: "In Flow, open the integration, check the processing errors it reports and re-run processing once the cause (credentials, permissions) is fixed.",
+  remediation:
+    "In Flow, open the integration, check the processing errors it reports and re-run processing once the cause (credentials, permissions) is fixed.",
   reads: ["processing_status"],
   evaluate({ integration: i }, config) {
     const status = i.processing_status;

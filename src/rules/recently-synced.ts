@@ -36,7 +36,10 @@ export const recentlySynced: IntegrationRule<RecentlySyncedConfig> = {
     const days = (now.getTime() - t) / DAY;
     evidence.ageDays = Math.round(days * 10) / 10;
     if (days <= config.maxAgeDays) return ok(`synced ${fmtDays(days)} ago.`, evidence);
-    return violation(`last synced its projects ${fmtDays(days)} ago (${new Date(t).toISOString()}), more than the allowed ${config.maxAgeDays} days.`, evidence);
+    return violation(
+      `last synced its projects ${fmtDays(days)} ago (${new Date(t).toISOString()}), more than the allowed ${config.maxAgeDays} days.`,
+      evidence,
+    );
   },
 };
 

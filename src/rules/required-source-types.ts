@@ -32,12 +32,17 @@ export const requiredSourceTypes: IntegrationRule<RequiredSourceTypesConfig> = {
     const enabled = enabledSourceTypeNames(i);
     const evidence = { required, offered: offered ?? null, enabled: enabled ?? null };
     if (required.length === 0) return notApplicable(`has no required source types configured for ${i.vendor_type}.`, evidence);
-    if (!offered) return notApplicable("did not report which source types its vendor offers (vendor_meta.services), so required ones cannot be told apart.", evidence);
+    if (!offered)
+      return notApplicable("did not report which source types its vendor offers (vendor_meta.services), so required ones cannot be told apart.", evidence);
     const applicable = required.filter((t) => offered.includes(t));
     if (applicable.length === 0) return notApplicable(`is from a vendor that offers none of ${list(required)}.`, evidence);
     if (!enabled) return notApplicable("did not report its enabled source types.", evidence);
     const missing = applicable.filter((t) => !enabled.includes(t));
     if (missing.length === 0) return ok(`has the required source types ${list(applicable)} enabled.`, evidence);
-    return violation(`does not have ${list(missing)} enabled although ${vendorTitle(i)} offers ${missing.length > 1 ? "them" : "it"}.`, evidence, `In Flow, edit the integration and enable ${list(missing)}.`);
+    return violation(
+      `does not have ${list(missing)} enabled although ${vendorTitle(i)} offers ${missing.length > 1 ? "them" : "it"}.`,
+      evidence,
+      `In Flow, edit the integration and enable ${list(missing)}.`,
+    );
   },
 };

@@ -22,14 +22,30 @@ export const requiredVendorsPresent: StackRule<RequiredVendorsPresentConfig> = {
   enforcement: "disabled",
   defaults,
   configSchema: schemaOf(defaults, {
-    requiredVendors: { type: ["array", "null"], items: { type: "string" }, description: "Vendors that need at least one connected integration, e.g. [\"github\", \"jira\"]; required when the rule is enabled." },
-    healthyStatuses: { type: "array", items: { type: "string" }, minItems: 1, description: "Connection status values (case-insensitive) that count as connected." },
+    requiredVendors: {
+      type: ["array", "null"],
+      items: { type: "string" },
+      description: 'Vendors that need at least one connected integration, e.g. ["github", "jira"]; required when the rule is enabled.',
+    },
+    healthyStatuses: {
+      type: "array",
+      items: { type: "string" },
+      minItems: 1,
+      description: "Connection status values (case-insensitive) that count as connected.",
+    },
   }),
   remediation: "In Flow, add (or reconnect) an integration for the missing vendor under Settings > Integrations.",
   reads: ["vendor_type", "connection_status.status", "connection_status.connected"],
   evaluate(records, config) {
     if (!config.requiredVendors) {
-      return [{ status: "error", subject: "the required-vendor check", message: "cannot run: the rule is enabled but requiredVendors is not configured.", evidence: {} }];
+      return [
+        {
+          status: "error",
+          subject: "the required-vendor check",
+          message: "cannot run: the rule is enabled but requiredVendors is not configured.",
+          evidence: {},
+        },
+      ];
     }
     return config.requiredVendors.map((vendor): StackOutcome => {
       const mine = records.filter((r) => r.integration.vendor_type === vendor);

@@ -21,8 +21,15 @@ export const serviceAccount: IntegrationRule<ServiceAccountConfig> = {
   enforcement: "disabled",
   defaults,
   configSchema: schemaOf(defaults, {
-    usernamePattern: { type: ["string", "null"], description: "Regular expression the whole username must match, e.g. \"^flow-.*-svc$\"; required when the rule is enabled." },
-    authTypes: { type: "array", items: { type: "string" }, description: "Auth types the rule applies to; empty means all integrations that report a username." },
+    usernamePattern: {
+      type: ["string", "null"],
+      description: 'Regular expression the whole username must match, e.g. "^flow-.*-svc$"; required when the rule is enabled.',
+    },
+    authTypes: {
+      type: "array",
+      items: { type: "string" },
+      description: "Auth types the rule applies to; empty means all integrations that report a username.",
+    },
   }),
   remediation: "In Flow, reconnect the integration with a dedicated service account whose username follows your naming pattern.",
   reads: ["username", "auth_type"],
@@ -35,7 +42,8 @@ export const serviceAccount: IntegrationRule<ServiceAccountConfig> = {
     } catch (e) {
       return error(`cannot be checked: usernamePattern '${config.usernamePattern}' is not a valid regular expression (${(e as Error).message}).`, evidence);
     }
-    if (config.authTypes.length > 0 && !config.authTypes.includes(i.auth_type ?? "")) return notApplicable(`uses auth type '${i.auth_type ?? "unknown"}', which the rule does not cover.`, evidence);
+    if (config.authTypes.length > 0 && !config.authTypes.includes(i.auth_type ?? ""))
+      return notApplicable(`uses auth type '${i.auth_type ?? "unknown"}', which the rule does not cover.`, evidence);
     if (!i.username) return notApplicable("does not report a username.", evidence);
     if (pattern.test(i.username)) return ok(`authenticates as service account '${i.username}'.`, evidence);
     return violation(`authenticates as '${i.username}', which does not match the service-account pattern /${config.usernamePattern}/.`, evidence);

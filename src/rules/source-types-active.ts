@@ -19,7 +19,12 @@ export const sourceTypesActive: IntegrationRule<SourceTypesActiveConfig> = {
   enforcement: "advisory",
   defaults,
   configSchema: schemaOf(defaults, {
-    activeStatuses: { type: "array", items: { type: "string" }, minItems: 1, description: "Source type status values (case-insensitive) that count as active." },
+    activeStatuses: {
+      type: "array",
+      items: { type: "string" },
+      minItems: 1,
+      description: "Source type status values (case-insensitive) that count as active.",
+    },
   }),
   remediation: "In Flow, open the integration's source types and re-enable or re-sync the inactive ones (check the account still has access to them).",
   reads: ["enabled_source_types"],
@@ -30,7 +35,11 @@ export const sourceTypesActive: IntegrationRule<SourceTypesActiveConfig> = {
     const inactive = types.filter((t) => t.status !== null && !includesIgnoringCase(config.activeStatuses, t.status));
     if (inactive.length > 0) {
       const names = inactive.map((t) => `${t.name} (${t.status})`);
-      return violation(`has enabled source types that are not active: ${names.join(", ")}.`, evidence, `In Flow, re-enable or re-sync ${list(inactive.map((t) => t.name))} for this integration.`);
+      return violation(
+        `has enabled source types that are not active: ${names.join(", ")}.`,
+        evidence,
+        `In Flow, re-enable or re-sync ${list(inactive.map((t) => t.name))} for this integration.`,
+      );
     }
     const unknown = types.filter((t) => t.status === null);
     if (unknown.length > 0) return notApplicable(`did not report a status for source types ${list(unknown.map((t) => t.name))}.`, evidence);

@@ -58,10 +58,7 @@ export function configOf(rule: Rule, params: Record<string, unknown> = {}): Reco
 }
 
 /** Builds a rule's config schema from parameter schemas and its defaults. */
-export function schemaOf<C extends object>(
-  defaults: C,
-  properties: { [K in keyof C]: Record<string, unknown> & { description: string } },
-): RuleConfigSchema {
+export function schemaOf<C extends object>(defaults: C, properties: { [K in keyof C]: Record<string, unknown> & { description: string } }): RuleConfigSchema {
   const props: RuleConfigSchema["properties"] = {};
   for (const key of Object.keys(properties) as Array<keyof C & string>) {
     props[key] = { ...properties[key], default: defaults[key] };
@@ -112,7 +109,11 @@ export function enabledSourceTypeNames(i: Integration): string[] | undefined {
   if (types) return types.map((t) => t.name);
   const names = i.source_type_names;
   if (Array.isArray(names)) return names;
-  if (typeof names === "string") return names.split(",").map((s) => s.trim()).filter(Boolean);
+  if (typeof names === "string")
+    return names
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   return undefined;
 }
 

@@ -28,7 +28,8 @@ export const webhooksEnabled: IntegrationRule<WebhooksEnabledConfig> = {
     const evidence = { webhooks_enabled: i.webhooks_enabled ?? null, "vendor_meta.enable_webhooks": supported ?? null };
     if (config.ignoreVendors.includes(i.vendor_type)) return notApplicable(`is from vendor '${i.vendor_type}', which the configuration exempts.`, evidence);
     if (supported === false) return notApplicable(`is from a vendor without webhook support.`, evidence);
-    if (supported !== true) return error(`did not report whether its vendor supports webhooks (vendor_meta.enable_webhooks is missing), so the rule cannot decide.`, evidence);
+    if (supported !== true)
+      return error(`did not report whether its vendor supports webhooks (vendor_meta.enable_webhooks is missing), so the rule cannot decide.`, evidence);
     if (i.webhooks_enabled === true) return ok("has webhooks on.", evidence);
     if (i.webhooks_enabled === false) return violation(`has webhooks off although ${vendorTitle(i)} supports them.`, evidence);
     return error("did not report webhooks_enabled, so the rule cannot decide.", evidence);

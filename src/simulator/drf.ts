@@ -106,4 +106,3 @@ export function trim(item: Integration, fields: string | null, omit: string | nu
   }
   return out;
 }
-

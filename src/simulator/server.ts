@@ -130,7 +130,8 @@ function listPage(url: URL, items: Integration[], s: Settings, fault: FaultActio
   };
   let next = offset + limit < matching.length ? link(offset + limit) : null;
   if (fault?.type === "endless-next") {
-    if (page.length === 0 && matching.length) page = Array.from({ length: limit }, (_, k) => ({ ...trim(matching[0], null, null), id: 1_000_000 + offset + k }));
+    if (page.length === 0 && matching.length)
+      page = Array.from({ length: limit }, (_, k) => ({ ...trim(matching[0], null, null), id: 1_000_000 + offset + k }));
     next = link(offset + limit);
   }
   if (next && fault?.type === "foreign-next") {
@@ -151,10 +152,23 @@ interface State extends Settings {
 }
 
 /** The route's own answer (status and JSON body). */
-function answer(st: State, route: Route, id: number | undefined, url: URL, fault: FaultAction | undefined, authorization: string | undefined): { status: number; body: unknown } {
+function answer(
+  st: State,
+  route: Route,
+  id: number | undefined,
+  url: URL,
+  fault: FaultAction | undefined,
+  authorization: string | undefined,
+): { status: number; body: unknown } {
   try {
     let body: Record<string, unknown>;
-    if (route === "list") body = listPage(url, [...st.records.values()].map((r) => r.integration), st, fault);
+    if (route === "list")
+      body = listPage(
+        url,
+        [...st.records.values()].map((r) => r.integration),
+        st,
+        fault,
+      );
     else {
       const record = st.records.get(id!);
       if (!record) return { status: 404, body: { detail: "Not found." } };
@@ -169,7 +183,15 @@ function answer(st: State, route: Route, id: number | undefined, url: URL, fault
 }
 
 /** Sends a JSON answer after the configured latency, and logs its status and end. */
-async function respond(st: State, res: http.ServerResponse, entry: RequestLogEntry, status: number, body: unknown, headers: Record<string, string> = {}, trickleMs?: number): Promise<void> {
+async function respond(
+  st: State,
+  res: http.ServerResponse,
+  entry: RequestLogEntry,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  trickleMs?: number,
+): Promise<void> {
   entry.status = status;
   if (st.latencyMs > 0) await new Promise((r) => setTimeout(r, st.latencyMs));
   await deliver(res, status, typeof body === "string" ? body : JSON.stringify(body), headers, trickleMs);

@@ -37,7 +37,11 @@ async function adopterProject(tarball: string, sdk: string): Promise<string> {
     devDependencies: { "@types/node": "^20.19.0", "ts-node": "^10.9.2", typescript: "5.9.3" },
   };
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2));
-  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--legacy-peer-deps"], { cwd: dir, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--legacy-peer-deps"], {
+    cwd: dir,
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 600_000,
+  });
   return dir;
 }
 
@@ -74,13 +78,22 @@ describe("adopting pulumi-flow from the packed tarball (real engine)", () => {
     const bin = (name: string) => path.join(dir, "node_modules", ".bin", name);
     expect((await run(bin("flow-audit"), ["--version"])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect((await run(bin("flow-simulator"), ["--help"])).stdout).toContain("--dataset");
-    const entries = await run(process.execPath, ["-e", 'for (const e of ["pulumi-flow", "pulumi-flow/rules", "pulumi-flow/policy", "pulumi-flow/simulator"]) console.log(e, Object.keys(require(e)).length)'], { cwd: dir });
+    const entries = await run(
+      process.execPath,
+      [
+        "-e",
+        'for (const e of ["pulumi-flow", "pulumi-flow/rules", "pulumi-flow/policy", "pulumi-flow/simulator"]) console.log(e, Object.keys(require(e)).length)',
+      ],
+      { cwd: dir },
+    );
     expect(entries.stdout).toMatch(/^pulumi-flow \d+\npulumi-flow\/rules \d+\npulumi-flow\/policy \d+\npulumi-flow\/simulator \d+\n$/);
     // tsc --strict without skipLibCheck, with @pulumi/policy out of reach: the main entry must not need it.
     const policy = path.join(dir, "node_modules", "@pulumi", "policy");
     fs.renameSync(policy, `${policy}.hidden`);
     try {
-      const tsc = await run(bin("tsc"), ["-p", "tsconfig.json"], { cwd: dir }).catch((e: { stdout?: string }) => ({ stdout: `tsc failed:\n${e.stdout ?? String(e)}` }));
+      const tsc = await run(bin("tsc"), ["-p", "tsconfig.json"], { cwd: dir }).catch((e: { stdout?: string }) => ({
+        stdout: `tsc failed:\n${e.stdout ?? String(e)}`,
+      }));
       expect(tsc.stdout).toBe("");
     } finally {
       fs.renameSync(`${policy}.hidden`, policy);
@@ -150,7 +163,9 @@ describe("adopting pulumi-flow from the packed tarball (real engine)", () => {
         .filter((f) => f.endsWith(".json"))
         .map((f) => fs.readFileSync(path.join(sandbox.backendDir, f), "utf8"))
         .join("\n");
-      expect({ state: count(raw, TOKEN), history: count(history, TOKEN), logs: count(up.stdout + up.stderr + refresh.stdout + refresh.stderr, TOKEN) }).toEqual({ state: 0, history: 0, logs: 0 });
+      expect({ state: count(raw, TOKEN), history: count(history, TOKEN), logs: count(up.stdout + up.stderr + refresh.stdout + refresh.stderr, TOKEN) }).toEqual(
+        { state: 0, history: 0, logs: 0 },
+      );
     });
   });
 
@@ -164,19 +179,30 @@ describe("adopting pulumi-flow from the packed tarball (real engine)", () => {
 
   it("finds the policy file next to the project under `pulumi -C`, says which file it uses, and fails on a missing FLOW_POLICY_FILE", async () => {
     const name = await stack();
-    fs.writeFileSync(path.join(dir, "flow-policy.yaml"), "exceptions:\n  - rule: flow-integration-webhooks-enabled\n    integrations: [102]\n    reason: mobile org blocks webhooks\n    expires: 2099-12-31\n");
+    fs.writeFileSync(
+      path.join(dir, "flow-policy.yaml"),
+      "exceptions:\n  - rule: flow-integration-webhooks-enabled\n    integrations: [102]\n    reason: mobile org blocks webhooks\n    expires: 2099-12-31\n",
+    );
     // `pulumi -C infra` from the root of the adopter's repository, as CI jobs do.
     const elsewhere = path.dirname(dir);
     try {
-      const r = await sandbox.run(["-C", dir, "preview", "--json", "--policy-pack", installedPack(), "--stack", name], { cwd: elsewhere, env: { FLOW_API_TOKEN: TOKEN, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1" } });
+      const r = await sandbox.run(["-C", dir, "preview", "--json", "--policy-pack", installedPack(), "--stack", name], {
+        cwd: elsewhere,
+        env: { FLOW_API_TOKEN: TOKEN, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1" },
+      });
       const events = parsePreviewEvents(r.stdout);
       expect(events.violations.some((v) => v.policy === "flow-integration-webhooks-enabled")).toBe(false);
       expect(events.violations.find((v) => v.policy === "flow-exceptions-applied")?.message).toContain("mobile org blocks webhooks");
       // The pack says which file it uses; the engine shows that as a message of the preview.
       expect(r.stdout).toContain(`pulumi-flow policy pack: policy file ${path.join(dir, "flow-policy.yaml")}`);
-      const missing = await sandbox.run(["-C", dir, "preview", "--policy-pack", installedPack(), "--stack", name], { cwd: elsewhere, env: { FLOW_API_TOKEN: TOKEN, FLOW_POLICY_FILE: path.join(dir, "nope.yaml") } });
+      const missing = await sandbox.run(["-C", dir, "preview", "--policy-pack", installedPack(), "--stack", name], {
+        cwd: elsewhere,
+        env: { FLOW_API_TOKEN: TOKEN, FLOW_POLICY_FILE: path.join(dir, "nope.yaml") },
+      });
       expect(missing.code).not.toBe(0);
-      expect(missing.stdout + missing.stderr).toContain(`invalid policy file: ${path.join(dir, "nope.yaml")}:1:1: policy file not found (from FLOW_POLICY_FILE)`);
+      expect(missing.stdout + missing.stderr).toContain(
+        `invalid policy file: ${path.join(dir, "nope.yaml")}:1:1: policy file not found (from FLOW_POLICY_FILE)`,
+      );
     } finally {
       fs.rmSync(path.join(dir, "flow-policy.yaml"));
     }

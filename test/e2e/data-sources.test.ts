@@ -185,7 +185,9 @@ describe("Flow errors fail the preview with a clear message", () => {
   it("a record without a usable id stops the read, naming the operation and the path", async () => {
     const remove = sim.addFault({ route: "list", action: { type: "invalid-record", field: "id", value: "102a" } });
     const out = await failingPreview();
-    expect(out).toContain('Flow API listIntegrations: an integration record has no usable id (a positive integer), so it cannot be identified at $.results[1].id — got a string ("102a")');
+    expect(out).toContain(
+      'Flow API listIntegrations: an integration record has no usable id (a positive integer), so it cannot be identified at $.results[1].id — got a string ("102a")',
+    );
     remove();
   });
 
@@ -197,11 +199,15 @@ describe("Flow errors fail the preview with a clear message", () => {
       const plain = await sandbox.run(["preview", "--stack", stack], { cwd: dir });
       const text = plain.stdout + plain.stderr;
       expect(plain.code, text).toBe(0);
-      expect(text).toContain("Flow integration 102: unusable data: enabled_source_types ($.enabled_source_types) is a string (\"repo\"); expected array or null.");
+      expect(text).toContain(
+        'Flow integration 102: unusable data: enabled_source_types ($.enabled_source_types) is a string ("repo"); expected array or null.',
+      );
       const gated = await sandbox.run(["preview", "--policy-pack", path.join(repoRoot, "policies"), "--stack", stack], { cwd: dir });
       const out = gated.stdout + gated.stderr;
       expect(gated.code, out).toBe(1);
-      expect(out).toMatch(/\[mandatory\] \[severity: high\]\s+flow-integration-data-usable\s+\(pulumi-nodejs:dynamic\/flow:Integration: flow-102\)\n[^\n]*\n\s+Integration 'GitHub Mobile' \(id 102, github\) could not be fully evaluated/);
+      expect(out).toMatch(
+        /\[mandatory\] \[severity: high\]\s+flow-integration-data-usable\s+\(pulumi-nodejs:dynamic\/flow:Integration: flow-102\)\n[^\n]*\n\s+Integration 'GitHub Mobile' \(id 102, github\) could not be fully evaluated/,
+      );
       expect(out).toContain("Rules that could not decide: flow-integration-source-types-active, flow-integration-required-source-types.");
     } finally {
       remove();

@@ -94,7 +94,14 @@ describe("examples/ci", () => {
         } finally {
           fs.rmSync(dir, { recursive: true, force: true });
         }
-        const published = name === "GitHub Actions" ? [parse(fs.readFileSync(path.join(ci, "github-actions.yml"), "utf8")).jobs["flow-gate"].steps.find((s: { uses?: string }) => s.uses?.startsWith("github/codeql-action/upload-sarif")).with.sarif_file] : [gitlabJob().artifacts.reports.junit];
+        const published =
+          name === "GitHub Actions"
+            ? [
+                parse(fs.readFileSync(path.join(ci, "github-actions.yml"), "utf8")).jobs["flow-gate"].steps.find((s: { uses?: string }) =>
+                  s.uses?.startsWith("github/codeql-action/upload-sarif"),
+                ).with.sarif_file,
+              ]
+            : [gitlabJob().artifacts.reports.junit];
         for (const file of published) expect(parsed.outputs.map((o) => o.file)).toContain(file);
       });
     });

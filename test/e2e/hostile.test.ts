@@ -77,7 +77,9 @@ describe("flow-audit against a hostile Flow", () => {
       sim.addFault({ route: "status", integrationId: 104, action: { type: "hang" } });
       const r = await run(["--quiet", "--timeout", "2", "--timeout-ms", "120000"], {}, nodeArgs);
       expect(r.code).toBe(3);
-      expect(r.stderr).toContain("the run's deadline of 2 s passed before Flow finished answering, so the read is incomplete — still pending: getConnectionStatus (integration 104)");
+      expect(r.stderr).toContain(
+        "the run's deadline of 2 s passed before Flow finished answering, so the read is incomplete — still pending: getConnectionStatus (integration 104)",
+      );
       expect(r.ms).toBeLessThan(2000 + GENEROUS);
     });
   });
@@ -114,9 +116,16 @@ describe("flow-audit against a hostile Flow", () => {
     sim.addFault({ route: "list", action: { type: "echo-auth", field: "name" } });
     sim.setConnectionStatus(105, { status: "disconnected", connected: false, message: "x" });
     const formats = ["json", "sarif", "junit", "markdown", "table"];
-    const r = await run(["--show-personal-data", "--snapshot-out", file("echo-snap.json"), ...formats.flatMap((f) => ["--output", `${f}=${file(`echo.${f}`)}`])]);
+    const r = await run([
+      "--show-personal-data",
+      "--snapshot-out",
+      file("echo-snap.json"),
+      ...formats.flatMap((f) => ["--output", `${f}=${file(`echo.${f}`)}`]),
+    ]);
     expect(r.code).toBe(1);
-    const all = [r.stdout, r.stderr, ...formats.map((f) => fs.readFileSync(file(`echo.${f}`), "utf8")), fs.readFileSync(file("echo-snap.json"), "utf8")].join("\n");
+    const all = [r.stdout, r.stderr, ...formats.map((f) => fs.readFileSync(file(`echo.${f}`), "utf8")), fs.readFileSync(file("echo-snap.json"), "utf8")].join(
+      "\n",
+    );
     expect(all).toContain("Bearer [redacted]");
     expect(all).not.toContain(TOKEN.slice(0, 8));
 
@@ -128,7 +137,8 @@ describe("flow-audit against a hostile Flow", () => {
   });
 
   it("keeps terminal escapes, bidi tricks and Markdown out of the table and the Markdown report", async () => {
-    const hostile = "\u001b[2J\u001b]0;owned\u0007\rPASS: all good \u202eevil\u200b <img src=x onerror=alert(1)> ## ✅ passed [click](https://evil.example/t.gif)";
+    const hostile =
+      "\u001b[2J\u001b]0;owned\u0007\rPASS: all good \u202eevil\u200b <img src=x onerror=alert(1)> ## ✅ passed [click](https://evil.example/t.gif)";
     sim.updateIntegration(102, { name: hostile });
     const r = await run(["--output", `markdown=${file("hostile.md")}`], { FORCE_COLOR: "0" });
     expect(r.code).toBe(1);
@@ -181,7 +191,16 @@ describe("flow-audit against a hostile Flow", () => {
     const big = await run(["--policy-file", file("big.yaml")]);
     expect(big.code).toBe(2);
     expect(big.stderr).toContain(`${file("big.yaml")}:1:1: the policy file is larger than 1048576 bytes`);
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x]",
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(", ")}]`,
+      ),
+    ].join("\n");
     fs.writeFileSync(file("bomb.yaml"), `${bomb}\n`);
     const r = await run(["--policy-file", file("bomb.yaml")]);
     expect(r.code).toBe(2);
@@ -234,7 +253,10 @@ describe("pulumi preview against a hostile Flow (real engine)", () => {
       const { raw } = await sandbox.exportStack(dir, stack, true);
       expect(raw).toContain("Bearer [redacted]");
       expect(raw).not.toContain(TOKEN.slice(0, 8));
-      const history = fs.readdirSync(sandbox.backendDir, { recursive: true }).map(String).filter((f) => f.endsWith(".json"));
+      const history = fs
+        .readdirSync(sandbox.backendDir, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith(".json"));
       for (const f of history) expect(fs.readFileSync(path.join(sandbox.backendDir, f), "utf8")).not.toContain(TOKEN.slice(0, 8));
     } finally {
       sim.clearFaults();

@@ -8,7 +8,12 @@ import { PulumiSandbox, repoRoot } from "../helpers/pulumi";
 const TOKEN = "e2e-policy-token-41d2";
 const PACK = path.join(repoRoot, "policies");
 
-const MANDATORY = ["flow-integration-allowed-auth-type flow-104", "flow-integration-allowed-auth-type flow-110", "flow-integration-connected flow-105", "flow-integration-webhooks-enabled flow-102"];
+const MANDATORY = [
+  "flow-integration-allowed-auth-type flow-104",
+  "flow-integration-allowed-auth-type flow-110",
+  "flow-integration-connected flow-105",
+  "flow-integration-webhooks-enabled flow-102",
+];
 const ADVISORY = [
   "flow-integration-exclusions-reviewed flow-111",
   "flow-integration-owner-active flow-108",
@@ -61,7 +66,9 @@ describe("the policy pack gates `pulumi preview` (real engine, simulator demo da
     expect(keys(r.events, "advisory")).toEqual(ADVISORY);
     const webhooks = r.events.violations.find((v) => v.policy === "flow-integration-webhooks-enabled")!;
     expect(webhooks).toMatchObject({ pack: "pulumi-flow", severity: "high" });
-    expect(webhooks.message).toMatch(/^Integration 'GitHub Mobile' \(id 102, github\) has webhooks off although GitHub supports them\. Fix: In Flow, .*turn on webhooks.* See https:\/\/\S+docs\/rules\.md#flow-integration-webhooks-enabled$/);
+    expect(webhooks.message).toMatch(
+      /^Integration 'GitHub Mobile' \(id 102, github\) has webhooks off although GitHub supports them\. Fix: In Flow, .*turn on webhooks.* See https:\/\/\S+docs\/rules\.md#flow-integration-webhooks-enabled$/,
+    );
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 
@@ -82,11 +89,16 @@ describe("the policy pack gates `pulumi preview` (real engine, simulator demo da
   });
 
   it("applies parameters and levels from the policy file (found in the directory pulumi runs in)", async () => {
-    write("flow-policy.yaml", "version: 1\nrules:\n  flow-integration-recently-synced:\n    enforcement: mandatory\n    maxAgeDays: 30\n  flow-integration-allowed-vendor:\n    enforcement: mandatory\n    allowedVendors: [github, gitlab, jira, bitbucket]\n");
+    write(
+      "flow-policy.yaml",
+      "version: 1\nrules:\n  flow-integration-recently-synced:\n    enforcement: mandatory\n    maxAgeDays: 30\n  flow-integration-allowed-vendor:\n    enforcement: mandatory\n    allowedVendors: [github, gitlab, jira, bitbucket]\n",
+    );
     try {
       const r = await preview();
       expect(r.code).toBe(1);
-      expect(keys(r.events, "mandatory")).toEqual([...MANDATORY, "flow-integration-allowed-vendor flow-107", "flow-integration-allowed-vendor flow-108"].sort());
+      expect(keys(r.events, "mandatory")).toEqual(
+        [...MANDATORY, "flow-integration-allowed-vendor flow-107", "flow-integration-allowed-vendor flow-108"].sort(),
+      );
       expect(keys(r.events, "advisory")).not.toContain("flow-integration-recently-synced flow-107");
     } finally {
       fs.rmSync(path.join(dir, "flow-policy.yaml"));
@@ -104,19 +116,29 @@ describe("the policy pack gates `pulumi preview` (real engine, simulator demo da
     const notices = r.events.violations.filter((v) => v.policy === "flow-exceptions-applied");
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ enforcement: "advisory", resource: "flow-102" });
-    expect(notices[0].message).toContain("suppressed by an exception until 2099-12-31 (owner mobile-platform, ticket OPS-1234): Webhooks blocked by the mobile org's GitHub policy.");
+    expect(notices[0].message).toContain(
+      "suppressed by an exception until 2099-12-31 (owner mobile-platform, ticket OPS-1234): Webhooks blocked by the mobile org's GitHub policy.",
+    );
   });
 
   it("ignores an expired exception and says that it expired", async () => {
-    const file = write("expired.yaml", "exceptions:\n  - rule: flow-integration-webhooks-enabled\n    vendor: github\n    name: GitHub Mob*\n    reason: temporary\n    expires: 2020-01-31\n");
+    const file = write(
+      "expired.yaml",
+      "exceptions:\n  - rule: flow-integration-webhooks-enabled\n    vendor: github\n    name: GitHub Mob*\n    reason: temporary\n    expires: 2020-01-31\n",
+    );
     const r = await preview([], { FLOW_POLICY_FILE: file });
     expect(keys(r.events, "mandatory")).toEqual(MANDATORY);
-    expect(r.events.violations.find((v) => v.resource === "flow-102")!.message).toContain("An exception for this (reason: temporary) expired on 2020-01-31; it no longer applies.");
+    expect(r.events.violations.find((v) => v.resource === "flow-102")!.message).toContain(
+      "An exception for this (reason: temporary) expired on 2020-01-31; it no longer applies.",
+    );
     expect(r.events.violations.some((v) => v.policy === "flow-exceptions-applied")).toBe(false);
   });
 
   it("fails closed on a broken policy file, naming its line and column", async () => {
-    const file = write("broken.yaml", "version: 1\nexceptions:\n  - rule: flow-integration-webhooks-enabled\n    integrations: [102]\n    expires: 2099-01-01\n");
+    const file = write(
+      "broken.yaml",
+      "version: 1\nexceptions:\n  - rule: flow-integration-webhooks-enabled\n    integrations: [102]\n    expires: 2099-01-01\n",
+    );
     const r = await preview([], { FLOW_POLICY_FILE: file });
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).toContain(`invalid policy file: ${file}:3:5: exceptions[0] is missing 'reason' (every exception needs a reason)`);

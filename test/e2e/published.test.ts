@@ -91,13 +91,31 @@ describe("conformance: Flow's published example response, end to end", () => {
     const broken = findings.filter((f) => f.integration?.id === 10654);
     expect(broken.filter((f) => f.status === "error").map((f) => f.ruleId)).toEqual(["flow-integration-webhooks-enabled"]);
     expect(broken.find((f) => f.status === "error")!.dataProblems).toEqual([
-      { integrationId: 10654, document: "integration", path: "$.webhooks_enabled", field: "webhooks_enabled", expected: "boolean or null", got: 'a string ("yes")' },
+      {
+        integrationId: 10654,
+        document: "integration",
+        path: "$.webhooks_enabled",
+        field: "webhooks_enabled",
+        expected: "boolean or null",
+        got: 'a string ("yes")',
+      },
     ]);
     expect(broken.filter((f) => f.status === "ok").length).toBeGreaterThan(4);
     // integration_type "remote": no rule reads it, so it is one warning and nothing else.
-    expect(report.warnings).toEqual([{ integrationId: 10655, document: "integration", path: "$.integration_type", field: "integration_type", expected: "integer or null", got: 'a string ("remote")' }]);
+    expect(report.warnings).toEqual([
+      {
+        integrationId: 10655,
+        document: "integration",
+        path: "$.integration_type",
+        field: "integration_type",
+        expected: "integer or null",
+        got: 'a string ("remote")',
+      },
+    ]);
     expect(statuses(findings, 10655)).toEqual(statuses(findings, 10649));
-    expect(r.stderr).toContain("flow-audit: warning: integration 10655: integration_type ($.integration_type) is a string (\"remote\"); expected integer or null (no enabled rule reads it; ignored)");
+    expect(r.stderr).toContain(
+      'flow-audit: warning: integration 10655: integration_type ($.integration_type) is a string ("remote"); expected integer or null (no enabled rule reads it; ignored)',
+    );
     expect(r.stderr).toContain("flow-audit: the evaluation is incomplete: Flow sent unusable data for integration 10654");
   });
 
@@ -129,13 +147,19 @@ describe("conformance: Flow's published example response, end to end", () => {
       expect(events.violations.find((v) => v.resource === "flow-10649" && v.policy === "flow-integration-webhooks-enabled")!.message).toContain(
         "Integration 'Engineering BB' (id 10649, bitbucket) has webhooks off although BitBucket Cloud supports them.",
       );
-      expect(of("flow-10654")).toEqual(["flow-integration-data-usable mandatory", "flow-integration-exclusions-reviewed advisory", "flow-integration-webhooks-enabled mandatory"]);
+      expect(of("flow-10654")).toEqual([
+        "flow-integration-data-usable mandatory",
+        "flow-integration-exclusions-reviewed advisory",
+        "flow-integration-webhooks-enabled mandatory",
+      ]);
       expect(events.violations.find((v) => v.resource === "flow-10654" && v.policy === "flow-integration-data-usable")!.message).toContain(
         'could not be fully evaluated: Flow sent webhooks_enabled ($.webhooks_enabled) is a string ("yes"); expected boolean or null.',
       );
       expect(of("flow-10655")).toEqual(of("flow-10649"));
       const warnings = events.diagnostics.filter((d) => d.severity === "warning").map((d) => d.message);
-      expect(warnings.join("\n")).toContain("Flow integration 10655: unusable data: integration_type ($.integration_type) is a string (\"remote\"); expected integer or null.");
+      expect(warnings.join("\n")).toContain(
+        'Flow integration 10655: unusable data: integration_type ($.integration_type) is a string ("remote"); expected integer or null.',
+      );
       expect(r.stdout + r.stderr).not.toContain(TOKEN);
     });
   });

@@ -8,9 +8,7 @@ const SMOKE_TYPE = "pulumi-nodejs:dynamic/flow:Smoke";
 /** The steps of a `pulumi preview --json`, as [op, type] pairs without the stack itself. */
 function steps(previewJson: string): Array<[string, string]> {
   const parsed = JSON.parse(previewJson) as { steps?: Array<{ op: string; urn: string }> };
-  return (parsed.steps ?? [])
-    .map((s) => [s.op, s.urn.split("::")[2]] as [string, string])
-    .filter(([, type]) => type !== "pulumi:pulumi:Stack");
+  return (parsed.steps ?? []).map((s) => [s.op, s.urn.split("::")[2]] as [string, string]).filter(([, type]) => type !== "pulumi:pulumi:Stack");
 }
 
 describe("engine smoke: a dynamic resource through preview, up, preview, destroy", () => {

@@ -33,7 +33,9 @@ const PACKAGE_OWNERS: Record<string, string[]> = {
 };
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
 }
 
 /** The room of a file under src/: its first folder, or the file itself at the top. */
@@ -66,7 +68,8 @@ export function violations(imports: Array<{ file: string; specifier: string }>):
       const toFile = parts.join("/") + (path.extname(rel) ? "" : ".ts");
       const to = parts.length === 1 ? toFile : parts[0];
       if (to === from) continue;
-      if (!ALLOWED[from]?.some((a) => a === to || a === toFile)) out.push(`${path.relative(repo, file)} (${from}) imports ${specifier} (${to}), against the allowed direction`);
+      if (!ALLOWED[from]?.some((a) => a === to || a === toFile))
+        out.push(`${path.relative(repo, file)} (${from}) imports ${specifier} (${to}), against the allowed direction`);
     } else {
       const pkg = specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0];
       const owners = PACKAGE_OWNERS[pkg];

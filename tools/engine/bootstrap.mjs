@@ -88,7 +88,11 @@ function buildKey() {
     h.update(f);
     h.update(fs.readFileSync(path.join(goModuleDir, f)));
   }
-  h.update(launcherScripts().map((s) => s.name + s.body).join("\n"));
+  h.update(
+    launcherScripts()
+      .map((s) => s.name + s.body)
+      .join("\n"),
+  );
   return h.digest("hex").slice(0, 12);
 }
 
@@ -212,7 +216,10 @@ function goBuild(outDir, log) {
   };
   const ldflags = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PINNED_VERSION}`;
   const steps = [
-    { what: `Pulumi CLI ${PINNED_VERSION}`, args: ["build", "-ldflags", ldflags, "-o", path.join(outDir, "pulumi"), "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"] },
+    {
+      what: `Pulumi CLI ${PINNED_VERSION}`,
+      args: ["build", "-ldflags", ldflags, "-o", path.join(outDir, "pulumi"), "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"],
+    },
     { what: "Node.js language host", args: ["build", "-ldflags", "-s -w", "-o", path.join(outDir, "pulumi-language-nodejs"), "./langhost"] },
   ];
   for (const step of steps) {
@@ -344,7 +351,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     if (args.includes("--json")) process.stdout.write(JSON.stringify(engine) + "\n");
     else if (!args.includes("--quiet")) process.stdout.write(`pulumi ${engine.version} (${engine.source}): ${engine.pulumi}\n`);
   } catch (e) {
-    process.stderr.write(`${e instanceof EngineUnavailableError ? e.message : e.stack ?? e}\n`);
+    process.stderr.write(`${e instanceof EngineUnavailableError ? e.message : (e.stack ?? e)}\n`);
     process.exit(1);
   }
 }

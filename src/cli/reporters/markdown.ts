@@ -26,7 +26,10 @@ export function renderMarkdown(report: AuditReport): string {
   out.push(`${verdict(report)}.`, "");
   out.push("| Integrations | Rules | Failing | Other open | Suppressed | OK | Not applicable |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   const open = s.findings.violation + s.findings.error - s.suppressed;
-  out.push(`| ${s.integrations} | ${s.rules} | ${s.failing} | ${open - s.failing} | ${s.suppressed} | ${s.findings.ok} | ${s.findings["not-applicable"]} |`, "");
+  out.push(
+    `| ${s.integrations} | ${s.rules} | ${s.failing} | ${open - s.failing} | ${s.suppressed} | ${s.findings.ok} | ${s.findings["not-applicable"]} |`,
+    "",
+  );
   const groups = notable(report);
   if (groups.length) {
     out.push("| | Rule | Integration | Finding |", "| --- | --- | --- | --- |");
@@ -35,8 +38,15 @@ export function renderMarkdown(report: AuditReport): string {
       for (const f of findings) {
         const d = disposition(f, report);
         const icon = d === "failing" ? "❌" : d === "suppressed" ? "⏸️" : "⚠️";
-        const note = d === "suppressed" ? ` _Suppressed until ${f.exception!.expires}: ${esc(f.exception!.reason)}_` : f.exception?.state === "expired" ? ` _Exception expired ${f.exception.expires}._` : "";
-        out.push(`| ${icon} | [\`${ruleId}\`](${rule.helpUri}) (${f.enforcement}) | ${esc(subjectOf(f))} | ${esc(f.message)} **Fix:** ${esc(f.remediation)}${note} |`);
+        const note =
+          d === "suppressed"
+            ? ` _Suppressed until ${f.exception!.expires}: ${esc(f.exception!.reason)}_`
+            : f.exception?.state === "expired"
+              ? ` _Exception expired ${f.exception.expires}._`
+              : "";
+        out.push(
+          `| ${icon} | [\`${ruleId}\`](${rule.helpUri}) (${f.enforcement}) | ${esc(subjectOf(f))} | ${esc(f.message)} **Fix:** ${esc(f.remediation)}${note} |`,
+        );
       }
     }
     out.push("");
@@ -51,6 +61,9 @@ export function renderMarkdown(report: AuditReport): string {
     for (const f of d.findingsResolved) out.push(`- ✅ Resolved: \`${f.ruleId}\` ${esc(f.message)}`);
     out.push("");
   }
-  out.push(`<sub>flow-audit ${esc(report.tool.version)} · source: ${report.source.kind} · policy: ${esc(report.policy.file ?? "defaults")} · fail on ${report.policy.failOn}</sub>`, "");
+  out.push(
+    `<sub>flow-audit ${esc(report.tool.version)} · source: ${report.source.kind} · policy: ${esc(report.policy.file ?? "defaults")} · fail on ${report.policy.failOn}</sub>`,
+    "",
+  );
   return out.join("\n");
 }

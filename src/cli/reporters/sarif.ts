@@ -16,7 +16,11 @@ export function renderSarif(report: AuditReport, options: { artifactUri?: string
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a SARIF report is asked for
   const { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } = require("node-sarif-builder") as typeof import("node-sarif-builder");
   const artifactUri = options.artifactUri ?? "flow-policy.yaml";
-  const run = new SarifRunBuilder().initSimple({ toolDriverName: "flow-audit", toolDriverVersion: report.tool.version, url: report.rules[0]?.helpUri.replace(/#.*$/, "") });
+  const run = new SarifRunBuilder().initSimple({
+    toolDriverName: "flow-audit",
+    toolDriverVersion: report.tool.version,
+    url: report.rules[0]?.helpUri.replace(/#.*$/, ""),
+  });
   const index = new Map<string, number>();
   for (const r of report.rules) {
     const descriptor: ReportingDescriptor = {
@@ -25,7 +29,10 @@ export function renderSarif(report: AuditReport, options: { artifactUri?: string
       shortDescription: { text: r.title },
       fullDescription: { text: r.description },
       helpUri: r.helpUri,
-      help: { text: `${r.description} How to fix: ${remediationOf(report, r.id)} See ${r.helpUri}`, markdown: `${r.description}\n\n**How to fix:** ${remediationOf(report, r.id)}\n\n[Rule documentation](${r.helpUri})` },
+      help: {
+        text: `${r.description} How to fix: ${remediationOf(report, r.id)} See ${r.helpUri}`,
+        markdown: `${r.description}\n\n**How to fix:** ${remediationOf(report, r.id)}\n\n[Rule documentation](${r.helpUri})`,
+      },
       defaultConfiguration: { level: LEVEL[r.enforcement] ?? "warning" },
       properties: { tags: ["flow", "integrations", r.severity], "security-severity": SECURITY_SEVERITY[r.severity], enforcement: r.enforcement },
     };
@@ -44,7 +51,11 @@ export function renderSarif(report: AuditReport, options: { artifactUri?: string
 }
 
 function remediationOf(report: AuditReport, ruleId: string): string {
-  return report.findings.find((f) => f.ruleId === ruleId && f.status === "violation")?.remediation ?? report.findings.find((f) => f.ruleId === ruleId)?.remediation ?? "";
+  return (
+    report.findings.find((f) => f.ruleId === ruleId && f.status === "violation")?.remediation ??
+    report.findings.find((f) => f.ruleId === ruleId)?.remediation ??
+    ""
+  );
 }
 
 function result(f: Finding, report: AuditReport, artifactUri: string, ruleIndex: number): Result {
@@ -64,7 +75,23 @@ function result(f: Finding, report: AuditReport, artifactUri: string, ruleIndex:
       },
     ],
     partialFingerprints: { "flowFinding/v1": `${f.ruleId}/${logicalName}` },
-    properties: { status: f.status, enforcement: f.enforcement, severity: f.severity, ...(f.integration ? { integration: f.integration } : {}), evidence: f.evidence },
-    ...(d === "suppressed" ? { suppressions: [{ kind: "external", status: "accepted", justification: `${f.exception!.reason} (expires ${f.exception!.expires}${f.exception!.owner ? `, owner ${f.exception!.owner}` : ""}${f.exception!.ticket ? `, ticket ${f.exception!.ticket}` : ""})` }] } : {}),
+    properties: {
+      status: f.status,
+      enforcement: f.enforcement,
+      severity: f.severity,
+      ...(f.integration ? { integration: f.integration } : {}),
+      evidence: f.evidence,
+    },
+    ...(d === "suppressed"
+      ? {
+          suppressions: [
+            {
+              kind: "external",
+              status: "accepted",
+              justification: `${f.exception!.reason} (expires ${f.exception!.expires}${f.exception!.owner ? `, owner ${f.exception!.owner}` : ""}${f.exception!.ticket ? `, ticket ${f.exception!.ticket}` : ""})`,
+            },
+          ],
+        }
+      : {}),
   };
 }

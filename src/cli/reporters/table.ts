@@ -24,7 +24,8 @@ export function renderTable(report: AuditReport, options: { color?: boolean; wid
       const text = message.length > width - 8 ? `${message.slice(0, width - 9)}…` : message;
       lines.push(`  ${tag}  ${text}`);
       if (d === "suppressed") lines.push(paint("dim", `        exception until ${f.exception!.expires}: ${terminalSafe(f.exception!.reason)}`));
-      else if (f.exception?.state === "expired") lines.push(paint("dim", `        exception expired ${f.exception.expires}: ${terminalSafe(f.exception.reason)}`));
+      else if (f.exception?.state === "expired")
+        lines.push(paint("dim", `        exception expired ${f.exception.expires}: ${terminalSafe(f.exception.reason)}`));
     }
     lines.push(paint("dim", `        fix: ${terminalSafe(findings[0].remediation)}`), "");
   }

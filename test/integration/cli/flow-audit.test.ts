@@ -14,7 +14,12 @@ import { flowAudit, type CliResult } from "../../helpers/cli";
 import { repoRoot } from "../../helpers/paths";
 
 const TOKEN = "cli-e2e-token-93ab71f0";
-const FAILING = ["flow-integration-allowed-auth-type 104", "flow-integration-allowed-auth-type 110", "flow-integration-connected 105", "flow-integration-webhooks-enabled 102"];
+const FAILING = [
+  "flow-integration-allowed-auth-type 104",
+  "flow-integration-allowed-auth-type 110",
+  "flow-integration-connected 105",
+  "flow-integration-webhooks-enabled 102",
+];
 
 interface JsonFinding {
   ruleId: string;
@@ -68,7 +73,18 @@ describe("flow-audit (the real bin against the simulator)", () => {
   });
 
   it("writes every format at once; JSON matches its schema, SARIF passes the SARIF Multitool, JUnit parses back", async () => {
-    const r = await run(["--format", "json", "--output", `sarif=${file("r.sarif")}`, "--output", `junit=${file("r.xml")}`, "--output", `markdown=${file("r.md")}`, "--output", `table=${file("r.txt")}`]);
+    const r = await run([
+      "--format",
+      "json",
+      "--output",
+      `sarif=${file("r.sarif")}`,
+      "--output",
+      `junit=${file("r.xml")}`,
+      "--output",
+      `markdown=${file("r.md")}`,
+      "--output",
+      `table=${file("r.txt")}`,
+    ]);
     expect(r.code).toBe(1);
 
     const report = JSON.parse(r.stdout);
@@ -93,10 +109,20 @@ describe("flow-audit (the real bin against the simulator)", () => {
 
     const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(fs.readFileSync(file("r.xml"), "utf8"));
     const suites = [junit.testsuites.testsuite].flat();
-    const cases = suites.flatMap((s: { testcase: unknown }) => [s.testcase].flat()) as Array<{ classname: string; name: string; failure?: unknown; skipped?: unknown }>;
+    const cases = suites.flatMap((s: { testcase: unknown }) => [s.testcase].flat()) as Array<{
+      classname: string;
+      name: string;
+      failure?: unknown;
+      skipped?: unknown;
+    }>;
     expect(suites).toHaveLength(10);
     expect(cases).toHaveLength(10 * 12);
-    expect(cases.filter((c) => c.failure !== undefined).map((c) => `${c.classname} ${c.name}`).sort()).toEqual([
+    expect(
+      cases
+        .filter((c) => c.failure !== undefined)
+        .map((c) => `${c.classname} ${c.name}`)
+        .sort(),
+    ).toEqual([
       "flow-integration-allowed-auth-type GitLab Legacy (id 104, gitlab)",
       "flow-integration-allowed-auth-type Jira Server (id 110, jira)",
       "flow-integration-connected Bitbucket Payments (id 105, bitbucket)",
@@ -163,7 +189,10 @@ describe("flow-audit (the real bin against the simulator)", () => {
     expect(b.findings).toEqual(a.findings);
     sim = await startFlowSimulator({ token: TOKEN });
 
-    fs.writeFileSync(file("not-a-snapshot.json"), JSON.stringify({ kind: "pulumi-flow/inventory-snapshot", version: 1, records: [{ integration: { id: "x" } }] }));
+    fs.writeFileSync(
+      file("not-a-snapshot.json"),
+      JSON.stringify({ kind: "pulumi-flow/inventory-snapshot", version: 1, records: [{ integration: { id: "x" } }] }),
+    );
     const bad = await run(["--from-snapshot", file("not-a-snapshot.json")]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("$.records[0].integration");
@@ -183,8 +212,12 @@ describe("flow-audit (the real bin against the simulator)", () => {
     expect(diff.changed.map((c: { id: number }) => c.id)).toEqual([103, 105]);
     expect(diff.changed[0].fields).toContain("integration.webhooks_enabled");
     expect(diff.changed[1].fields).toEqual(["connectionStatus.connected", "connectionStatus.message", "connectionStatus.status"]);
-    expect(diff.findingsAppeared.map((f: { ruleId: string; integrationId: number }) => `${f.ruleId} ${f.integrationId}`)).toEqual(["flow-integration-webhooks-enabled 103"]);
-    expect(diff.findingsResolved.map((f: { ruleId: string; integrationId: number }) => `${f.ruleId} ${f.integrationId}`)).toEqual(["flow-integration-connected 105"]);
+    expect(diff.findingsAppeared.map((f: { ruleId: string; integrationId: number }) => `${f.ruleId} ${f.integrationId}`)).toEqual([
+      "flow-integration-webhooks-enabled 103",
+    ]);
+    expect(diff.findingsResolved.map((f: { ruleId: string; integrationId: number }) => `${f.ruleId} ${f.integrationId}`)).toEqual([
+      "flow-integration-connected 105",
+    ]);
     expect(fs.readFileSync(file("diff.md"), "utf8")).toContain("- ✅ Resolved: `flow-integration-connected`");
   });
 
@@ -198,11 +231,16 @@ describe("flow-audit (the real bin against the simulator)", () => {
   });
 
   it("applies the policy file's exceptions and shows them as suppressions", async () => {
-    fs.writeFileSync(file("flow-policy.yaml"), "exceptions:\n  - rule: flow-integration-webhooks-enabled\n    integrations: [102]\n    reason: org policy blocks webhooks\n    expires: 2099-01-31\n");
+    fs.writeFileSync(
+      file("flow-policy.yaml"),
+      "exceptions:\n  - rule: flow-integration-webhooks-enabled\n    integrations: [102]\n    reason: org policy blocks webhooks\n    expires: 2099-01-31\n",
+    );
     try {
       const r = await run(["--format", "json", "--output", `sarif=${file("x.sarif")}`]);
       expect(JSON.parse(r.stdout).summary).toMatchObject({ failing: 3, suppressed: 1 });
-      const result = JSON.parse(fs.readFileSync(file("x.sarif"), "utf8")).runs[0].results.find((x: { ruleId: string }) => x.ruleId === "flow-integration-webhooks-enabled");
+      const result = JSON.parse(fs.readFileSync(file("x.sarif"), "utf8")).runs[0].results.find(
+        (x: { ruleId: string }) => x.ruleId === "flow-integration-webhooks-enabled",
+      );
       expect(result.suppressions).toEqual([{ kind: "external", status: "accepted", justification: "org policy blocks webhooks (expires 2099-01-31)" }]);
       expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("flow-policy.yaml");
     } finally {
@@ -213,7 +251,21 @@ describe("flow-audit (the real bin against the simulator)", () => {
   it("documents every option in --help", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--api-url", "--policy-file", "--vendor", "--id", "--fail-on", "--format", "--output", "--snapshot-out", "--from-snapshot", "--diff-against", "--show-personal-data", "--quiet", "FLOW_API_TOKEN"]) {
+    for (const flag of [
+      "--api-url",
+      "--policy-file",
+      "--vendor",
+      "--id",
+      "--fail-on",
+      "--format",
+      "--output",
+      "--snapshot-out",
+      "--from-snapshot",
+      "--diff-against",
+      "--show-personal-data",
+      "--quiet",
+      "FLOW_API_TOKEN",
+    ]) {
       expect(r.stdout).toContain(flag);
     }
   });

@@ -16,9 +16,7 @@ function summarize(report: unknown): string {
 
 describe("CI summary line", () => {
   it("prints passed, failed and skipped counts from a vitest JSON report", () => {
-    expect(summarize({ numPassedTests: 7, numFailedTests: 2, numPendingTests: 1, numTodoTests: 1, testResults: [] })).toBe(
-      "7 passed, 2 failed, 2 skipped\n",
-    );
+    expect(summarize({ numPassedTests: 7, numFailedTests: 2, numPendingTests: 1, numTodoTests: 1, testResults: [] })).toBe("7 passed, 2 failed, 2 skipped\n");
   });
 
   it("counts a suite that failed to load as a failure", () => {

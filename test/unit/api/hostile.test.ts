@@ -73,7 +73,9 @@ describe("time: nothing waits forever", () => {
     const { error, ms } = await failure(client(sim, { timeoutMs: 60_000, deadlineMs: 800, concurrency: 3 }).getInventory());
     expect(error.kind).toBe("timeout");
     expect(error.message).toContain("the run's deadline of 1 s passed before Flow finished answering, so the read is incomplete");
-    expect(error.message).toMatch(/still pending: getConnectionStatus \(integration 10[123]\); getConnectionStatus \(integration 10[123]\); getConnectionStatus \(integration 10[123]\)/);
+    expect(error.message).toMatch(
+      /still pending: getConnectionStatus \(integration 10[123]\); getConnectionStatus \(integration 10[123]\); getConnectionStatus \(integration 10[123]\)/,
+    );
     expect(ms).toBeLessThan(800 + GENEROUS);
   });
 
@@ -99,7 +101,14 @@ describe("completeness: an incomplete read never passes", () => {
   it("re-reads when one is inserted between pages (an id seen twice), and never yields a duplicate", async () => {
     const sim = await flow({ maxPageSize: 5 });
     const template = sim.integrations()[0];
-    sim.addFault({ route: "list", times: 1, action: { type: "after", run: () => sim.addIntegration({ integration: { ...template, id: 100, name: "New" }, connectionStatus: { status: "connected" } }) } });
+    sim.addFault({
+      route: "list",
+      times: 1,
+      action: {
+        type: "after",
+        run: () => sim.addIntegration({ integration: { ...template, id: 100, name: "New" }, connectionStatus: { status: "connected" } }),
+      },
+    });
     const records = await client(sim).getInventory();
     expect(ids(records)).toEqual([100, ...Array.from({ length: 12 }, (_, i) => 101 + i)]);
     expect(new Set(ids(records)).size).toBe(records.length);

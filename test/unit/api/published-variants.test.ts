@@ -7,14 +7,18 @@ import { integrationProblems, recordProblems } from "../../../src/api/validation
 import { defaultPolicy, evaluateInventory, isDataError } from "../../../src/rules/evaluate";
 import { rules } from "../../../src/rules/index";
 
-
 /** Every rule enabled, with the parameters the disabled-by-default ones need. */
 const everyRule = (() => {
   const policy = defaultPolicy(rules);
   for (const rule of rules) {
     const settings = policy.rules[rule.id];
     settings.enforcement = settings.enforcement === "disabled" ? "advisory" : settings.enforcement;
-    Object.assign(settings.config, rule.id.includes("allowed-vendor") ? { allowedVendors: ["bitbucket"] } : {}, rule.id.includes("service-account") ? { usernamePattern: "flow-.*" } : {}, rule.id.includes("required-vendors") ? { requiredVendors: ["bitbucket"] } : {});
+    Object.assign(
+      settings.config,
+      rule.id.includes("allowed-vendor") ? { allowedVendors: ["bitbucket"] } : {},
+      rule.id.includes("service-account") ? { usernamePattern: "flow-.*" } : {},
+      rule.id.includes("required-vendors") ? { requiredVendors: ["bitbucket"] } : {},
+    );
   }
   return policy;
 })();
@@ -67,7 +71,12 @@ const record = fc
     updated_by: userRef,
     source_type_names: fc.oneof(fc.constant(null), fc.constant("repo,ticket"), fc.array(fc.constantFrom("repo", "pull_request", "ticket"))),
     username: nullable(fc.constantFrom("flow-svc", "jdoe")),
-    vendor_meta: nullable(fc.record({ ...constants(publishedExample.vendor_meta), enable_webhooks: nullable(fc.boolean()), title: nullable(fc.constant("BitBucket Cloud")) }, { requiredKeys: [] })),
+    vendor_meta: nullable(
+      fc.record(
+        { ...constants(publishedExample.vendor_meta), enable_webhooks: nullable(fc.boolean()), title: nullable(fc.constant("BitBucket Cloud")) },
+        { requiredKeys: [] },
+      ),
+    ),
     has_repos: nullable(fc.boolean()),
     excluded_project_owners: nullable(fc.array(fc.constantFrom("sandbox", "forks"), { maxLength: 2 })),
     url: nullable(fc.constantFrom("", "https://bitbucket.org/acme")),
@@ -82,7 +91,15 @@ const record = fc
   .map(({ extra, ...fields }) => ({ ...extra, ...structuredClone(publishedExample), ...fields }));
 
 const connection = fc.option(
-  fc.record({ status: nullable(fc.constantFrom("connected", "CONNECTED", "disconnected")), connected: nullable(fc.boolean()), last_checked_at: nullable(timestamp), message: nullable(fc.string()) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      status: nullable(fc.constantFrom("connected", "CONNECTED", "disconnected")),
+      connected: nullable(fc.boolean()),
+      last_checked_at: nullable(timestamp),
+      message: nullable(fc.string()),
+    },
+    { requiredKeys: [] },
+  ),
   { nil: undefined },
 );
 

@@ -48,11 +48,29 @@ describe("the OpenAPI spec", () => {
   });
 
   it("names field, JSON path, shape and expectation of a field it cannot use, without rejecting the record", () => {
-    const record = { ...structuredClone(publishedExample), created_at: "yesterday", vendor_meta: { ...publishedExample.vendor_meta, auth_types: [{ name: "oauth" }] } };
+    const record = {
+      ...structuredClone(publishedExample),
+      created_at: "yesterday",
+      vendor_meta: { ...publishedExample.vendor_meta, auth_types: [{ name: "oauth" }] },
+    };
     expect(validateIntegration("test", record).id).toBe(10649);
     expect(integrationProblems(record, 10649)).toEqual([
-      { integrationId: 10649, document: "integration", path: "$.created_at", field: "created_at", expected: "a date-time such as 2024-03-20T22:09:54.828795 or null", got: 'a string ("yesterday")' },
-      { integrationId: 10649, document: "integration", path: "$.vendor_meta.auth_types[0]", field: "vendor_meta.auth_types", expected: "string", got: "an object" },
+      {
+        integrationId: 10649,
+        document: "integration",
+        path: "$.created_at",
+        field: "created_at",
+        expected: "a date-time such as 2024-03-20T22:09:54.828795 or null",
+        got: 'a string ("yesterday")',
+      },
+      {
+        integrationId: 10649,
+        document: "integration",
+        path: "$.vendor_meta.auth_types[0]",
+        field: "vendor_meta.auth_types",
+        expected: "string",
+        got: "an object",
+      },
     ]);
     const user = { ...structuredClone(publishedExample), created_by: { ...publishedExample.created_by, is_active: "yes" } };
     expect(integrationProblems(user, 10649).map((p) => [p.path, p.expected])).toEqual([["$.created_by.is_active", "boolean or null"]]);
@@ -60,9 +78,13 @@ describe("the OpenAPI spec", () => {
 
   it("still rejects what cannot be identified: a record that is not an object, or has no usable id", () => {
     for (const id of ["10649", -5, 0, 1.5, 1e300, null, undefined]) {
-      expect(() => validateIntegration("listIntegrations", { ...structuredClone(publishedExample), id }, "/results/2"), String(id)).toThrow(/no usable id .* at \$\.results\[2\]\.id/);
+      expect(() => validateIntegration("listIntegrations", { ...structuredClone(publishedExample), id }, "/results/2"), String(id)).toThrow(
+        /no usable id .* at \$\.results\[2\]\.id/,
+      );
     }
     expect(() => validateIntegration("listIntegrations", "10649", "/results/0")).toThrow(/not a JSON object at \$\.results\[0\]/);
-    expect(() => validateIntegrationList("listIntegrations", { count: 1, next: null, previous: null, results: {} })).toThrow(/not a page of integrations .* at \$\.results — must be array/);
+    expect(() => validateIntegrationList("listIntegrations", { count: 1, next: null, previous: null, results: {} })).toThrow(
+      /not a page of integrations .* at \$\.results — must be array/,
+    );
   });
 });

@@ -54,8 +54,25 @@ describe("the JSON report", () => {
     const { rules } = await import("../../../src/rules/index");
     const records = demoDataset();
     const findings = evaluateInventory(records);
-    const base = { version: "0.0.0", source: { kind: "api" as const, location: "x" }, policyFile: undefined, failOn: "mandatory" as const, personalDataMasked: true, integrations: 12, rules, enforcement: (r: { enforcement: string }) => r.enforcement, findings };
-    const diff = { against: "a.json", added: [], removed: [], changed: [{ id: 1, name: "n", vendor: "v", fields: ["integration.x"] }], findingsAppeared: [], findingsResolved: [] };
+    const base = {
+      version: "0.0.0",
+      source: { kind: "api" as const, location: "x" },
+      policyFile: undefined,
+      failOn: "mandatory" as const,
+      personalDataMasked: true,
+      integrations: 12,
+      rules,
+      enforcement: (r: { enforcement: string }) => r.enforcement,
+      findings,
+    };
+    const diff = {
+      against: "a.json",
+      added: [],
+      removed: [],
+      changed: [{ id: 1, name: "n", vendor: "v", fields: ["integration.x"] }],
+      findingsAppeared: [],
+      findingsResolved: [],
+    };
     for (const report of [buildReport(base), buildReport({ ...base, diff }), buildReport({ ...base, findings: [] })]) {
       const chunks = [...jsonChunks(report)];
       expect(chunks.join("")).toBe(`${JSON.stringify(report, null, 2)}\n`);
@@ -67,7 +84,13 @@ describe("the JSON report", () => {
 describe("argument parsing", () => {
   it("splits repeated and comma-separated lists and FORMAT=FILE outputs", () => {
     const a = parseAuditArgs(["--vendor", "github,jira", "--vendor", "gitlab", "--id", "1,2", "--output", "sarif=out/a=b.sarif"]);
-    expect(a).toMatchObject({ vendors: ["github", "jira", "gitlab"], ids: [1, 2], outputs: [{ format: "sarif", file: "out/a=b.sarif" }], failOn: "mandatory", format: "table" });
+    expect(a).toMatchObject({
+      vendors: ["github", "jira", "gitlab"],
+      ids: [1, 2],
+      outputs: [{ format: "sarif", file: "out/a=b.sarif" }],
+      failOn: "mandatory",
+      format: "table",
+    });
   });
   it.each([
     [["--fail-on", "sometimes"], /--fail-on must be mandatory, advisory or never/],
@@ -102,7 +125,14 @@ describe("inventory diff and masking", () => {
   it("masks names and emails but keeps ids and active flags", () => {
     expect(maskEmail("sam.former@example.com")).toBe("s***@example.com");
     const [r] = maskPersonalData([demoDataset().find((x) => x.integration.id === 108)!]);
-    expect(r.integration.created_by).toMatchObject({ id: 1002, name: null, email: "s***@example.com", login_email: "s***@example.com", avatar_url: null, is_active: false });
+    expect(r.integration.created_by).toMatchObject({
+      id: 1002,
+      name: null,
+      email: "s***@example.com",
+      login_email: "s***@example.com",
+      avatar_url: null,
+      is_active: false,
+    });
     expect(JSON.stringify(r)).not.toMatch(/Sam Former|sam\.former|gravatar/);
   });
 });

@@ -39,7 +39,15 @@ describe("the YAML policy file", () => {
     expect(p.rules["flow-integration-allowed-vendor"]).toEqual({ enforcement: "advisory", config: { allowedVendors: ["github"] } });
     expect(p.rules["flow-integration-connected"]).toEqual(defaultPolicy().rules["flow-integration-connected"]);
     expect(p.exceptions).toEqual([
-      { rule: "flow-integration-webhooks-enabled", integrations: [102], reason: "blocked by the org's GitHub policy", owner: "mobile", ticket: "OPS-1", expires: "2027-01-31", source: "flow-policy.yaml:10" },
+      {
+        rule: "flow-integration-webhooks-enabled",
+        integrations: [102],
+        reason: "blocked by the org's GitHub policy",
+        owner: "mobile",
+        ticket: "OPS-1",
+        expires: "2027-01-31",
+        source: "flow-policy.yaml:10",
+      },
     ]);
   });
 
@@ -49,18 +57,43 @@ describe("the YAML policy file", () => {
 
   it.each([
     ["invalid YAML", VALID.replace("maxAgeDays: 3", "maxAgeDays: [3"), 6, /invalid YAML/],
-    ["an unknown rule id", VALID.replace("flow-integration-allowed-vendor:", "flow-integration-alowed-vendor:"), 6, /unknown rule id 'flow-integration-alowed-vendor'/],
+    [
+      "an unknown rule id",
+      VALID.replace("flow-integration-allowed-vendor:", "flow-integration-alowed-vendor:"),
+      6,
+      /unknown rule id 'flow-integration-alowed-vendor'/,
+    ],
     ["an unknown parameter", VALID.replace("maxAgeDays: 3", "maxAge: 3"), 5, /unknown key 'maxAge' in rules\.flow-integration-recently-synced/],
-    ["a parameter of the wrong type", VALID.replace("maxAgeDays: 3", "maxAgeDays: soon"), 5, /rules\.flow-integration-recently-synced\.maxAgeDays must be number/],
+    [
+      "a parameter of the wrong type",
+      VALID.replace("maxAgeDays: 3", "maxAgeDays: soon"),
+      5,
+      /rules\.flow-integration-recently-synced\.maxAgeDays must be number/,
+    ],
     ["a bad enforcement", VALID.replace("enforcement: mandatory", "enforcement: strict"), 4, /must be one of "mandatory", "advisory", "disabled"/],
     ["an exception without a reason", VALID.replace("    reason: blocked by the org's GitHub policy\n", ""), 10, /exceptions\[0\] is missing 'reason'/],
     ["an exception without an expiry", VALID.replace("    expires: 2027-01-31\n", ""), 10, /exceptions\[0\] is missing 'expires'/],
     ["an expiry that is not a date", VALID.replace("2027-01-31", "next year"), 15, /exceptions\[0\]\.expires must be a date \(YYYY-MM-DD\)/],
     ["an exception without a selector", VALID.replace("    integrations: [102]\n", ""), 10, /must select integrations with 'integrations', 'vendor' or 'name'/],
-    ["an exception for an unknown rule", VALID.replace("rule: flow-integration-webhooks-enabled", "rule: webhooks"), 10, /exceptions\[0\]\.rule must be one of/],
+    [
+      "an exception for an unknown rule",
+      VALID.replace("rule: flow-integration-webhooks-enabled", "rule: webhooks"),
+      10,
+      /exceptions\[0\]\.rule must be one of/,
+    ],
     ["a duplicate key", VALID.replace("    maxAgeDays: 3\n", "    maxAgeDays: 3\n    maxAgeDays: 4\n"), 6, /invalid YAML: Map keys must be unique/],
-    ["a reason that is only whitespace", VALID.replace("reason: blocked by the org's GitHub policy", 'reason: "   "'), 12, /exceptions\[0\]\.reason must not be empty or only whitespace/],
-    ["an alias bomb", `a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n`, 2, /the YAML expands too many aliases/],
+    [
+      "a reason that is only whitespace",
+      VALID.replace("reason: blocked by the org's GitHub policy", 'reason: "   "'),
+      12,
+      /exceptions\[0\]\.reason must not be empty or only whitespace/,
+    ],
+    [
+      "an alias bomb",
+      `a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n`,
+      2,
+      /the YAML expands too many aliases/,
+    ],
     ["a file beyond the size limit", `# ${"x".repeat(1024 * 1024)}\n`, 1, /the policy file is larger than 1048576 bytes/],
   ])("rejects %s with file:line:column", (_what, text, line, problem) => {
     const e = failure(text);
@@ -78,7 +111,9 @@ describe("the YAML policy file", () => {
       expect(findPolicyFile({ env: {}, searchDirs: [dir] })).toBe(path.join(dir, "flow-policy.yaml"));
       fs.writeFileSync(path.join(dir, "team.yaml"), VALID);
       expect(findPolicyFile({ env: { FLOW_POLICY_FILE: "team.yaml" }, baseDir: dir })).toBe(path.join(dir, "team.yaml"));
-      expect(() => findPolicyFile({ env: { FLOW_POLICY_FILE: "missing.yaml" }, baseDir: dir })).toThrow(/missing\.yaml:1:1: policy file not found \(from FLOW_POLICY_FILE\)/);
+      expect(() => findPolicyFile({ env: { FLOW_POLICY_FILE: "missing.yaml" }, baseDir: dir })).toThrow(
+        /missing\.yaml:1:1: policy file not found \(from FLOW_POLICY_FILE\)/,
+      );
       expect(loadPolicyFile(path.join(dir, "team.yaml")).file).toBe(path.join(dir, "team.yaml"));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -76,7 +76,9 @@ describe("the CrossGuard adapter (flowPolicies)", () => {
     await h.resource("flow-integration-allowed-auth-type", another(104, { auth_type: "userpass" }));
     await h.resource("flow-integration-allowed-auth-type", another(104, { auth_type: "userpass" }), "aws:s3/bucket:Bucket");
     expect(h.reports).toHaveLength(1);
-    expect(h.reports[0].message).toMatch(/^Integration 'Integration 104' \(id 104, bitbucket\) uses auth type 'userpass'.* Fix: In Flow, reconnect .* See https:\/\/\S+#flow-integration-allowed-auth-type$/);
+    expect(h.reports[0].message).toMatch(
+      /^Integration 'Integration 104' \(id 104, bitbucket\) uses auth type 'userpass'.* Fix: In Flow, reconnect .* See https:\/\/\S+#flow-integration-allowed-auth-type$/,
+    );
   });
 
   it("uses the engine's config (pack config) over the policy file's parameters", async () => {
@@ -126,7 +128,9 @@ describe("the CrossGuard adapter (flowPolicies)", () => {
     expect(policies.map((p) => [p.name, p.enforcementLevel])).toEqual([[POLICY_FILE_POLICY, "mandatory"]]);
     const reports: string[] = [];
     (policies[0] as StackValidationPolicy).validateStack!({ resources: [], getConfig: () => ({}) } as never, (m) => reports.push(m));
-    expect(reports).toEqual([`invalid policy file: ${file}:2:5: exceptions[0] is missing 'reason' (every exception needs a reason). No rule was evaluated; fix the file and run again.`]);
+    expect(reports).toEqual([
+      `invalid policy file: ${file}:2:5: exceptions[0] is missing 'reason' (every exception needs a reason). No rule was evaluated; fix the file and run again.`,
+    ]);
   });
 
   it("reports a violation whose exception expired, saying so", async () => {
@@ -152,7 +156,9 @@ describe("the CrossGuard adapter (flowPolicies)", () => {
     await h.resource("flow-integration-webhooks-enabled", broken);
     await h.resource(DATA_POLICY, broken);
     expect(h.reports.map((r) => r.policy)).toEqual(["flow-integration-webhooks-enabled", DATA_POLICY]);
-    expect(h.reports[0].message).toContain("could not be checked: Flow sent webhooks_enabled ($.webhooks_enabled) is a string (\"yes\"); expected boolean or null.");
+    expect(h.reports[0].message).toContain(
+      'could not be checked: Flow sent webhooks_enabled ($.webhooks_enabled) is a string ("yes"); expected boolean or null.',
+    );
     expect(h.reports[1].message).toMatch(
       /^Integration 'Integration 104' \(id 104, bitbucket\) could not be fully evaluated: Flow sent webhooks_enabled \(\$\.webhooks_enabled\) is a string \("yes"\); expected boolean or null\. Rules that could not decide: flow-integration-webhooks-enabled\. Fix: This is Flow's data/,
     );

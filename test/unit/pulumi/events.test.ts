@@ -17,7 +17,14 @@ const lines = [
   "not json at all",
   JSON.stringify(policyEvent),
   JSON.stringify(policyEvent), // `pulumi up`: the same violation again in the update
-  JSON.stringify({ policyEvent: { ...policyEvent.policyEvent, resourceUrn: undefined, policyName: "flow-required-vendors-present", message: "d\nVendor 'gitlab' is required.\n" } }),
+  JSON.stringify({
+    policyEvent: {
+      ...policyEvent.policyEvent,
+      resourceUrn: undefined,
+      policyName: "flow-required-vendors-present",
+      message: "d\nVendor 'gitlab' is required.\n",
+    },
+  }),
   JSON.stringify({ resOutputsEvent: { metadata: { type: "pulumi:pulumi:Stack", new: { outputs: {} } } } }),
   JSON.stringify({ resOutputsEvent: { metadata: { type: "pulumi:pulumi:Stack", new: { outputs: { summary: { total: 12 } } } } } }),
   JSON.stringify({ diagnosticEvent: { severity: "debug", message: "noise" } }),

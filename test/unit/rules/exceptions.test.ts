@@ -16,7 +16,12 @@ describe("exceptions", () => {
     expect(exceptionMatches(x({ rule: "flow-integration-connected", integrations: [102] }), finding)).toBe(false);
     expect(exceptionMatches(x({ vendor: "github", name: "github mob*" }), finding)).toBe(true);
     expect(exceptionMatches(x({ vendor: "gitlab", name: "GitHub*" }), finding)).toBe(false);
-    expect(exceptionMatches(x({ rule: "flow-required-vendors-present", vendor: "gitlab" }), { ruleId: "flow-required-vendors-present", evidence: { vendor: "gitlab" } })).toBe(true);
+    expect(
+      exceptionMatches(x({ rule: "flow-required-vendors-present", vendor: "gitlab" }), {
+        ruleId: "flow-required-vendors-present",
+        evidence: { vendor: "gitlab" },
+      }),
+    ).toBe(true);
     expect(globMatch("GitHub", "GitHub Mobile")).toBe(false);
     expect(globMatch("a.b*", "axb")).toBe(false);
     expect(globMatch("*-prod", "payments-prod")).toBe(true);
@@ -40,11 +45,16 @@ describe("exceptions", () => {
 
   it("suppress a violation while active, and say so when expired", () => {
     const records = [healthy(), another(102, { webhooks_enabled: false })];
-    const policy = parsePolicy(`exceptions:\n  - rule: flow-integration-webhooks-enabled\n    integrations: [102]\n    reason: org policy\n    expires: 2026-06-30\n`, "p.yaml");
+    const policy = parsePolicy(
+      `exceptions:\n  - rule: flow-integration-webhooks-enabled\n    integrations: [102]\n    reason: org policy\n    expires: 2026-06-30\n`,
+      "p.yaml",
+    );
     const active = evaluateInventory(records, { policy, now: NOW }).find((f) => f.ruleId === "flow-integration-webhooks-enabled" && f.integration?.id === 102)!;
     expect(active).toMatchObject({ status: "violation", exception: { state: "active", reason: "org policy", expires: "2026-06-30" } });
     expect(isFailing(active)).toBe(false);
-    const later = evaluateInventory(records, { policy, now: new Date("2026-07-01T00:00:00Z") }).find((f) => f.integration?.id === 102 && f.status === "violation")!;
+    const later = evaluateInventory(records, { policy, now: new Date("2026-07-01T00:00:00Z") }).find(
+      (f) => f.integration?.id === 102 && f.status === "violation",
+    )!;
     expect(later.exception?.state).toBe("expired");
     expect(isFailing(later)).toBe(true);
   });

@@ -18,12 +18,17 @@ describe("flow-integration-exclusions-reviewed", () => {
   });
   it("accepts reviewed exclusions", () => {
     expect(run(exclusionsReviewed, healthy()).status).toBe("ok");
-    expect(run(exclusionsReviewed, healthy({ excluded_project_owners: ["sandbox"], exclusion_rule_count: 2 }), { allowedExcludedOwners: ["sandbox"], maxExclusionRules: 2 }).status).toBe("ok");
+    expect(
+      run(exclusionsReviewed, healthy({ excluded_project_owners: ["sandbox"], exclusion_rule_count: 2 }), {
+        allowedExcludedOwners: ["sandbox"],
+        maxExclusionRules: 2,
+      }).status,
+    ).toBe("ok");
     expect(run(exclusionsReviewed, healthy({ excluded_project_owners: null, exclusion_rule_count: null })).status).toBe("ok");
   });
   it("is an error naming the field, not a crash, when owners arrive as a string", () => {
     const f = run(exclusionsReviewed, healthy({ excluded_project_owners: "sandbox" as never }));
     expect(f.status).toBe("error");
-    expect(f.message).toContain("excluded_project_owners ($.excluded_project_owners) is a string (\"sandbox\"); expected array or null");
+    expect(f.message).toContain('excluded_project_owners ($.excluded_project_owners) is a string ("sandbox"); expected array or null');
   });
 });

@@ -71,14 +71,29 @@ describe("rule metadata", () => {
   it("declares in `reads` every field each rule reads (so unusable data in it becomes that rule's error)", () => {
     // Fields read only through fallback-safe helpers for display (nameOf, vendorOf, vendorTitle, label).
     const display = ["id", "name", "vendor_type", "vendor_meta.title"];
-    const variants = [healthy(), { integration: published() }, healthy({ enabled_source_types: undefined, source_type_names: "repo", created_by: "19994", updated_by: null, vendor_meta: null }), healthy({ has_repos: true, source_projects_last_updated: null })];
+    const variants = [
+      healthy(),
+      { integration: published() },
+      healthy({ enabled_source_types: undefined, source_type_names: "repo", created_by: "19994", updated_by: null, vendor_meta: null }),
+      healthy({ has_repos: true, source_projects_last_updated: null }),
+    ];
     for (const rule of rules) {
       const seen = new Set<string>();
-      const record = (r: (typeof variants)[number]) => ({ integration: recording(r.integration, "", seen), connectionStatus: r.connectionStatus && recording(r.connectionStatus, "connection_status", seen) });
-      const config = resolveRuleConfig(rule, { allowedVendors: ["bitbucket"], requiredVendors: ["bitbucket"], usernamePattern: ".*", matchOn: ["name", "username"] });
+      const record = (r: (typeof variants)[number]) => ({
+        integration: recording(r.integration, "", seen),
+        connectionStatus: r.connectionStatus && recording(r.connectionStatus, "connection_status", seen),
+      });
+      const config = resolveRuleConfig(rule, {
+        allowedVendors: ["bitbucket"],
+        requiredVendors: ["bitbucket"],
+        usernamePattern: ".*",
+        matchOn: ["name", "username"],
+      });
       if (rule.scope === "integration") for (const v of variants) rule.evaluate(record(v), config, ctx);
       else rule.evaluate([...variants, another(7)].map(record), config, ctx);
-      const undeclared = [...seen].filter((field) => !rule.reads.some((read) => fieldTouches(read, field)) && !display.some((d) => d === field || d.startsWith(`${field}.`)));
+      const undeclared = [...seen].filter(
+        (field) => !rule.reads.some((read) => fieldTouches(read, field)) && !display.some((d) => d === field || d.startsWith(`${field}.`)),
+      );
       expect(undeclared, `${rule.id} reads fields missing from its \`reads\``).toEqual([]);
       expect(seen.size, `${rule.id} read nothing`).toBeGreaterThan(0);
     }

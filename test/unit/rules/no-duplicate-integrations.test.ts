@@ -4,7 +4,12 @@ import { another, healthy, runStack } from "./fixtures";
 
 describe("flow-no-duplicate-integrations (stack)", () => {
   it("flags every integration of a same-vendor, same-name group (case-insensitive)", () => {
-    const fs = runStack(noDuplicateIntegrations, [healthy(), another(502, { name: "engineering bb " }), another(503), another(504, { vendor_type: "gitlab", name: "Engineering BB" })]);
+    const fs = runStack(noDuplicateIntegrations, [
+      healthy(),
+      another(502, { name: "engineering bb " }),
+      another(503),
+      another(504, { vendor_type: "gitlab", name: "Engineering BB" }),
+    ]);
     expect(fs.map((f) => [f.integration?.id, f.status])).toEqual([
       [10649, "violation"],
       [502, "violation"],

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ownerActive } from "../../../src/rules/index";
 import { healthy, published, run } from "./fixtures";
 
-const sam = { ...published().created_by as object, id: 1002, user_id: 1002, name: "Sam Former", is_active: false };
+const sam = { ...(published().created_by as object), id: 1002, user_id: 1002, name: "Sam Former", is_active: false };
 
 describe("flow-integration-owner-active", () => {
   it("accepts the published example's active user objects", () => {

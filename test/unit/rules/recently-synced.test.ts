@@ -36,6 +36,8 @@ describe("flow-integration-recently-synced", () => {
   it("is an error naming the field for a value that is not a timestamp", () => {
     const f = run(recentlySynced, healthy({ source_projects_last_updated: "last tuesday" }));
     expect(f.status).toBe("error");
-    expect(f.message).toContain("source_projects_last_updated ($.source_projects_last_updated) is a string (\"last tuesday\"); expected a date-time such as 2024-03-20T22:09:54.828795 or null");
+    expect(f.message).toContain(
+      'source_projects_last_updated ($.source_projects_last_updated) is a string ("last tuesday"); expected a date-time such as 2024-03-20T22:09:54.828795 or null',
+    );
   });
 });

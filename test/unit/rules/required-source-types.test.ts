@@ -8,7 +8,11 @@ describe("flow-integration-required-source-types", () => {
   it("accepts the published example (repo and pull_request enabled, as vendor_meta.services offers)", () => {
     const f = run(requiredSourceTypes, { integration: published() });
     expect(f.status).toBe("ok");
-    expect(f.evidence).toEqual({ required: ["repo", "pull_request"], offered: ["repo", "ticket", "pull_request"], enabled: ["pull_request", "ticket", "repo"] });
+    expect(f.evidence).toEqual({
+      required: ["repo", "pull_request"],
+      offered: ["repo", "ticket", "pull_request"],
+      enabled: ["pull_request", "ticket", "repo"],
+    });
   });
   it("flags a required source type the vendor offers but the integration lacks", () => {
     const f = run(requiredSourceTypes, healthy({ enabled_source_types: only("repo", "ticket") }));
@@ -21,7 +25,10 @@ describe("flow-integration-required-source-types", () => {
     expect(run(requiredSourceTypes, healthy({ enabled_source_types: undefined, source_type_names: ["repo"] })).status).toBe("violation");
   });
   it("uses per-vendor requirements", () => {
-    expect(run(requiredSourceTypes, healthy({ enabled_source_types: only("repo", "pull_request") }), { vendorRequiredSourceTypes: { bitbucket: ["ticket"] } }).status).toBe("violation");
+    expect(
+      run(requiredSourceTypes, healthy({ enabled_source_types: only("repo", "pull_request") }), { vendorRequiredSourceTypes: { bitbucket: ["ticket"] } })
+        .status,
+    ).toBe("violation");
   });
   it("is not applicable when the vendor offers none of them, or offers are unknown", () => {
     const meta = { ...published().vendor_meta, services: [{ name: "ticket", display: "Tickets" }] };

@@ -16,10 +16,14 @@ describe("flow-integration-source-types-active", () => {
     expect(f.enforcement).toBe("advisory");
   });
   it("compares statuses case-insensitively (ACTIVE is active)", () => {
-    expect(run(sourceTypesActive, healthy({ enabled_source_types: sourceTypes({ repo: { status: "ACTIVE" }, ticket: { status: "Active" } }) })).status).toBe("ok");
+    expect(run(sourceTypesActive, healthy({ enabled_source_types: sourceTypes({ repo: { status: "ACTIVE" }, ticket: { status: "Active" } }) })).status).toBe(
+      "ok",
+    );
   });
   it("accepts configured active statuses", () => {
-    expect(run(sourceTypesActive, healthy({ enabled_source_types: sourceTypes({ repo: { status: "syncing" } }) }), { activeStatuses: ["active", "syncing"] }).status).toBe("ok");
+    expect(
+      run(sourceTypesActive, healthy({ enabled_source_types: sourceTypes({ repo: { status: "syncing" } }) }), { activeStatuses: ["active", "syncing"] }).status,
+    ).toBe("ok");
   });
   it("is not applicable without source types, or when statuses are not reported", () => {
     expect(run(sourceTypesActive, healthy({ enabled_source_types: [] })).status).toBe("not-applicable");

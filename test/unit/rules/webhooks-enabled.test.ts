@@ -29,7 +29,18 @@ describe("flow-integration-webhooks-enabled", () => {
   it("is an error naming the field, its path and shape when Flow sends webhooks_enabled as a string", () => {
     const f = run(webhooksEnabled, healthy({ webhooks_enabled: "yes" as never }));
     expect(f.status).toBe("error");
-    expect(f.message).toBe("Integration 'Engineering BB' (id 10649, bitbucket) could not be checked: Flow sent webhooks_enabled ($.webhooks_enabled) is a string (\"yes\"); expected boolean or null.");
-    expect(f.dataProblems).toEqual([{ integrationId: 10649, document: "integration", path: "$.webhooks_enabled", field: "webhooks_enabled", expected: "boolean or null", got: 'a string ("yes")' }]);
+    expect(f.message).toBe(
+      "Integration 'Engineering BB' (id 10649, bitbucket) could not be checked: Flow sent webhooks_enabled ($.webhooks_enabled) is a string (\"yes\"); expected boolean or null.",
+    );
+    expect(f.dataProblems).toEqual([
+      {
+        integrationId: 10649,
+        document: "integration",
+        path: "$.webhooks_enabled",
+        field: "webhooks_enabled",
+        expected: "boolean or null",
+        got: 'a string ("yes")',
+      },
+    ]);
   });
 });
