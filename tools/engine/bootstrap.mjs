@@ -15,9 +15,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-/** The Pulumi CLI version we build and test against (matches the pinned @pulumi/pulumi SDK). */
-export const PINNED_VERSION = "3.248.0";
-/** The oldest `pulumi` on PATH we accept instead of building. */
+/** The Pulumi CLI version we build and test against (the newest the Go module proxy served; see tools/engine/go/go.mod). */
+export const PINNED_VERSION = "3.276.0";
+/** The oldest `pulumi` on PATH we accept instead of building (tested as the built engine until 0.2.0). */
 export const MIN_VERSION = "3.248.0";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,7 +30,7 @@ export class EngineUnavailableError extends Error {
       `The Pulumi engine is not available: ${detail}\n` +
         `Ways out:\n` +
         `  1. Install Pulumi ${MIN_VERSION} or newer so that \`pulumi\` is on your PATH (https://www.pulumi.com/docs/install/), or\n` +
-        `  2. Install Go 1.25 or newer (https://go.dev/doc/install) with access to the Go module proxy; ` +
+        `  2. Install Go 1.26.6 or newer (https://go.dev/doc/install) with access to the Go module proxy; ` +
         `\`npm run engine\` then builds Pulumi ${PINNED_VERSION} into a local cache (a few minutes, once).`,
     );
     this.name = "EngineUnavailableError";
@@ -79,11 +79,14 @@ export function cacheRoot() {
   return path.join(base, "pulumi-flow", "engine");
 }
 
-/** Hash of everything that goes into our build, so a change to the language host rebuilds. */
+/**
+ * Hash of everything that goes into our build, so a change to the language host rebuilds. Not
+ * the Node.js version: the binaries and launchers run whichever `node` is on PATH, so one build
+ * serves every Node.js line.
+ */
 function buildKey() {
   const h = createHash("sha256");
   h.update(PINNED_VERSION);
-  h.update(process.version.split(".")[0]);
   for (const f of ["go.mod", "go.sum", "tools.go", "langhost/main.go"]) {
     h.update(f);
     h.update(fs.readFileSync(path.join(goModuleDir, f)));

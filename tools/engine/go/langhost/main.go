@@ -4,7 +4,8 @@
 // reachable from our build machines does not serve, so the engine bootstrap
 // builds this one instead. It implements what the engine needs to run a
 // Node.js/TypeScript program (Run), a Node.js policy pack (RunPlugin with kind
-// "analyzer") and plugin discovery. It starts the SDK's own entry points
+// "analyzer"), dependency installation (InstallDependencies, for `pulumi install`)
+// and plugin discovery. It starts the SDK's own entry points
 // (@pulumi/pulumi/cmd/run, cmd/run-plugin, cmd/run-policy-pack) with node,
 // resolved from the program's directory, exactly as `pulumi` expects.
 package main
@@ -19,8 +20,11 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	sdk "github.com/pulumi/pulumi/sdk/v3"
@@ -96,9 +100,10 @@ type languageHost struct {
 
 // options are the `runtime.options` of Pulumi.yaml / PulumiPolicy.yaml that we honour.
 type options struct {
-	typescript bool
-	tsconfig   string
-	nodeargs   []string
+	typescript     bool
+	tsconfig       string
+	nodeargs       []string
+	packageManager string
 }
 
 func parseOptions(info *pulumirpc.ProgramInfo) (options, error) {
@@ -127,6 +132,13 @@ func parseOptions(info *pulumirpc.ProgramInfo) (options, error) {
 			return opts, errors.New("runtime option 'nodeargs' must be a string")
 		}
 		opts.nodeargs = strings.Fields(s)
+	}
+	if v, ok := m["packagemanager"]; ok {
+		s, isString := v.(string)
+		if !isString || !slices.Contains([]string{"auto", "npm", "yarn", "pnpm", "bun"}, s) {
+			return opts, errors.New("runtime option 'packagemanager' must be one of auto, npm, yarn, pnpm, bun")
+		}
+		opts.packageManager = s
 	}
 	return opts, nil
 }
@@ -203,11 +215,85 @@ func (h *languageHost) About(context.Context, *pulumirpc.AboutRequest) (*pulumir
 	return &pulumirpc.AboutResponse{Executable: nodeBin, Version: strings.TrimSpace(string(out))}, nil
 }
 
-// InstallDependencies is a no-op: dependencies are installed by `npm ci` in the project.
+// InstallDependencies installs the project's (or policy pack's) packages, as `pulumi install`
+// and `pulumi new` ask: `<manager> install` in the nearest folder with a package.json, where
+// the manager is the `packagemanager` runtime option, else the one whose lockfile is there,
+// else npm. Its output streams back to the engine.
 func (h *languageHost) InstallDependencies(
 	req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
 ) error {
+	opts, err := parseOptions(req.GetInfo())
+	if err != nil {
+		return err
+	}
+	dir := req.GetInfo().GetProgramDirectory()
+	if dir == "" {
+		dir = req.GetDirectory() //nolint:staticcheck // older engines send only the deprecated field
+	}
+	root, err := packageRoot(dir)
+	if err != nil {
+		return err
+	}
+	manager := opts.packageManager
+	if manager == "" || manager == "auto" {
+		manager = detectPackageManager(root)
+	}
+	bin, err := exec.LookPath(manager)
+	if err != nil {
+		return fmt.Errorf("installing the dependencies of %s needs %s, which is not on PATH", root, manager)
+	}
+	var mu sync.Mutex
+	send := func(resp *pulumirpc.InstallDependenciesResponse) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return server.Send(resp)
+	}
+	cmd := exec.CommandContext(server.Context(), bin, "install")
+	cmd.Dir = root
+	cmd.Stdout = writerFunc(func(b []byte) error { return send(&pulumirpc.InstallDependenciesResponse{Stdout: b}) })
+	cmd.Stderr = writerFunc(func(b []byte) error { return send(&pulumirpc.InstallDependenciesResponse{Stderr: b}) })
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("`%s install` failed in %s: %w", manager, root, err)
+	}
 	return nil
+}
+
+// packageRoot is dir or the nearest folder above it with a package.json.
+func packageRoot(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "package.json")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no package.json in %s or any folder above it: nothing to install", abs)
+		}
+	}
+}
+
+// detectPackageManager names the package manager whose lockfile is in root (npm when none is).
+func detectPackageManager(root string) string {
+	for _, lock := range []struct{ file, manager string }{
+		{"package-lock.json", "npm"}, {"yarn.lock", "yarn"}, {"pnpm-lock.yaml", "pnpm"}, {"bun.lock", "bun"}, {"bun.lockb", "bun"},
+	} {
+		if _, err := os.Stat(filepath.Join(root, lock.file)); err == nil {
+			return lock.manager
+		}
+	}
+	return "npm"
+}
+
+// writerFunc adapts a function to io.Writer; each Write is sent on as one message.
+type writerFunc func([]byte) error
+
+func (f writerFunc) Write(b []byte) (int, error) {
+	if err := f(append([]byte(nil), b...)); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // Run executes a Pulumi program through @pulumi/pulumi/cmd/run.
