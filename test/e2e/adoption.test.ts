@@ -74,24 +74,60 @@ describe("adopting pulumi-flow from the packed tarball (real engine)", () => {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("installs as users install it: the bins run, each entry point imports, and the main entry type-checks without @pulumi/policy", async () => {
-    const bin = (name: string) => path.join(dir, "node_modules", ".bin", name);
-    expect((await run(bin("flow-audit"), ["--version"])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    expect((await run(bin("flow-simulator"), ["--help"])).stdout).toContain("--dataset");
-    const entries = await run(
+  it("installs as users install it: npx runs the bins, and every entry point imports from CommonJS and ESM", async () => {
+    // --no: npx must find the installed bins, never fetch a package of that name.
+    // "--": the options after the bin's name are the bin's, not npx's own --version and --help.
+    const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
+    expect((await run("npx", ["--no", "--", "flow-audit", "--version"], { cwd: dir })).stdout.trim()).toBe(version);
+    expect((await run("npx", ["--no", "--", "flow-simulator", "--help"], { cwd: dir })).stdout).toMatch(/^Usage: flow-simulator[\s\S]*--dataset/);
+    const entries = ["pulumi-flow", "pulumi-flow/rules", "pulumi-flow/policy", "pulumi-flow/simulator"];
+    const cjs = await run(process.execPath, ["-e", `for (const e of ${JSON.stringify(entries)}) console.log(e, Object.keys(require(e)).length > 0)`], {
+      cwd: dir,
+    });
+    const esm = await run(
       process.execPath,
-      [
-        "-e",
-        'for (const e of ["pulumi-flow", "pulumi-flow/rules", "pulumi-flow/policy", "pulumi-flow/simulator"]) console.log(e, Object.keys(require(e)).length)',
-      ],
-      { cwd: dir },
+      ["--input-type=module", "-e", `for (const e of ${JSON.stringify(entries)}) console.log(e, Object.keys(await import(e)).length > 0)`],
+      {
+        cwd: dir,
+      },
     );
-    expect(entries.stdout).toMatch(/^pulumi-flow \d+\npulumi-flow\/rules \d+\npulumi-flow\/policy \d+\npulumi-flow\/simulator \d+\n$/);
+    const expected = entries.map((e) => `${e} true\n`).join("");
+    expect(cjs.stdout).toBe(expected);
+    expect(esm.stdout).toBe(expected);
+  });
+
+  it("type-checks every entry point from TypeScript, under node16 and under the Pulumi template's node10 resolution, and runs them", async () => {
+    const tsc = (file: string, config: { moduleResolution: string; [option: string]: unknown }) => {
+      const project = path.join(dir, `tsconfig.${path.basename(file, ".ts")}-${config.moduleResolution}.json`);
+      fs.writeFileSync(project, JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", esModuleInterop: true, ...config }, files: [file] }));
+      return run(path.join(dir, "node_modules", ".bin", "tsc"), ["-p", project], { cwd: dir }).then(
+        () => "",
+        (e: { stdout?: string }) => `tsc ${file} ${JSON.stringify(config)} failed:\n${e.stdout ?? String(e)}`,
+      );
+    };
+    // What `pulumi new typescript` writes: module commonjs, moduleResolution node (node10), which sees subpaths through typesVersions.
+    const node10 = { module: "commonjs", moduleResolution: "node", outDir: "out10" };
+    const node16 = { module: "node16", moduleResolution: "node16", outDir: "out16" };
+    // Our declarations and the libraries they reach are checked too (skipLibCheck off)...
+    for (const config of [node10, node16]) expect(await tsc("entries.ts", { ...config, skipLibCheck: false })).toBe("");
+    // ...except for pulumi-flow/policy: @pulumi/policy 1.21.0's own index.d.ts re-exports names
+    // its proxy.d.ts does not declare, so any program importing @pulumi/policy needs skipLibCheck.
+    for (const config of [node10, node16]) expect(await tsc("policy-entry.ts", { ...config, skipLibCheck: true })).toBe("");
+    for (const out of ["out10", "out16"]) {
+      const entries = await run(process.execPath, [path.join(dir, out, "entries.js")], { cwd: dir });
+      expect(JSON.parse(entries.stdout)).toEqual({ integrations: 12, failingIntegrations: 4, publishedJudged: true, rules: 13 });
+      const policy = await run(process.execPath, [path.join(dir, out, "policy-entry.js")], { cwd: dir });
+      const { policies, rules } = JSON.parse(policy.stdout) as { policies: string[]; rules: string[] };
+      expect(policies).toEqual(expect.arrayContaining([...rules, "flow-integration-data-usable"]));
+    }
+  });
+
+  it("type-checks the stack program's main entry without @pulumi/policy installed", async () => {
     // tsc --strict without skipLibCheck, with @pulumi/policy out of reach: the main entry must not need it.
     const policy = path.join(dir, "node_modules", "@pulumi", "policy");
     fs.renameSync(policy, `${policy}.hidden`);
     try {
-      const tsc = await run(bin("tsc"), ["-p", "tsconfig.json"], { cwd: dir }).catch((e: { stdout?: string }) => ({
+      const tsc = await run(path.join(dir, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"], { cwd: dir }).catch((e: { stdout?: string }) => ({
         stdout: `tsc failed:\n${e.stdout ?? String(e)}`,
       }));
       expect(tsc.stdout).toBe("");
