@@ -132,7 +132,14 @@ export class PulumiSandbox {
   /** Everything any `pulumi` run of this sandbox printed, stdout and stderr (to search for leaks). */
   readonly transcript: string[] = [];
 
-  /** Runs `pulumi <args>` non-interactively; never throws on a non-zero exit. */
+  /** Commands whose processes (language hosts, plugins) outlived `pulumi`; dispose() fails on any. */
+  readonly leftovers: string[] = [];
+
+  /**
+   * Runs `pulumi <args>` non-interactively; never throws on a non-zero exit. `pulumi` runs in a
+   * process group of its own, so that on a timeout the whole tree (language host, node, plugins)
+   * is killed, and anything still in the group once `pulumi` has exited is recorded as left behind.
+   */
   run(args: string[], opts: RunOptions = {}): Promise<PulumiResult> {
     const fullArgs = [...args, "--non-interactive", "--color", "never"];
     const command = `pulumi ${fullArgs.join(" ")}`;
@@ -143,12 +150,13 @@ export class PulumiSandbox {
         // PWD as a shell sets it: the policy pack looks for flow-policy.yaml there.
         env: this.env({ PWD: cwd, ...opts.env }),
         stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
       });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
       child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 240_000);
+      const timer = setTimeout(() => killGroup(child.pid), opts.timeoutMs ?? 240_000);
       child.on("error", (e) => {
         clearTimeout(timer);
         reject(e);
@@ -156,7 +164,10 @@ export class PulumiSandbox {
       child.on("close", (code, signal) => {
         clearTimeout(timer);
         this.transcript.push(stdout, stderr);
-        resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, command });
+        void settleGroup(child.pid).then((clean) => {
+          if (!clean) this.leftovers.push(command);
+          resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, command });
+        });
       });
     });
   }
@@ -196,5 +207,39 @@ export class PulumiSandbox {
     }
     for (const d of this.workDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
     fs.rmSync(this.root, { recursive: true, force: true });
+    if (this.leftovers.length > 0) throw new Error(`processes outlived pulumi (killed) after:\n${this.leftovers.join("\n")}`);
   }
+}
+
+/** Whether any process of the group is alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function killGroup(pgid: number | undefined): void {
+  if (pgid === undefined) return;
+  try {
+    process.kill(-pgid, "SIGKILL");
+  } catch {
+    // the group is gone already
+  }
+}
+
+/**
+ * Waits (up to 15 s, for plugins still shutting down on a busy machine) for every process of
+ * `pulumi`'s group to exit; kills what remains. True when nothing had to be killed.
+ */
+async function settleGroup(pgid: number | undefined): Promise<boolean> {
+  if (pgid === undefined) return true;
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    if (!groupAlive(pgid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  killGroup(pgid);
+  return false;
 }

@@ -1,0 +1,61 @@
+import * as fs from "node:fs";
+
+/** The environment variable that marks every process started by one e2e run (inherited by all). */
+export const RUN_MARKER = "PULUMI_FLOW_E2E_RUN";
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  command: string;
+  marked: boolean;
+}
+
+function readProc(pid: number, marker: string): Proc | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name may hold spaces and parentheses: the fields after it follow the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    const environ = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    const command = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+    return { pid, ppid, command, marked: environ.includes(`${RUN_MARKER}=${marker}`) };
+  } catch {
+    return undefined; // gone, or not ours to read
+  }
+}
+
+/**
+ * Processes carrying this run's marker that are no longer descendants of `root` (the vitest
+ * process): language hosts, node programs or plugins that outlived the `pulumi` that started
+ * them and were re-parented. Linux only (/proc); elsewhere nothing is found.
+ */
+export function orphansOf(root: number, marker: string): Array<{ pid: number; command: string }> {
+  if (!fs.existsSync("/proc/self/stat")) return [];
+  const procs = fs
+    .readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => readProc(Number(d), marker))
+    .filter((p): p is Proc => p !== undefined);
+  const parent = new Map(procs.map((p) => [p.pid, p.ppid]));
+  const descends = (pid: number): boolean => {
+    for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 1 && hops < 1000; p = parent.get(p), hops++) if (p === root) return true;
+    return false;
+  };
+  return procs.filter((p) => p.marked && p.pid !== process.pid && !descends(p.pid)).map(({ pid, command }) => ({ pid, command }));
+}
+
+/** Waits up to `graceMs` for orphans to exit, kills the rest, and returns what had to be killed. */
+export async function reapOrphans(root: number, marker: string, graceMs = 15_000): Promise<string[]> {
+  let found = orphansOf(root, marker);
+  for (let waited = 0; found.length > 0 && waited < graceMs; waited += 250) {
+    await new Promise((r) => setTimeout(r, 250));
+    found = orphansOf(root, marker);
+  }
+  for (const p of found) {
+    try {
+      process.kill(p.pid, "SIGKILL");
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found.map((p) => `${p.pid} ${p.command}`);
+}
