@@ -14,7 +14,8 @@ describe("README", () => {
     expect(quickstart).toContain("npm ci && npm test");
     const ci = fs.readFileSync(path.join(repo, ".ci", "run"), "utf8");
     expect(ci).toMatch(/^npm ci /m);
-    expect(ci).toMatch(/^npm test$/m);
+    // The machine's Node.js line and each other line run the same README command.
+    expect(ci.match(/^\s*npm test\b/gm)).toHaveLength(2);
     expect(pkg.scripts.demo).toMatch(/node scripts\/demo\.mjs$/);
     expect(pkg.scripts.test).toMatch(/vitest run$/);
   });

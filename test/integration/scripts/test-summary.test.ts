@@ -30,3 +30,34 @@ describe("CI summary line for a broken run", () => {
     expect(summarize({ numPassedTests: 0, numFailedTests: 0, success: false, testResults: [] })).toBe("0 passed, 1 failed, 0 skipped\n");
   });
 });
+
+describe("CI summary line over several Node.js lines", () => {
+  it("sums the reports and names each line's counts on stderr", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "summary-"));
+    try {
+      fs.writeFileSync(path.join(dir, "a.json"), JSON.stringify({ numPassedTests: 5, numFailedTests: 0, testResults: [] }));
+      fs.writeFileSync(path.join(dir, "b.json"), JSON.stringify({ numPassedTests: 4, numFailedTests: 1, numPendingTests: 2, testResults: [] }));
+      const r = spawnSync(process.execPath, [script, `node20=${path.join(dir, "a.json")}`, `node24=${path.join(dir, "b.json")}`], { encoding: "utf8" });
+      expect(r.stdout).toBe("9 passed, 1 failed, 2 skipped\n");
+      expect(r.stderr).toContain("node20: 5 passed, 0 failed, 0 skipped");
+      expect(r.stderr).toContain("node24: 4 passed, 1 failed, 2 skipped");
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
+  it("counts a line without results as a failure, naming it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "summary-"));
+    try {
+      fs.writeFileSync(path.join(dir, "a.json"), JSON.stringify({ numPassedTests: 5, numFailedTests: 0, testResults: [] }));
+      fs.writeFileSync(path.join(dir, "bad.json"), "{ truncated");
+      const args = [`node20=${path.join(dir, "a.json")}`, `node24=${path.join(dir, "missing.json")}`, `node26=${path.join(dir, "bad.json")}`];
+      const r = spawnSync(process.execPath, [script, ...args], { encoding: "utf8" });
+      expect(r.stdout).toBe("5 passed, 2 failed, 0 skipped\n");
+      expect(r.stderr).toMatch(/node24: 0 passed, 1 failed, 0 skipped \(no results at .*missing\.json\)/);
+      expect(r.stderr).toMatch(/node26: 0 passed, 1 failed, 0 skipped \(unreadable results/);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+});
