@@ -16,17 +16,16 @@ const TOKEN = "p1nstall-5d0e-token";
 const run = promisify(execFile);
 const npmQuiet = { npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
 
-/** The working tree's files (tracked and new, nothing ignored), plus node_modules and dist as they are. */
+/** Folders of the working tree that are not the project: VCS data, other tests' copies, results. */
+const NOT_PROJECT = new Set([".git", ".work", ".test-results", ".pulumi", "tmp"]);
+
+/** The working tree (node_modules and dist as `npm ci && npm run build` left them) copied to a fresh folder. */
 async function copyRepository(): Promise<string> {
   const dest = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-install-")), "repo");
-  const { stdout } = await run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
-  for (const file of stdout.split("\0").filter(Boolean)) {
-    if (!fs.existsSync(path.join(repoRoot, file))) continue; // deleted in the working tree
-    fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
-    fs.copyFileSync(path.join(repoRoot, file), path.join(dest, file));
-  }
-  // verbatimSymlinks: node_modules/.bin and the package's own link stay relative, pointing into the copy.
-  for (const dir of ["node_modules", "dist"]) fs.cpSync(path.join(repoRoot, dir), path.join(dest, dir), { recursive: true, verbatimSymlinks: true });
+  fs.mkdirSync(dest);
+  const entries = fs.readdirSync(repoRoot).filter((e) => !NOT_PROJECT.has(e));
+  // cp -a: symlinks (node_modules/.bin, the package's own link) stay relative, pointing into the copy; much faster than fs.cpSync.
+  await run("cp", ["-a", ...entries.map((e) => path.join(repoRoot, e)), dest + path.sep]);
   return dest;
 }
 
