@@ -2,13 +2,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** A Markdown section: from its heading line to the next heading of the same or a higher level. */
+/** The page with the contents of fenced code blocks blanked out (same length, so offsets still match). */
+function masked(markdown: string): string {
+  return markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, (block) => block.replace(/[^\n]/g, " "));
+}
+
+/** A Markdown section: from its heading line to the next heading of the same or a higher level (code blocks do not count). */
 export function section(markdown: string, heading: string): string {
-  const start = markdown.indexOf(`\n${heading}\n`);
+  const text = masked(markdown);
+  const start = text.indexOf(`\n${heading}\n`);
   if (start < 0) throw new Error(`no section "${heading}"`);
   const level = /^#+/.exec(heading)![0].length;
   const body = start + heading.length + 2;
-  const next = markdown.slice(body).search(new RegExp(`^#{1,${level}} `, "m"));
+  const next = text.slice(body).search(new RegExp(`^#{1,${level}} `, "m"));
   return next < 0 ? markdown.slice(start) : markdown.slice(start, body + next);
 }
 
