@@ -6,7 +6,8 @@
 //   npm run bench                      all scenarios (about 10 minutes on two cores)
 //   npm run bench -- --quick           smaller sizes, for a quick look
 //   npm run bench -- --only inventory,faults,preview,audit
-//   npm run bench -- --update-readme   also replace the README's Performance table
+//   npm run bench -- --update-docs     also replace the results in docs/performance.md
+//                                      (--update-readme, its old name, still works)
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -22,7 +23,9 @@ const require = createRequire(import.meta.url);
 const { startFlowSimulator } = require("../dist/simulator/server.js");
 const { version } = require("../package.json");
 
-const { values: opts } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, "update-readme": { type: "boolean" } } });
+const { values: opts } = parseArgs({
+  options: { quick: { type: "boolean" }, only: { type: "string" }, "update-docs": { type: "boolean" }, "update-readme": { type: "boolean" } },
+});
 const only = new Set((opts.only ?? "inventory,faults,preview,audit").split(","));
 const LATENCY = 20;
 const CONCURRENCY = 10;
@@ -276,12 +279,12 @@ const summary = [
 log(`\n${summary}`);
 fs.mkdirSync(path.join(here, "results"), { recursive: true });
 fs.writeFileSync(path.join(here, "results", opts.quick ? "latest-quick.md" : "latest.md"), `# pulumi-flow benchmarks\n\n${summary}`);
-if (opts["update-readme"]) {
-  const readme = path.join(repo, "README.md");
-  const text = fs.readFileSync(readme, "utf8");
+if (opts["update-docs"] || opts["update-readme"]) {
+  const doc = path.join(repo, "docs", "performance.md");
+  const text = fs.readFileSync(doc, "utf8");
   const start = text.indexOf("<!-- bench:start -->");
   const end = text.indexOf("<!-- bench:end -->");
-  if (start < 0 || end < start) throw new Error("README.md lacks the bench markers");
-  fs.writeFileSync(readme, `${text.slice(0, start)}<!-- bench:start -->\n${summary.replace(/^### /gm, "#### ")}\n${text.slice(end)}`);
-  log("README.md Performance section updated.");
+  if (start < 0 || end < start) throw new Error("docs/performance.md lacks the bench markers");
+  fs.writeFileSync(doc, `${text.slice(0, start)}<!-- bench:start -->\n${summary.replace(/^### /gm, "## ")}\n${text.slice(end)}`);
+  log("docs/performance.md results updated.");
 }

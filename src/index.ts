@@ -75,6 +75,7 @@ export {
   loadPolicy,
   loadPolicyFile,
   parsePolicy,
+  policyFileJsonSchema,
   policyFileSchema,
 } from "./config/policy-file";
 export { resolveRuleConfig, ruleHelpUri } from "./rules/util";

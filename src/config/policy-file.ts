@@ -30,48 +30,81 @@ export class PolicyFileError extends Error {
   }
 }
 
-/** The JSON schema of the policy file, built from the rules' metadata. */
+const ENFORCEMENTS = ["mandatory", "advisory", "disabled"] as const;
+
+/** The schema of one rule's entry under `rules:`: its enforcement and its parameters. */
+function ruleEntrySchema(r: Rule): Record<string, unknown> {
+  const level = r.enforcement === "disabled" ? "disabled until configured" : r.enforcement;
+  return {
+    type: "object",
+    additionalProperties: false,
+    description: `${r.title}. ${r.description} Default: ${level}. See docs/rules.md#${r.id}.`,
+    properties: {
+      enforcement: {
+        enum: [...ENFORCEMENTS],
+        default: r.enforcement,
+        description: "mandatory fails the gate and flow-audit; advisory is reported only; disabled does not run the rule.",
+      },
+      ...r.configSchema.properties,
+    },
+  };
+}
+
+/** The schema of one entry under `exceptions:`. */
+function exceptionSchema(ids: string[]): Record<string, unknown> {
+  return {
+    type: "object",
+    additionalProperties: false,
+    description: "Accepts a rule's violations (and errors) for the integrations selected, with a reason, until an expiry date.",
+    required: ["rule", "reason", "expires"],
+    anyOf: [{ required: ["integrations"] }, { required: ["vendor"] }, { required: ["name"] }],
+    properties: {
+      rule: { enum: ids, description: "The id of the rule whose findings this exception accepts." },
+      integrations: { type: "array", minItems: 1, items: { type: "integer" }, description: "Integration ids it applies to." },
+      vendor: { type: "string", minLength: 1, description: "Vendor key (vendor_type, e.g. github) it applies to, matched exactly." },
+      name: {
+        type: "string",
+        minLength: 1,
+        description: "Integration name it applies to: case-insensitive, the whole name; * matches any run of characters.",
+      },
+      reason: { type: "string", pattern: "\\S", description: "Why the finding is accepted (required, not blank)." },
+      owner: { type: "string", description: "Who answers for the exception (optional)." },
+      ticket: { type: "string", description: "A ticket that tracks it (optional)." },
+      expires: { type: "string", format: "date", description: "The last day it applies (UTC), YYYY-MM-DD; after it the finding fails again." },
+    },
+  };
+}
+
+/** The JSON schema of the policy file, built from the rules' metadata (what flow-audit and the pack validate with). */
 export function policyFileSchema(rules: readonly Rule[] = allRules): Record<string, unknown> {
   const ids = rules.map((r) => r.id);
   return {
     type: "object",
     additionalProperties: false,
     properties: {
-      version: { const: 1 },
+      version: { const: 1, description: "The policy file format version: 1." },
       rules: {
         type: "object",
+        description: "Per rule id: its enforcement and parameters. Rules not named keep their defaults.",
         propertyNames: { enum: ids },
-        properties: Object.fromEntries(
-          rules.map((r) => [
-            r.id,
-            {
-              type: "object",
-              additionalProperties: false,
-              properties: { enforcement: { enum: ["mandatory", "advisory", "disabled"] }, ...r.configSchema.properties },
-            },
-          ]),
-        ),
+        properties: Object.fromEntries(rules.map((r) => [r.id, ruleEntrySchema(r)])),
       },
-      exceptions: {
-        type: "array",
-        items: {
-          type: "object",
-          additionalProperties: false,
-          required: ["rule", "reason", "expires"],
-          anyOf: [{ required: ["integrations"] }, { required: ["vendor"] }, { required: ["name"] }],
-          properties: {
-            rule: { enum: ids },
-            integrations: { type: "array", minItems: 1, items: { type: "integer" } },
-            vendor: { type: "string", minLength: 1 },
-            name: { type: "string", minLength: 1 },
-            reason: { type: "string", pattern: "\\S" },
-            owner: { type: "string" },
-            ticket: { type: "string" },
-            expires: { type: "string", format: "date" },
-          },
-        },
-      },
+      exceptions: { type: "array", description: "Accepted findings, each with a selector, a reason and an expiry date.", items: exceptionSchema(ids) },
     },
+  };
+}
+
+/**
+ * The policy file's schema as a standalone JSON Schema (draft-07, what YAML editors support), shipped
+ * as `pulumi-flow/flow-policy.schema.json` for `# yaml-language-server: $schema=…`. The same
+ * constraints flow-audit and the pack validate with; `npm run generate` writes it.
+ */
+export function policyFileJsonSchema(rules: readonly Rule[] = allRules): Record<string, unknown> {
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    title: "pulumi-flow policy file (flow-policy.yaml)",
+    description: "Rule enforcement, parameters and exceptions for the pulumi-flow policy pack and flow-audit. Reference: docs/policy-file.md.",
+    ...policyFileSchema(rules),
   };
 }
 

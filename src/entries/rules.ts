@@ -34,6 +34,7 @@ export {
   loadPolicy,
   loadPolicyFile,
   parsePolicy,
+  policyFileJsonSchema,
   policyFileSchema,
 } from "../config/policy-file";
 export { recordProblems } from "../api/validation";

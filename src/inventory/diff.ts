@@ -6,7 +6,7 @@
  */
 import type { InventoryRecord } from "../api/types";
 
-/** Fields that change with every sync or status check; a diff ignores them (documented in the README). */
+/** Fields that change with every sync or status check; a diff ignores them (documented in docs/stack.md). */
 export const VOLATILE_FIELDS: readonly string[] = ["source_projects_last_updated", "last_checked_at", "last_synced_at"];
 
 /** A copy of a JSON value without its volatile fields, at any depth. */

@@ -29,5 +29,9 @@ export declare function cacheRoot(): string;
 export declare function withLock<T>(lockDir: string, log: (message: string) => void, fn: () => T): T;
 /** The environment for running the engine offline: file:// backend and PULUMI_HOME in `workDir`, PWD = `cwd`. */
 export declare function offlineEnv(engine: EngineInfo, workDir: string, cwd: string, base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+/** Where `--env` keeps local stacks (`$XDG_STATE_HOME/pulumi-flow/backend`, default `~/.local/state/…`). */
+export declare function defaultBackendDir(env?: NodeJS.ProcessEnv): string;
+/** The shell lines `--env` prints: the engine on PATH, a local file:// backend and an empty passphrase unless already set. */
+export declare function envLines(engine: EngineInfo, env?: NodeJS.ProcessEnv): string[];
 /** Makes the engine available (PATH, cache, or a build) and describes it. */
 export declare function ensureEngine(options?: { quiet?: boolean; rebuild?: boolean }): EngineInfo;

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Engine bootstrap: makes a working `pulumi` CLI (plus the Node.js language host and the
 // launcher scripts the engine expects) available, building it from the Go module proxy
-// when no recent-enough Pulumi is installed. See README "Requirements" and docs/engine.md.
+// when no recent-enough Pulumi is installed. See docs/engine.md.
 //
-// Usage: node tools/engine/bootstrap.mjs [--quiet] [--json] [--rebuild]
+// Usage: node tools/engine/bootstrap.mjs [--quiet] [--json] [--env] [--rebuild]
+//        eval "$(node tools/engine/bootstrap.mjs --env)"   puts the engine on PATH with a local backend
 // Env:   PULUMI_FLOW_ENGINE_DIR   cache root (default: $XDG_CACHE_HOME/pulumi-flow/engine or ~/.cache/…)
 //        PULUMI_FLOW_ENGINE=build force the Go build even when `pulumi` is on PATH
 //        PULUMI_FLOW_ENGINE=path  only accept a `pulumi` on PATH (never build)
@@ -263,6 +264,33 @@ export function offlineEnv(engine, workDir, cwd, base = process.env) {
   };
 }
 
+/** Quotes a value for a POSIX shell. */
+function shellQuote(value) {
+  return `'${String(value).replace(/'/g, `'\\''`)}'`;
+}
+
+/** Where `--env` keeps local stacks unless PULUMI_BACKEND_URL says otherwise. */
+export function defaultBackendDir(env = process.env) {
+  const base = env.XDG_STATE_HOME || path.join(os.homedir(), ".local", "state");
+  return path.join(path.resolve(base), "pulumi-flow", "backend");
+}
+
+/**
+ * The shell lines `--env` prints, for `eval "$(node tools/engine/bootstrap.mjs --env)"`: the
+ * engine first on PATH, a local `file://` backend (unless PULUMI_BACKEND_URL is already set),
+ * an empty passphrase for the secrets provider (unless PULUMI_CONFIG_PASSPHRASE or
+ * PULUMI_CONFIG_PASSPHRASE_FILE is set; a value already set is never printed), and no update checks.
+ */
+export function envLines(engine, env = process.env) {
+  const lines = [`export PATH=${shellQuote(engine.binDir)}${path.delimiter}"$PATH"`];
+  if (env.PULUMI_BACKEND_URL) lines.push("# PULUMI_BACKEND_URL is already set: kept");
+  else lines.push(`export PULUMI_BACKEND_URL=${shellQuote(`file://${defaultBackendDir(env)}`)}`);
+  if (env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE) lines.push("# PULUMI_CONFIG_PASSPHRASE(_FILE) is already set: kept");
+  else lines.push("export PULUMI_CONFIG_PASSPHRASE=''");
+  lines.push("export PULUMI_SKIP_UPDATE_CHECK=true");
+  return lines;
+}
+
 /** A recent-enough `pulumi` (with its Node.js language host) on PATH, or why not. */
 function fromPath() {
   const onPath = which("pulumi");
@@ -340,18 +368,26 @@ export function ensureEngine({ quiet = false, rebuild = false } = {}) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const args = process.argv.slice(2);
-  const unknown = args.filter((a) => !["--quiet", "--json", "--rebuild", "--help"].includes(a));
-  if (args.includes("--help") || unknown.length) {
+  const unknown = args.filter((a) => !["--quiet", "--json", "--env", "--rebuild", "--help"].includes(a));
+  if (args.includes("--help") || unknown.length || (args.includes("--json") && args.includes("--env"))) {
     process.stderr.write(
-      "Usage: node tools/engine/bootstrap.mjs [--quiet] [--json] [--rebuild]\n" +
+      "Usage: node tools/engine/bootstrap.mjs [--quiet] [--json | --env] [--rebuild]\n" +
         "Makes a working pulumi CLI available (PATH, or built from Go modules into a cache).\n" +
+        "  --json     print where it is, its version and source as JSON\n" +
+        '  --env      print shell lines for eval "$(node tools/engine/bootstrap.mjs --env)": the engine\n' +
+        "             on PATH, a local file:// backend and a passphrase (values already set are kept)\n" +
         "Env: PULUMI_FLOW_ENGINE_DIR (cache root), PULUMI_FLOW_ENGINE=auto|path|build\n",
     );
-    process.exit(unknown.length ? 2 : 0);
+    process.exit(args.includes("--help") ? 0 : 2);
   }
   try {
-    const engine = ensureEngine({ quiet: args.includes("--quiet"), rebuild: args.includes("--rebuild") });
-    if (args.includes("--json")) process.stdout.write(JSON.stringify(engine) + "\n");
+    const asEnv = args.includes("--env");
+    const engine = ensureEngine({ quiet: args.includes("--quiet") || asEnv, rebuild: args.includes("--rebuild") });
+    if (asEnv) {
+      const lines = envLines(engine);
+      if (!process.env.PULUMI_BACKEND_URL) fs.mkdirSync(defaultBackendDir(), { recursive: true });
+      process.stdout.write(lines.join("\n") + "\n");
+    } else if (args.includes("--json")) process.stdout.write(JSON.stringify(engine) + "\n");
     else if (!args.includes("--quiet")) process.stdout.write(`pulumi ${engine.version} (${engine.source}): ${engine.pulumi}\n`);
   } catch (e) {
     process.stderr.write(`${e instanceof EngineUnavailableError ? e.message : (e.stack ?? e)}\n`);

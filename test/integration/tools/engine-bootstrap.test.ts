@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { compareVersions } from "../../../tools/engine/bootstrap.mjs";
+import { repoRoot } from "../../helpers/paths";
 
 const script = path.resolve(__dirname, "../../../tools/engine/bootstrap.mjs");
 const tmpDirs: string[] = [];
@@ -15,6 +16,20 @@ function tmp(): string {
 afterEach(() => {
   for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
+
+/** The commands docs/engine.md (and the README's quickstart) give for running pulumi yourself, verbatim. */
+const DOCUMENTED = {
+  env: 'eval "$(node tools/engine/bootstrap.mjs --env)"',
+  version: "pulumi version",
+  stackInit: "pulumi stack init dev",
+};
+
+/** The environment without any Pulumi backend or passphrase settings, with state and PULUMI_HOME in temporary folders. */
+function pristineEnv(state: string, home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_STATE_HOME: state, PULUMI_HOME: home };
+  for (const k of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_ACCESS_TOKEN"]) delete env[k];
+  return env;
+}
 
 describe("engine bootstrap", () => {
   it("compares versions numerically", () => {
@@ -86,5 +101,49 @@ describe("engine bootstrap", () => {
       expect(lines[i].replace("start", "end")).toBe(lines[i + 1]);
     }
     expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  // Relies on the engine being there, as `npm test` bootstraps it before the integration project.
+  it("--env prints lines that, evaluated in a shell, run the documented pulumi commands with the engine and a local backend", () => {
+    const state = tmp();
+    const project = tmp();
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: env-check\nruntime: nodejs\n");
+    const env = pristineEnv(state, tmp());
+    const engine = JSON.parse(spawnSync(process.execPath, [script, "--json", "--quiet"], { cwd: repoRoot, env, encoding: "utf8" }).stdout);
+    const commands = [
+      "set -e",
+      DOCUMENTED.env,
+      "command -v pulumi",
+      DOCUMENTED.version,
+      `cd '${project}'`,
+      `${DOCUMENTED.stackInit} --non-interactive`,
+      "pulumi stack ls --json",
+    ];
+    const r = spawnSync("bash", ["-c", commands.join("\n")], { cwd: repoRoot, env, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const [where, version, ...rest] = r.stdout.split("\n");
+    expect(where).toBe(engine.pulumi);
+    expect(version).toBe(`v${engine.version}`);
+    expect(`${r.stdout}${r.stderr}`).toContain("Created stack 'dev'");
+    const stacks = rest.join("\n");
+    expect(JSON.parse(stacks.slice(stacks.indexOf("["))).map((s: { name: string }) => s.name)).toEqual(["dev"]);
+    // The stack lives in the local file:// backend --env chose, with the passphrase secrets provider.
+    expect(fs.readdirSync(path.join(state, "pulumi-flow", "backend", ".pulumi", "stacks", "env-check"))).toContain("dev.json");
+    expect(fs.readFileSync(path.join(project, "Pulumi.dev.yaml"), "utf8")).toContain("encryptionsalt");
+  });
+
+  it("is what docs/engine.md tells you to run", () => {
+    const docs = fs.readFileSync(path.join(repoRoot, "docs", "engine.md"), "utf8");
+    for (const command of Object.values(DOCUMENTED)) expect(docs, command).toContain(`\n${command}`);
+  });
+
+  it("--env keeps a backend and passphrase already set, without printing the passphrase", () => {
+    const env = { ...pristineEnv(tmp(), tmp()), PULUMI_BACKEND_URL: "file:///somewhere/else", PULUMI_CONFIG_PASSPHRASE: "s3cret-passphrase" };
+    const r = spawnSync(process.execPath, [script, "--env"], { cwd: repoRoot, env, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^export PATH='[^']+':"\$PATH"$/m);
+    expect(r.stdout).not.toMatch(/PULUMI_BACKEND_URL=|PULUMI_CONFIG_PASSPHRASE=/);
+    expect(r.stdout).not.toContain("s3cret-passphrase");
+    expect(r.stdout).toContain("export PULUMI_SKIP_UPDATE_CHECK=true");
   });
 });

@@ -4,6 +4,7 @@ import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
 import { renderRulesDoc, rulesTable, README_TABLE_END, README_TABLE_START } from "../../../src/docs/rules-doc";
 import { fieldTouches } from "../../../src/rules/evaluate";
+import * as rulesIndex from "../../../src/rules/index";
 import { rules } from "../../../src/rules/index";
 import type { Rule } from "../../../src/rules/types";
 import { resolveRuleConfig } from "../../../src/rules/util";
@@ -53,21 +54,6 @@ describe("rule metadata", () => {
     expect(between.trim()).toBe(rulesTable(rules));
   });
 
-  it("has every rule file registered in the rules array and tested in its own test file", async () => {
-    const infrastructure = new Set(["index.ts", "types.ts", "util.ts", "evaluate.ts", "exceptions.ts"]);
-    const files = fs.readdirSync(path.join(repo, "src", "rules")).filter((f) => f.endsWith(".ts") && !infrastructure.has(f));
-    expect(files.length).toBe(rules.length);
-    for (const file of files) {
-      const mod = (await import(path.join(repo, "src", "rules", file))) as Record<string, Rule>;
-      const exported = Object.values(mod).filter((v) => v && typeof v === "object" && "evaluate" in v);
-      expect(exported.length, file).toBe(1);
-      expect(rules, `${file} is not in src/rules/index.ts`).toContain(exported[0]);
-      const test = path.join(repo, "test", "unit", "rules", file.replace(/\.ts$/, ".test.ts"));
-      expect(fs.existsSync(test), `${file} has no test file ${path.relative(repo, test)}`).toBe(true);
-      expect(fs.readFileSync(test, "utf8"), `${path.relative(repo, test)} does not name ${exported[0].id}`).toContain(exported[0].id);
-    }
-  });
-
   it("declares in `reads` every field each rule reads (so unusable data in it becomes that rule's error)", () => {
     // Fields read only through fallback-safe helpers for display (nameOf, vendorOf, vendorTitle, label).
     const display = ["id", "name", "vendor_type", "vendor_meta.title"];
@@ -97,6 +83,61 @@ describe("rule metadata", () => {
       expect(undeclared, `${rule.id} reads fields missing from its \`reads\``).toEqual([]);
       expect(seen.size, `${rule.id} read nothing`).toBeGreaterThan(0);
     }
+  });
+});
+
+// A rule file that is not wired up everywhere would otherwise pass every other test: its own test
+// fails with an unrelated TypeError when the named export is missing, and nothing notices a
+// file outside the array at all. Each message says which step of docs/development.md#adding-a-rule
+// is missing.
+const HOW = "(docs/development.md#adding-a-rule)";
+const INFRASTRUCTURE = new Set(["index.ts", "types.ts", "util.ts", "evaluate.ts", "exceptions.ts"]);
+const ruleFiles = fs
+  .readdirSync(path.join(repo, "src", "rules"))
+  .filter((f) => f.endsWith(".ts") && !INFRASTRUCTURE.has(f))
+  .sort();
+const isRule = (v: unknown): v is Rule => Boolean(v) && typeof v === "object" && "evaluate" in (v as object) && "id" in (v as object);
+
+describe("every rule file in src/rules/ is wired up " + HOW, () => {
+  const docs = fs.readFileSync(path.join(repo, "docs", "rules.md"), "utf8");
+  const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
+  const schema = JSON.parse(fs.readFileSync(path.join(repo, "flow-policy.schema.json"), "utf8")) as { properties: { rules: { properties: object } } };
+
+  it("has one rule file per rule in the array", () => {
+    expect(ruleFiles.length, `src/rules/ has ${ruleFiles.length} rule files, the rules array ${rules.length} rules ${HOW}`).toBe(rules.length);
+  });
+
+  it.each(ruleFiles)("%s: one exported rule, in the array, exported by name from index.ts, documented, with a unit test", async (file) => {
+    const mod = (await import(path.join(repo, "src", "rules", file))) as Record<string, unknown>;
+    const exported = Object.entries(mod).filter(([, v]) => isRule(v));
+    expect(
+      exported.map(([name]) => name),
+      `${file} must export exactly one rule`,
+    ).toHaveLength(1);
+    const [name, rule] = exported[0] as [string, Rule];
+    expect(rules, `${file}: add ${name} to the rules array in src/rules/index.ts ${HOW}`).toContain(rule);
+    expect((rulesIndex as Record<string, unknown>)[name], `${file}: add ${name} to the named exports at the bottom of src/rules/index.ts ${HOW}`).toBe(rule);
+    const generate = `run \`npm run generate\` ${HOW}`;
+    expect(docs, `docs/rules.md has no section for ${rule.id}: ${generate}`).toContain(`\n## ${rule.id}\n`);
+    expect(readme, `the README's rules table has no row for ${rule.id}: ${generate}`).toContain(`| [\`${rule.id}\`](docs/rules.md#${rule.id}) |`);
+    expect(Object.keys(schema.properties.rules.properties), `flow-policy.schema.json lacks ${rule.id}: ${generate}`).toContain(rule.id);
+    const test = path.join("test", "unit", "rules", file.replace(/\.ts$/, ".test.ts"));
+    expect(fs.existsSync(path.join(repo, test)), `${file} has no unit test: write ${test} ${HOW}`).toBe(true);
+    const text = fs.readFileSync(path.join(repo, test), "utf8");
+    expect(text, `${test} does not name ${rule.id}`).toContain(rule.id);
+    expect(text, `${test} should import ${name} from src/rules/index (as the other rule tests do)`).toMatch(
+      new RegExp(`import \\{[^}]*\\b${name}\\b[^}]*\\} from "\\.\\./\\.\\./\\.\\./src/rules/index"`),
+    );
+  });
+
+  it("is counted from the rules array wherever a test needs the number of rules (no test hard-codes it)", () => {
+    const walk = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+    const counted = /\b\d+ (?:rules|policies)\b|\b(?:rules|policies): \d+\b|\brules\)\.toHaveLength\(\d+\)/;
+    const offenders = walk(path.join(repo, "test")).filter((f) => counted.test(fs.readFileSync(f, "utf8")));
+    expect(offenders.map((f) => path.relative(repo, f))).toEqual([]);
   });
 });
 
