@@ -79,33 +79,54 @@ const env = {
   ...(policyFile ? { FLOW_POLICY_FILE: path.resolve(policyFile) } : {}),
 };
 let child;
-let cleaned = false;
+let cleaning;
+let interrupted = false;
 
+/**
+ * Stops a running pulumi the way Ctrl-C in a terminal does: SIGINT lets it cancel and shut
+ * down its language host and plugins (they run in process groups of their own, so killing
+ * pulumi outright would orphan them). Only if it has not exited after 30 s is it killed.
+ */
+async function stopPulumi() {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("close", resolve));
+  child.kill("SIGINT");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Removes the throwaway stack, its state and the simulator, once (both the run and a signal may ask). */
 function cleanup() {
-  if (cleaned) return;
-  cleaned = true;
-  if (child && child.exitCode === null) child.kill("SIGTERM");
-  void sim?.close();
-  fs.rmSync(path.join(repo, `Pulumi.${stack}.yaml`), { force: true });
-  fs.rmSync(work, { recursive: true, force: true });
+  cleaning ??= (async () => {
+    await stopPulumi();
+    await sim?.close();
+    fs.rmSync(path.join(repo, `Pulumi.${stack}.yaml`), { force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  })();
+  return cleaning;
 }
 for (const sig of ["SIGINT", "SIGTERM"]) {
   process.on(sig, () => {
-    console.error(`\ndemo: interrupted; removed the throwaway stack and stopped the simulator`);
-    cleanup();
-    process.exit(130);
+    if (interrupted) return;
+    interrupted = true;
+    void cleanup().finally(() => {
+      console.error(`\ndemo: interrupted; stopped pulumi, removed the throwaway stack and stopped the simulator`);
+      process.exit(130);
+    });
   });
 }
 
 function pulumi(args) {
   return new Promise((resolve, reject) => {
+    if (interrupted) return; // the signal handler is cleaning up and ends the demo
     child = spawn(engine.pulumi, [...args, "--non-interactive", "--stack", stack], { cwd: repo, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, out, err }));
+    child.on("close", (code) => (interrupted ? undefined : resolve({ code: code ?? 1, out, err }))); // interrupted: the signal handler ends the demo
   });
 }
 
@@ -193,6 +214,6 @@ try {
   console.error(`demo failed: ${e.message}`);
   exitCode = exitCode || 1;
 } finally {
-  cleanup();
+  await cleanup();
 }
 process.exit(exitCode);

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers/paths";
+import { processesWithEnv } from "../helpers/orphans";
 
 interface DemoRun {
   code: number;
@@ -85,8 +86,10 @@ describe("npm run demo (the main job)", () => {
     const before = leftovers();
     const r = await demo([], { interruptWhen: /Flow simulator: / });
     expect(r.code).toBe(130);
-    expect(r.stderr).toContain("interrupted; removed the throwaway stack");
+    expect(r.stderr).toContain("interrupted; stopped pulumi, removed the throwaway stack");
     expect(leftovers()).toEqual(before);
+    // pulumi's language host and plugins run in process groups of their own: none outlives the demo.
+    expect(processesWithEnv("TMPDIR", demoTmp)).toEqual([]);
   });
 
   it("rejects a missing policy config with exit code 2", async () => {

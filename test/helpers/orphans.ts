@@ -43,6 +43,21 @@ export function orphansOf(root: number, marker: string): Array<{ pid: number; co
   return procs.filter((p) => p.marked && p.pid !== process.pid && !descends(p.pid)).map(({ pid, command }) => ({ pid, command }));
 }
 
+/** Processes (other than this one) whose environment holds `name=value`: what a child started with that variable left running. */
+export function processesWithEnv(name: string, value: string): Array<{ pid: number; command: string }> {
+  if (!fs.existsSync("/proc/self/stat")) return [];
+  const found: Array<{ pid: number; command: string }> = [];
+  for (const d of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e) && Number(e) !== process.pid)) {
+    try {
+      if (!fs.readFileSync(`/proc/${d}/environ`, "utf8").split("\0").includes(`${name}=${value}`)) continue;
+      found.push({ pid: Number(d), command: fs.readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0").join(" ").trim() });
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
 /** Waits up to `graceMs` for orphans to exit, kills the rest, and returns what had to be killed. */
 export async function reapOrphans(root: number, marker: string, graceMs = 15_000): Promise<string[]> {
   let found = orphansOf(root, marker);

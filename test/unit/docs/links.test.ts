@@ -32,6 +32,7 @@ describe("links in the documentation", () => {
   });
 
   it("notices a broken link (the check can fail)", () => {
+    fs.mkdirSync(path.join(repo, ".test-results"), { recursive: true }); // absent in a fresh clone
     const dir = fs.mkdtempSync(path.join(repo, ".test-results", "links-"));
     try {
       const rel = path.relative(repo, dir);
