@@ -65,6 +65,7 @@ const { parsePreviewEvents } = require("../dist/pulumi/events.js");
 const ruleOrder = require("../dist/rules/index.js").rules.map((r) => r.id);
 const { parseFlowTimestamp } = require("../dist/api/time.js");
 const { terminalSafe } = require("../dist/api/ingest.js");
+const { count, fixLabel, sharedFix } = require("../dist/cli/terminal.js");
 const engine = ensureEngine({ quiet: true });
 const realTenant = Boolean(process.env.FLOW_API_URL && process.env.FLOW_API_TOKEN);
 const sim = realTenant
@@ -153,7 +154,7 @@ function age(timestamp) {
 let exitCode = 1;
 try {
   console.log(`pulumi-flow demo — pulumi ${engine.version} (${engine.source}), ${mode}${opts["no-policy"] ? "" : " with the policy pack"}`);
-  console.log(sim ? `Flow simulator: ${sim.integrations().length} integrations at ${sim.url}` : `Flow tenant: ${process.env.FLOW_API_URL}`);
+  console.log(sim ? `Flow simulator: ${count(sim.integrations().length, "integration")} at ${sim.url}` : `Flow tenant: ${process.env.FLOW_API_URL}`);
   const init = await pulumi(["stack", "init", "--secrets-provider", "passphrase"]);
   if (init.code !== 0) throw new Error(`could not create the throwaway stack:\n${init.err}`);
   const args = mode === "up" ? ["up", "--yes", "--json"] : ["preview", "--json"];
@@ -189,9 +190,14 @@ try {
     const rank = ([rule, list]) => (list[0].enforcement === "mandatory" ? 0 : 1000) + (ruleOrder.includes(rule) ? ruleOrder.indexOf(rule) : 999);
     for (const [rule, list] of [...byRule].sort((a, b) => rank(a) - rank(b))) {
       console.log(`  ${rule} [${list[0].enforcement}]`);
-      for (const v of list) console.log(`    - ${terminalSafe(v.message.replace(/ Fix: .*$/s, ""))}`);
-      const fix = / Fix: (.*?)( See \S+)?$/s.exec(list[0].message);
-      if (fix) console.log(`      fix: ${fix[1]}`);
+      // Each violation's own fix; said once when every violation of the rule has the same one.
+      const fixes = list.map((v) => / Fix: (.*?)( See \S+)?$/s.exec(v.message)?.[1] ?? "");
+      const shared = sharedFix(fixes);
+      for (const [i, v] of list.entries()) {
+        console.log(`    - ${terminalSafe(v.message.replace(/ Fix: .*$/s, ""))}`);
+        if (shared === undefined && fixes[i]) console.log(`      fix: ${terminalSafe(fixes[i])}`);
+      }
+      if (shared) console.log(`      ${fixLabel(list.length)}: ${terminalSafe(shared)}`);
     }
   }
   const warnings = events.diagnostics.filter((d) => d.severity === "warning");
@@ -208,7 +214,7 @@ try {
   const mandatory = events.violations.filter((v) => v.enforcement === "mandatory").length;
   const advisory = events.violations.length - mandatory;
   console.log(
-    `\n${bold(`verdict: ${exitCode === 0 ? "PASS" : "FAIL"}`)} — ${integrations.length} integrations, ${mandatory} mandatory and ${advisory} advisory findings; pulumi ${mode} exited ${exitCode}`,
+    `\n${bold(`verdict: ${exitCode === 0 ? "PASS" : "FAIL"}`)} — ${count(integrations.length, "integration")}, ${mandatory} mandatory and ${advisory} advisory ${mandatory + advisory === 1 ? "finding" : "findings"}; pulumi ${mode} exited ${exitCode}`,
   );
 } catch (e) {
   console.error(`demo failed: ${e.message}`);

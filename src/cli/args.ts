@@ -62,7 +62,8 @@ Policy
   --fail-on LEVEL          mandatory (default) | advisory | never
 
 Output
-  --format FORMAT          table (default) | json | sarif | junit | markdown, to stdout
+  --format FORMAT          table (default; wrapped to the terminal, else COLUMNS, else 100
+                           columns) | json | sarif | junit | markdown, to stdout
   --output FORMAT=FILE     also write FORMAT to FILE (repeatable), e.g. --output sarif=flow.sarif
   --snapshot-out FILE      save the inventory read (integrations + connection status, no token)
   --diff-against FILE      report what changed since an earlier snapshot (integrations added,

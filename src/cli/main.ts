@@ -17,6 +17,7 @@ import { maskPersonalData } from "../inventory/privacy";
 import { buildReport, diffFindings, type AuditReport } from "./report";
 import { renderReport, writeChunks, writeFile, type ReportSink } from "./output";
 import { makeSnapshot, readSnapshot, SnapshotError, writeSnapshot, type Snapshot } from "./snapshot";
+import { count, terminalWidth } from "./terminal";
 
 /** Exit codes of flow-audit. */
 export const EXIT = { pass: 0, violations: 1, usage: 2, incomplete: 3 } as const;
@@ -75,6 +76,10 @@ export async function runAudit(argv: string[], io: AuditIO): Promise<number> {
   }
 }
 
+function progressText(p: { integrations: number; statuses: number }): string {
+  return `${count(p.integrations, "integration")} read, ${count(p.statuses, "connection status", "connection statuses")}`;
+}
+
 function progressReporter(args: AuditArgs, io: AuditIO) {
   const live = !args.quiet && io.stderr.isTTY === true;
   let last = 0;
@@ -82,10 +87,10 @@ function progressReporter(args: AuditArgs, io: AuditIO) {
     update(p: { integrations: number; statuses: number }) {
       if (!live || Date.now() - last < 100) return;
       last = Date.now();
-      io.stderr.write(`\rflow-audit: ${p.integrations} integrations read, ${p.statuses} connection statuses`);
+      io.stderr.write(`\rflow-audit: ${progressText(p)}`);
     },
     done(p: { integrations: number; statuses: number }) {
-      if (live) io.stderr.write(`\rflow-audit: ${p.integrations} integrations read, ${p.statuses} connection statuses\n`);
+      if (live) io.stderr.write(`\rflow-audit: ${progressText(p)}\n`);
     },
   };
 }
@@ -208,8 +213,9 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
     }
   }
   const report = evaluate(args, policy, records, source, before, now);
+  // Files are not terminals: they wrap at COLUMNS or the default width.
   const render = (format: Format, tty: boolean) =>
-    renderReport(format, report, { policyFile: policy.file, cwd: io.cwd, tty, color: !io.env.NO_COLOR, width: io.stdout.columns });
+    renderReport(format, report, { policyFile: policy.file, cwd: io.cwd, tty, color: !io.env.NO_COLOR, width: terminalWidth(tty ? io.stdout : {}, io.env) });
   for (const o of args.outputs) await writeFile(path.resolve(io.cwd, o.file), render(o.format, false), io.env.FLOW_API_TOKEN, `--output ${o.format}=${o.file}`);
   try {
     await writeChunks(io.stdout, render(args.format, io.stdout.isTTY === true), io.env.FLOW_API_TOKEN);
@@ -232,6 +238,6 @@ function warningLines(warnings: DataProblem[]): string[] {
   const lines = warnings
     .slice(0, 20)
     .map((p) => `flow-audit: warning: integration ${p.integrationId}: ${describeProblem(p)} (no enabled rule reads it; ignored)`);
-  if (warnings.length > 20) lines.push(`flow-audit: warning: ${warnings.length - 20} more data warnings in the JSON report`);
+  if (warnings.length > 20) lines.push(`flow-audit: warning: ${count(warnings.length - 20, "more data warning")} in the JSON report`);
   return lines;
 }

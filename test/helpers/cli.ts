@@ -20,7 +20,14 @@ export interface FlowAuditOptions {
 /** Runs the built `flow-audit` bin (dist/cli/bin.js) as a user would; never throws on exit codes. */
 export function flowAudit(args: string[], env: Record<string, string | undefined> = {}, cwd = repoRoot, options: FlowAuditOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const fullEnv: NodeJS.ProcessEnv = { ...process.env, FLOW_API_URL: undefined, FLOW_API_TOKEN: undefined, FLOW_POLICY_FILE: undefined, NO_COLOR: undefined };
+    const fullEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      FLOW_API_URL: undefined,
+      FLOW_API_TOKEN: undefined,
+      FLOW_POLICY_FILE: undefined,
+      NO_COLOR: undefined,
+      COLUMNS: undefined,
+    };
     for (const [k, v] of Object.entries(env)) fullEnv[k] = v;
     for (const k of Object.keys(fullEnv)) if (fullEnv[k] === undefined) delete fullEnv[k];
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(repoRoot, "dist", "cli", "bin.js"), ...args], {

@@ -1,6 +1,7 @@
 import { isDataError, isFailing, isOpen } from "../../rules/evaluate";
 import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
+import { count } from "../terminal";
 
 /** How a finding shows in reports: failing the gate, open but below it, suppressed, or quiet. */
 export type Disposition = "failing" | "warning" | "suppressed" | "passed" | "not-applicable";
@@ -34,8 +35,8 @@ export function verdict(report: AuditReport): string {
   const head = s.dataErrors > 0 ? "INCOMPLETE" : s.passed ? "PASS" : "FAIL";
   const note = s.passed && !outcome(report).ok ? " (mandatory violations present but not enforced: --fail-on never)" : "";
   const data = s.dataErrors > 0 ? `, ${s.dataErrors} not evaluable (Flow sent unusable data)` : "";
-  const warned = s.warnings > 0 ? `, ${s.warnings} data warnings` : "";
-  return `${head}${note}: ${s.integrations} integrations, ${s.rules} rules, ${s.failing} failing at ${report.policy.failOn}${data}, ${open - s.failing} other open findings, ${s.suppressed} suppressed by exceptions${warned}`;
+  const warned = s.warnings > 0 ? `, ${count(s.warnings, "data warning")}` : "";
+  return `${head}${note}: ${count(s.integrations, "integration")}, ${count(s.rules, "rule")}, ${s.failing} failing at ${report.policy.failOn}${data}, ${count(open - s.failing, "other open finding")}, ${s.suppressed} suppressed by exceptions${warned}`;
 }
 
 /** Findings that are open or suppressed, grouped by rule in rule order. */

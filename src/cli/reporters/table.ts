@@ -1,46 +1,84 @@
 import { terminalSafe } from "../../api/ingest";
+import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
+import { count, DEFAULT_WIDTH, fixLabel, hanging, MIN_WIDTH, sharedFix, wrap } from "../terminal";
 import { disposition, notable, verdict } from "./common";
 
 const ANSI = { red: "\x1b[31m", yellow: "\x1b[33m", dim: "\x1b[2m", bold: "\x1b[1m", green: "\x1b[32m", reset: "\x1b[0m" };
 
-/** `--format table`: findings grouped by rule for a terminal; colour only when asked (TTY). */
+type Paint = (code: keyof typeof ANSI, s: string) => string;
+
+/** One finding: its tag and whole message, an exception note, and its own fix unless the group shares one. */
+function findingLines(f: Finding, report: AuditReport, ownFix: boolean, width: number, paint: Paint): string[] {
+  const d = disposition(f, report);
+  const [tag, colour] = d === "failing" ? (["FAIL", "red"] as const) : d === "suppressed" ? (["EXCP", "dim"] as const) : (["WARN", "yellow"] as const);
+  const dim = (s: string) => paint("dim", s);
+  const lines = hanging(`  ${tag}  `, terminalSafe(f.message), width, { prefix: (p) => p.replace(tag, paint(colour, tag)) });
+  if (d === "suppressed")
+    lines.push(...hanging("        ", `exception until ${f.exception!.expires}: ${terminalSafe(f.exception!.reason)}`, width, { text: dim }));
+  else if (f.exception?.state === "expired")
+    lines.push(...hanging("        ", `exception expired ${f.exception.expires}: ${terminalSafe(f.exception.reason)}`, width, { text: dim }));
+  if (ownFix) lines.push(...hanging("        fix: ", terminalSafe(f.remediation), width, { text: dim }));
+  return lines;
+}
+
+/** The findings of one rule; a fix every finding shares is said once, after them. */
+function groupLines(ruleId: string, findings: Finding[], report: AuditReport, width: number, paint: Paint): string[] {
+  const rule = report.rules.find((r) => r.id === ruleId)!;
+  const head = wrap(`${ruleId} (${rule.enforcement}, ${rule.severity})`, width);
+  const lines = head.length === 1 ? [paint("bold", ruleId) + paint("dim", ` (${rule.enforcement}, ${rule.severity})`)] : head.map((l) => paint("bold", l));
+  const shared = sharedFix(findings.map((f) => f.remediation));
+  for (const f of findings) lines.push(...findingLines(f, report, shared === undefined, width, paint));
+  if (shared !== undefined) {
+    lines.push(...hanging(`        ${fixLabel(findings.length)}: `, terminalSafe(shared), width, { text: (s) => paint("dim", s) }));
+  }
+  return [...lines, ""];
+}
+
+function diffLines(d: NonNullable<AuditReport["diff"]>, width: number, paint: Paint): string[] {
+  const names = (list: Array<{ name: string; id: number }>) => list.map((i) => `${terminalSafe(i.name)} (${i.id})`).join(", ") || "none";
+  const lines = [...wrap(`Changes since ${d.against}`, width).map((l) => paint("bold", l))];
+  lines.push(...hanging("  added: ", names(d.added), width), ...hanging("  removed: ", names(d.removed), width));
+  for (const c of d.changed) lines.push(...hanging("  changed: ", `${terminalSafe(c.name)} (${c.id}): ${terminalSafe(c.fields.join(", "))}`, width));
+  for (const f of d.findingsAppeared)
+    lines.push(...hanging("  new: ", `[${f.ruleId}] ${terminalSafe(f.message)}`, width, { prefix: (p) => p.replace("new", paint("red", "new")) }));
+  for (const f of d.findingsResolved)
+    lines.push(
+      ...hanging("  resolved: ", `[${f.ruleId}] ${terminalSafe(f.message)}`, width, { prefix: (p) => p.replace("resolved", paint("green", "resolved")) }),
+    );
+  return [...lines, ""];
+}
+
+/**
+ * `--format table`: findings grouped by rule for a terminal, each with its whole message and
+ * its own fix, wrapped at word boundaries to `width` cells (default 100, at least 40); colour
+ * only when asked (TTY).
+ */
 export function renderTable(report: AuditReport, options: { color?: boolean; width?: number } = {}): string {
-  const paint = (code: keyof typeof ANSI, s: string) => (options.color ? `${ANSI[code]}${s}${ANSI.reset}` : s);
-  // Long messages are cut to the terminal's width; logs (no width) get them whole.
-  const width = options.width ? Math.max(60, options.width) : Infinity;
+  const paint: Paint = (code, s) => (options.color ? `${ANSI[code]}${s}${ANSI.reset}` : s);
+  const width = Math.max(MIN_WIDTH, options.width ?? DEFAULT_WIDTH);
   const lines: string[] = [];
-  lines.push(paint("bold", `flow-audit ${report.tool.version} — ${report.source.kind === "api" ? "Flow API" : "snapshot"} ${report.source.location}`));
-  lines.push(`policy: ${report.policy.file ?? "defaults"} · fail on: ${report.policy.failOn}${report.personalDataMasked ? " · personal data masked" : ""}`, "");
+  const source = `${report.source.kind === "api" ? "Flow API" : "snapshot"} ${terminalSafe(report.source.location)}`;
+  lines.push(...wrap(`flow-audit ${report.tool.version} — ${source}`, width).map((l) => paint("bold", l)));
+  lines.push(
+    ...wrap(
+      `policy: ${report.policy.file ?? "defaults"} · fail on: ${report.policy.failOn}${report.personalDataMasked ? " · personal data masked" : ""}`,
+      width,
+    ),
+    "",
+  );
   const groups = notable(report);
   if (groups.length === 0) lines.push(paint("green", "No violations."), "");
-  for (const { ruleId, findings } of groups) {
-    const rule = report.rules.find((r) => r.id === ruleId)!;
-    lines.push(paint("bold", `${ruleId}`) + paint("dim", ` (${rule.enforcement}, ${rule.severity})`));
-    for (const f of findings) {
-      const d = disposition(f, report);
-      const tag = d === "failing" ? paint("red", "FAIL") : d === "suppressed" ? paint("dim", "EXCP") : paint("yellow", "WARN");
-      const message = terminalSafe(f.message);
-      const text = message.length > width - 8 ? `${message.slice(0, width - 9)}…` : message;
-      lines.push(`  ${tag}  ${text}`);
-      if (d === "suppressed") lines.push(paint("dim", `        exception until ${f.exception!.expires}: ${terminalSafe(f.exception!.reason)}`));
-      else if (f.exception?.state === "expired")
-        lines.push(paint("dim", `        exception expired ${f.exception.expires}: ${terminalSafe(f.exception.reason)}`));
-    }
-    lines.push(paint("dim", `        fix: ${terminalSafe(findings[0].remediation)}`), "");
-  }
-  if (report.diff) {
-    const d = report.diff;
-    lines.push(paint("bold", `Changes since ${d.against}`));
-    lines.push(`  added: ${d.added.map((i) => `${terminalSafe(i.name)} (${i.id})`).join(", ") || "none"}`);
-    lines.push(`  removed: ${d.removed.map((i) => `${terminalSafe(i.name)} (${i.id})`).join(", ") || "none"}`);
-    for (const c of d.changed) lines.push(`  changed: ${terminalSafe(c.name)} (${c.id}): ${terminalSafe(c.fields.join(", "))}`);
-    for (const f of d.findingsAppeared) lines.push(`  ${paint("red", "new")}: [${f.ruleId}] ${terminalSafe(f.message)}`);
-    for (const f of d.findingsResolved) lines.push(`  ${paint("green", "resolved")}: [${f.ruleId}] ${terminalSafe(f.message)}`);
-    lines.push("");
-  }
+  for (const { ruleId, findings } of groups) lines.push(...groupLines(ruleId, findings, report, width, paint));
+  if (report.diff) lines.push(...diffLines(report.diff, width, paint));
   const s = report.summary;
-  lines.push(`${s.findings.ok} ok · ${s.findings.violation} violations · ${s.findings.error} errors · ${s.findings["not-applicable"]} not applicable`);
-  lines.push(paint(s.passed ? "green" : "red", verdict(report)));
+  const tally = [
+    `${s.findings.ok} ok`,
+    count(s.findings.violation, "violation"),
+    count(s.findings.error, "error"),
+    `${s.findings["not-applicable"]} not applicable`,
+  ];
+  lines.push(...wrap(tally.join(" · "), width));
+  lines.push(...wrap(verdict(report), width).map((l) => paint(s.passed ? "green" : "red", l)));
   return `${lines.join("\n")}\n`;
 }

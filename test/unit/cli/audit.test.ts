@@ -136,3 +136,18 @@ describe("inventory diff and masking", () => {
     expect(JSON.stringify(r)).not.toMatch(/Sam Former|sam\.former|gravatar/);
   });
 });
+
+describe("flow-audit's counts (in-process, demo dataset)", () => {
+  let sim: FlowSimulator;
+  beforeAll(async () => {
+    sim = await startFlowSimulator({ dataset: "demo" });
+  });
+  afterAll(() => sim.close());
+
+  it("counts one integration and one connection status in the singular", async () => {
+    const box = io(sim, true);
+    expect(await runAudit(["--id", "101", "--format", "json"], box)).toBe(0);
+    expect(box.err).toMatch(/\rflow-audit: 1 integration read, 1 connection status\n$/);
+    expect(box.err).not.toMatch(/\b1 (integrations|connection statuses)\b/);
+  });
+});
