@@ -49,7 +49,8 @@ Source
                            The API token is read from FLOW_API_TOKEN only (never a flag).
   --from-snapshot FILE     evaluate a snapshot saved with --snapshot-out instead (offline)
   --vendor NAME            only integrations of this vendor (repeat or comma-separate)
-  --id N                   only these integration ids (repeat or comma-separate)
+  --id N                   only these integration ids (repeat or comma-separate); a vendor or
+                           id that matches no integration is a usage error naming it
   --concurrency N          parallel connection-status requests (default 8)
   --timeout-ms N           per-request deadline in ms, headers and whole body (default 30000)
   --timeout SECONDS        deadline of the whole read (default 600); when it passes the run

@@ -17,6 +17,7 @@ import { maskPersonalData } from "../inventory/privacy";
 import { buildReport, diffFindings, type AuditReport } from "./report";
 import { renderReport, writeChunks, writeFile, type ReportSink } from "./output";
 import { makeSnapshot, readSnapshot, SnapshotError, writeSnapshot, type Snapshot } from "./snapshot";
+import { checkFilters, seenIn, unmatched, type Seen } from "./filters";
 import { count, terminalWidth } from "./terminal";
 
 /** Exit codes of flow-audit. */
@@ -95,7 +96,7 @@ function progressReporter(args: AuditArgs, io: AuditIO) {
   };
 }
 
-async function readInventory(args: AuditArgs, io: AuditIO): Promise<{ records: InventoryRecord[]; location: string }> {
+async function readInventory(args: AuditArgs, io: AuditIO): Promise<{ records: InventoryRecord[]; location: string; seen?: Seen }> {
   const baseUrl = args.apiUrl ?? io.env.FLOW_API_URL ?? DEFAULT_FLOW_API_URL;
   if (!io.env.FLOW_API_TOKEN) throw missingToken("set FLOW_API_TOKEN (it is never accepted as a flag)");
   const client = createFlowClient({
@@ -114,6 +115,7 @@ async function readInventory(args: AuditArgs, io: AuditIO): Promise<{ records: I
   const progress = progressReporter(args, io);
   let last = { integrations: 0, statuses: 0 };
   let records: InventoryRecord[];
+  let seen: Seen | undefined;
   try {
     records = await client.getInventory(query, {
       onProgress: (p) => {
@@ -121,11 +123,20 @@ async function readInventory(args: AuditArgs, io: AuditIO): Promise<{ records: I
         progress.update(p);
       },
     });
+    // A filter value that matched nothing: one light listing (ids and vendors only) tells a typo from a filtered-out value.
+    const missing = unmatched(args, records);
+    if (missing.vendors.length || missing.ids.length) seen = await listSeen(client.listIntegrations({ fields: "vendor_type" }));
   } finally {
     client.close();
   }
   progress.done(last);
-  return { records, location: client.baseUrl };
+  return { records, location: client.baseUrl, seen };
+}
+
+async function listSeen(integrations: AsyncIterable<InventoryRecord["integration"]>): Promise<Seen> {
+  const all: InventoryRecord["integration"][] = [];
+  for await (const i of integrations) all.push(i);
+  return seenIn(all);
 }
 
 function filterRecords(records: InventoryRecord[], args: AuditArgs): InventoryRecord[] {
@@ -134,21 +145,31 @@ function filterRecords(records: InventoryRecord[], args: AuditArgs): InventoryRe
   );
 }
 
-/** The records to evaluate: from a snapshot (offline) or read from Flow; masked unless asked not to. */
-async function loadRecords(args: AuditArgs, io: AuditIO, say: (s: string) => void): Promise<{ records: InventoryRecord[]; source: AuditReport["source"] }> {
+/**
+ * The records to evaluate: from a snapshot (offline) or read from Flow; masked unless asked
+ * not to. Filter values that match nothing are a usage error; `notes` are the filter warnings.
+ */
+async function loadRecords(
+  args: AuditArgs,
+  io: AuditIO,
+  say: (s: string) => void,
+): Promise<{ records: InventoryRecord[]; source: AuditReport["source"]; notes: string[] }> {
   let records: InventoryRecord[];
   let source: AuditReport["source"];
+  let notes: string[];
   if (args.fromSnapshot) {
     const snap = readSnapshot(path.resolve(io.cwd, args.fromSnapshot));
     if (!snap.digest) say(`flow-audit: warning: ${args.fromSnapshot} has no digest (written before pulumi-flow 0.2), so changes to it cannot be detected`);
     records = filterRecords(snap.records, args);
     source = { kind: "snapshot", location: args.fromSnapshot };
+    notes = checkFilters(args, records, seenIn(snap.records.map((r) => r.integration)), "in the snapshot");
   } else {
     const read = await readInventory(args, io);
     records = read.records;
     source = { kind: "api", location: read.location };
+    notes = checkFilters(args, records, read.seen, "in Flow");
   }
-  return { records: args.showPersonalData ? records : maskPersonalData(records), source };
+  return { records: args.showPersonalData ? records : maskPersonalData(records), source, notes };
 }
 
 /** Evaluates the records (and the diff against an earlier snapshot) into the report every format renders. */
@@ -204,7 +225,7 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   for (const o of args.outputs)
     if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
 
-  const { records, source } = await loadRecords(args, io, say);
+  const { records, source, notes } = await loadRecords(args, io, say);
   if (args.snapshotOut) {
     try {
       writeSnapshot(path.resolve(io.cwd, args.snapshotOut), makeSnapshot(records, source.location, !args.showPersonalData, now));
@@ -224,6 +245,8 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
       `cannot write the report to stdout (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was delivered, so this run does not count as a pass`,
     );
   }
+  // Filter warnings are about the command line itself, so --quiet does not hide them.
+  for (const note of notes) say(`flow-audit: warning: ${note}`);
   if (!args.quiet) for (const line of warningLines(report.warnings)) say(line);
   return verdictCode(report, say);
 }

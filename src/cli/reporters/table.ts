@@ -68,7 +68,8 @@ export function renderTable(report: AuditReport, options: { color?: boolean; wid
     "",
   );
   const groups = notable(report);
-  if (groups.length === 0) lines.push(paint("green", "No violations."), "");
+  if (report.summary.integrations === 0) lines.push(paint("yellow", "No integrations were evaluated."), "");
+  else if (groups.length === 0) lines.push(paint("green", "No violations."), "");
   for (const { ruleId, findings } of groups) lines.push(...groupLines(ruleId, findings, report, width, paint));
   if (report.diff) lines.push(...diffLines(report.diff, width, paint));
   const s = report.summary;

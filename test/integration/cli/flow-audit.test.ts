@@ -253,6 +253,46 @@ describe("flow-audit (the real bin against the simulator)", () => {
     }
   });
 
+  it("refuses filter values that match nothing (exit 2, naming them) and warns when existing ones exclude each other", async () => {
+    const typo = await run(["--vendor", "gihub"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe("");
+    expect(typo.stderr).toContain("--vendor 'gihub': no integration of this vendor in Flow (vendors in Flow: azure_devops, bitbucket, github, gitlab, jira)");
+    const ids = await run(["--id", "101,999", "--format", "json"]);
+    expect(ids.code).toBe(2);
+    expect(ids.stderr).toContain("--id 999: no integration with this id in Flow");
+
+    // Each value exists, but not together: a pass on 0 integrations, said even under --quiet (CI recipes use it).
+    const apart = await run(["--vendor", "github", "--id", "104", "--quiet"]);
+    expect(apart.code).toBe(0);
+    expect(apart.stdout).toContain("No integrations were evaluated.");
+    expect(apart.stdout).toContain("PASS: 0 integrations, 10 rules");
+    expect(apart.stderr).toBe(
+      "flow-audit: warning: no integration matches --vendor github --id 104 (each value exists in Flow, but not together), so 0 integrations were evaluated\n",
+    );
+
+    await run(["--snapshot-out", file("filters.json"), "--quiet", "--fail-on", "never"]);
+    const offline = await run(["--from-snapshot", file("filters.json"), "--vendor", "jira,gihub"], { FLOW_API_TOKEN: undefined, FLOW_API_URL: undefined });
+    expect(offline.code).toBe(2);
+    expect(offline.stderr).toContain(
+      "--vendor 'gihub': no integration of this vendor in the snapshot (vendors in the snapshot: azure_devops, bitbucket, github, gitlab, jira)",
+    );
+  });
+
+  it("passes an empty tenant, saying that it evaluated 0 integrations", async () => {
+    const empty = await startFlowSimulator({ token: TOKEN, dataset: "empty" });
+    try {
+      const r = await flowAudit([], { FLOW_API_URL: empty.url, FLOW_API_TOKEN: TOKEN }, dir);
+      outputs.push(r.stdout, r.stderr);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("No integrations were evaluated.");
+      expect(r.stdout).toMatch(/^PASS: 0 integrations, 10 rules/m);
+      expect(r.stderr).toBe("flow-audit: warning: 0 integrations in Flow, so nothing was evaluated\n");
+    } finally {
+      await empty.close();
+    }
+  });
+
   it("documents every option in --help", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);

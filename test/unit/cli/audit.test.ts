@@ -137,12 +137,31 @@ describe("inventory diff and masking", () => {
   });
 });
 
-describe("flow-audit's counts (in-process, demo dataset)", () => {
+describe("flow-audit's filters and counts (in-process, demo dataset)", () => {
   let sim: FlowSimulator;
   beforeAll(async () => {
     sim = await startFlowSimulator({ dataset: "demo" });
   });
   afterAll(() => sim.close());
+  const lists = () => sim.requests.filter((r) => r.route === "list").map((r) => r.query);
+
+  it("refuses a --vendor typo (exit 2, naming the vendors there are) instead of passing on 0 integrations", async () => {
+    sim.resetLog();
+    const box = io(sim, false);
+    expect(await runAudit(["--vendor", "gihub"], box)).toBe(2);
+    expect(box.out).toBe("");
+    expect(box.err).toBe(
+      "flow-audit: --vendor 'gihub': no integration of this vendor in Flow (vendors in Flow: azure_devops, bitbucket, github, gitlab, jira)\n",
+    );
+    // The filtered read, then one light listing of every integration's id and vendor.
+    expect(lists()).toEqual([expect.objectContaining({ vendor_type__in: "gihub" }), expect.objectContaining({ fields: "id,name,vendor_type" })]);
+  });
+
+  it("lists nothing extra when every filter value matched", async () => {
+    sim.resetLog();
+    expect(await runAudit(["--vendor", "github", "--id", "101", "--format", "json"], io(sim, false))).toBe(0);
+    expect(lists()).toHaveLength(1);
+  });
 
   it("counts one integration and one connection status in the singular", async () => {
     const box = io(sim, true);

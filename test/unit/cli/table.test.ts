@@ -122,4 +122,11 @@ describe("counts in words", () => {
     expect(out).toContain("· 1 violation · 0 errors ·");
     expect(out).not.toMatch(/\b1 (integrations|violations|errors|rules)\b/);
   });
+
+  it("says clearly that nothing was evaluated when there are no integrations", () => {
+    const out = renderTable(report([]));
+    expect(out).toContain("No integrations were evaluated.");
+    expect(out).not.toContain("No violations.");
+    expect(out).toMatch(/PASS: 0 integrations, 10 rules/);
+  });
 });
