@@ -69,7 +69,8 @@ Output
   --snapshot-out FILE      save the inventory read (integrations + connection status, no token)
   --diff-against FILE      report what changed since an earlier snapshot (integrations added,
                            removed, changed; findings appeared and resolved)
-  --show-personal-data     do not mask user names and emails (masked by default)
+  --show-personal-data     do not mask user names and emails (masked by default; env
+                           FLOW_SHOW_PERSONAL_DATA=true, which the policy pack reads too)
   -q, --quiet              no progress on stderr (progress is shown only on a terminal)
   -h, --help               show this help
   -v, --version            print the version

@@ -13,7 +13,7 @@ import { loadPolicy, PolicyFileError } from "../config/policy-file";
 import type { FlowPolicy } from "../rules/types";
 import { parseAuditArgs, USAGE, UsageError, type AuditArgs, type Format } from "./args";
 import { diffInventories } from "../inventory/diff";
-import { maskPersonalData } from "../inventory/privacy";
+import { maskPersonalData, showPersonalDataFromEnv } from "../inventory/privacy";
 import { buildReport, diffFindings, type AuditReport } from "./report";
 import { renderReport, writeChunks, writeFile, type ReportSink } from "./output";
 import { makeSnapshot, readSnapshot, SnapshotError, writeSnapshot, type Snapshot } from "./snapshot";
@@ -225,6 +225,9 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   for (const o of args.outputs)
     if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
 
+  const fromEnv = showPersonalDataFromEnv(io.env);
+  if (fromEnv.problem) say(`flow-audit: warning: ${fromEnv.problem}`);
+  args = { ...args, showPersonalData: args.showPersonalData || fromEnv.show };
   const { records, source, notes } = await loadRecords(args, io, say);
   if (args.snapshotOut) {
     try {

@@ -29,3 +29,19 @@ export function maskPersonalData(records: InventoryRecord[]): InventoryRecord[] 
     integration: { ...r.integration, created_by: maskUser(r.integration.created_by), updated_by: maskUser(r.integration.updated_by) },
   }));
 }
+
+/** The environment variable that turns masking off for flow-audit and the policy pack alike. */
+export const SHOW_PERSONAL_DATA_ENV = "FLOW_SHOW_PERSONAL_DATA";
+
+/**
+ * Whether FLOW_SHOW_PERSONAL_DATA asks to show personal data: `true`/`1`/`yes` show it,
+ * unset, empty, `false`/`0`/`no` mask it. Any other value masks it too and comes back as a
+ * `problem` to say (masking is the safe side of a typo).
+ */
+export function showPersonalDataFromEnv(env: Record<string, string | undefined>): { show: boolean; problem?: string } {
+  const raw = env[SHOW_PERSONAL_DATA_ENV];
+  const value = (raw ?? "").trim().toLowerCase();
+  if (["true", "1", "yes"].includes(value)) return { show: true };
+  if (["", "false", "0", "no"].includes(value)) return { show: false };
+  return { show: false, problem: `${SHOW_PERSONAL_DATA_ENV}=${JSON.stringify(raw)} is not one of true, 1, yes, false, 0, no; personal data stays masked` };
+}

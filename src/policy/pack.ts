@@ -21,6 +21,7 @@ import { applyExceptions } from "../rules/exceptions";
 import { rules as allRules } from "../rules/index";
 import type { Finding, FlowPolicy, Rule } from "../rules/types";
 import { configOf, label, ruleHelpUri, RULES_DOCS_URL } from "../rules/util";
+import { maskPersonalData, SHOW_PERSONAL_DATA_ENV, showPersonalDataFromEnv } from "../inventory/privacy";
 import { INTEGRATION_TYPE } from "../pulumi/type";
 import { exceptionNotice, violationMessage } from "./messages";
 
@@ -47,6 +48,21 @@ export interface FlowPoliciesOptions {
   now?: () => Date;
   /** Rules to wrap (default: all). */
   rules?: readonly Rule[];
+  /**
+   * Keep user names and emails in the messages (default: FLOW_SHOW_PERSONAL_DATA, else false).
+   * They are masked as flow-audit masks them unless it is given `--show-personal-data`.
+   */
+  showPersonalData?: boolean;
+}
+
+/** How the policies see a flow:Integration resource: its record, masked unless personal data is shown. */
+type RecordView = (type: string, props: Record<string, unknown>) => InventoryRecord | undefined;
+
+function recordView(showPersonalData: boolean): RecordView {
+  return (type, props) => {
+    const record = recordOf(type, props);
+    return record?.integration && !showPersonalData ? maskPersonalData([record])[0] : record;
+  };
 }
 
 /** Turns a flow:Integration resource's properties into an inventory record (undefined if it is not one). */
@@ -75,7 +91,10 @@ function malformed(rule: Rule, name: string, enforcement: Finding["enforcement"]
 }
 
 /** The records of a stack's flow:Integration resources, with their URNs (and those carrying no data). */
-function stackRecords(resources: StackValidationArgs["resources"]): {
+function stackRecords(
+  resources: StackValidationArgs["resources"],
+  view: RecordView,
+): {
   records: InventoryRecord[];
   urnById: Map<number, string>;
   empty: Array<{ name: string; urn: string }>;
@@ -84,7 +103,7 @@ function stackRecords(resources: StackValidationArgs["resources"]): {
   const urnById = new Map<number, string>();
   const empty: Array<{ name: string; urn: string }> = [];
   for (const r of resources) {
-    const record = recordOf(r.type, r.props);
+    const record = view(r.type, r.props);
     if (!record) continue;
     if (!record.integration) {
       empty.push({ name: r.name, urn: r.urn });
@@ -97,7 +116,7 @@ function stackRecords(resources: StackValidationArgs["resources"]): {
 }
 
 /** One rule as a resource policy (per-integration rules) or a stack policy (cross-integration rules). */
-function rulePolicy(rule: Rule, policy: FlowPolicy, now: () => Date): ResourceValidationPolicy | StackValidationPolicy {
+function rulePolicy(rule: Rule, policy: FlowPolicy, now: () => Date, view: RecordView): ResourceValidationPolicy | StackValidationPolicy {
   const settings = ruleSettings(policy, rule);
   const base = {
     name: rule.id,
@@ -113,7 +132,7 @@ function rulePolicy(rule: Rule, policy: FlowPolicy, now: () => Date): ResourceVa
     return {
       ...base,
       validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-        const record = recordOf(args.type, args.props);
+        const record = view(args.type, args.props);
         if (!record) return;
         const [f] = record.integration
           ? judge(
@@ -131,7 +150,7 @@ function rulePolicy(rule: Rule, policy: FlowPolicy, now: () => Date): ResourceVa
   return {
     ...base,
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-      const { records, urnById, empty } = stackRecords(args.resources);
+      const { records, urnById, empty } = stackRecords(args.resources, view);
       for (const e of empty) report(violationMessage(malformed(rule, e.name, settings.enforcement)), e.urn);
       for (const f of judge(
         rule,
@@ -146,7 +165,7 @@ function rulePolicy(rule: Rule, policy: FlowPolicy, now: () => Date): ResourceVa
 }
 
 /** The mandatory policy that fails the gate on data an enabled rule could not judge. */
-function dataPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date): ResourceValidationPolicy {
+function dataPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date, view: RecordView): ResourceValidationPolicy {
   const enabled = enabledRules(policy, rules);
   return {
     name: DATA_POLICY,
@@ -155,7 +174,7 @@ function dataPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date)
     enforcementLevel: "mandatory",
     severity: "high",
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-      const record = recordOf(args.type, args.props);
+      const record = view(args.type, args.props);
       if (!record?.integration) return;
       const problems = recordProblems(record);
       if (problems.length === 0) return;
@@ -175,14 +194,14 @@ function dataPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date)
  * The advisory policy listing what active exceptions suppress. It judges the stack's records
  * itself (with the policy file's parameters), so it depends on no other policy's state or order.
  */
-function exceptionsPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date): StackValidationPolicy {
+function exceptionsPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date, view: RecordView): StackValidationPolicy {
   return {
     name: EXCEPTIONS_POLICY,
     description: "Lists the violations that active exceptions in the policy file suppress (advisory notices; never fails the gate).",
     enforcementLevel: "advisory",
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       if (policy.exceptions.length === 0) return;
-      const { records, urnById } = stackRecords(args.resources);
+      const { records, urnById } = stackRecords(args.resources, view);
       const ctx: JudgeContext = { now: now(), exceptions: policy.exceptions };
       for (const rule of enabledRules(policy, rules)) {
         for (const f of judge(rule, records, ruleSettings(policy, rule), ctx)) {
@@ -197,13 +216,15 @@ function exceptionsPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () =>
  * The CrossGuard policies over Flow integrations: one per rule (resource policies for
  * per-integration rules, stack policies for cross-integration ones), the data policy, and an
  * advisory policy that lists what active exceptions suppress. Enforcement and parameters come
- * from the policy file; `--policy-pack-config` overrides both.
+ * from the policy file; `--policy-pack-config` overrides both. User names and emails are masked
+ * in every message, as in flow-audit, unless `showPersonalData` (or FLOW_SHOW_PERSONAL_DATA).
  */
 export function flowPolicies(options: FlowPoliciesOptions = {}): Policies {
   const rules = options.rules ?? allRules;
   const policy = options.policy ?? packPolicyFile();
   const now = options.now ?? (() => new Date());
-  return [...rules.map((rule) => rulePolicy(rule, policy, now)), dataPolicy(policy, rules, now), exceptionsPolicy(policy, rules, now)];
+  const view = recordView(options.showPersonalData ?? showPersonalDataFromEnv(process.env).show);
+  return [...rules.map((rule) => rulePolicy(rule, policy, now, view)), dataPolicy(policy, rules, now, view), exceptionsPolicy(policy, rules, now, view)];
 }
 
 /**
@@ -224,6 +245,9 @@ export function packPolicyFile(
       ? `pulumi-flow policy pack: policy file ${policy.file}`
       : `pulumi-flow policy pack: no policy file (looked for ${DEFAULT_POLICY_FILE} in ${searchDirs.join(", ")}): rule defaults`,
   );
+  const personal = showPersonalDataFromEnv(env);
+  if (personal.problem) say(`pulumi-flow policy pack: ${personal.problem}`);
+  else if (personal.show) say(`pulumi-flow policy pack: user names and emails are shown in messages (${SHOW_PERSONAL_DATA_ENV})`);
   return policy;
 }
 

@@ -27,6 +27,7 @@ export function flowAudit(args: string[], env: Record<string, string | undefined
       FLOW_POLICY_FILE: undefined,
       NO_COLOR: undefined,
       COLUMNS: undefined,
+      FLOW_SHOW_PERSONAL_DATA: undefined,
     };
     for (const [k, v] of Object.entries(env)) fullEnv[k] = v;
     for (const k of Object.keys(fullEnv)) if (fullEnv[k] === undefined) delete fullEnv[k];

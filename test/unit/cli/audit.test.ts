@@ -137,7 +137,7 @@ describe("inventory diff and masking", () => {
   });
 });
 
-describe("flow-audit's filters and counts (in-process, demo dataset)", () => {
+describe("flow-audit's filters, counts and personal data (in-process, demo dataset)", () => {
   let sim: FlowSimulator;
   beforeAll(async () => {
     sim = await startFlowSimulator({ dataset: "demo" });
@@ -168,5 +168,18 @@ describe("flow-audit's filters and counts (in-process, demo dataset)", () => {
     expect(await runAudit(["--id", "101", "--format", "json"], box)).toBe(0);
     expect(box.err).toMatch(/\rflow-audit: 1 integration read, 1 connection status\n$/);
     expect(box.err).not.toMatch(/\b1 (integrations|connection statuses)\b/);
+  });
+
+  it("shows personal data with FLOW_SHOW_PERSONAL_DATA as with --show-personal-data, and warns about a value it does not know", async () => {
+    const shown = io(sim, false);
+    shown.env.FLOW_SHOW_PERSONAL_DATA = "true";
+    await runAudit(["--id", "108", "--format", "json", "--fail-on", "never"], shown);
+    expect(JSON.parse(shown.out)).toMatchObject({ personalDataMasked: false });
+    expect(shown.out).toContain("created_by user 'Sam Former' (id 1002)");
+    const odd = io(sim, false);
+    odd.env.FLOW_SHOW_PERSONAL_DATA = "maybe";
+    await runAudit(["--id", "108", "--format", "json", "--fail-on", "never"], odd);
+    expect(odd.out).not.toContain("Sam Former");
+    expect(odd.err).toContain('flow-audit: warning: FLOW_SHOW_PERSONAL_DATA="maybe" is not one of true, 1, yes, false, 0, no; personal data stays masked');
   });
 });

@@ -4,7 +4,15 @@ import * as path from "node:path";
 import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
-import { DATA_POLICY, EXCEPTIONS_POLICY, flowPolicies, packPolicies, POLICY_FILE_POLICY } from "../../../src/policy/pack";
+import {
+  DATA_POLICY,
+  EXCEPTIONS_POLICY,
+  flowPolicies,
+  packPolicies,
+  packPolicyFile,
+  POLICY_FILE_POLICY,
+  type FlowPoliciesOptions,
+} from "../../../src/policy/pack";
 import { INTEGRATION_TYPE } from "../../../src/pulumi/integration";
 import { parsePolicy } from "../../../src/config/policy-file";
 import { rules } from "../../../src/rules/index";
@@ -20,8 +28,8 @@ exceptions:
   "flow-policy.yaml",
 );
 
-function harness(config: Record<string, Record<string, unknown>> = {}) {
-  const policies = flowPolicies({ policy: POLICY, now: () => NOW });
+function harness(config: Record<string, Record<string, unknown>> = {}, options: FlowPoliciesOptions = {}) {
+  const policies = flowPolicies({ policy: POLICY, now: () => NOW, ...options });
   const reports: Array<{ policy: string; message: string; urn?: string }> = [];
   const notApplicable: string[] = [];
   const byName = (name: string) => policies.find((p) => p.name === name)!;
@@ -172,5 +180,74 @@ describe("the CrossGuard adapter (flowPolicies)", () => {
     await h.resource(DATA_POLICY, another(110, { integration_type: "remote" as never }));
     await h.resource(DATA_POLICY, another(102, { webhooks_enabled: "yes" as never }));
     expect(h.reports).toEqual([]);
+  });
+});
+
+describe("personal data in the pack's messages", () => {
+  const former = { id: 1002, name: "Sam Former", email: "sam.former@example.com", login_email: "sam.former@example.com", is_active: false };
+  const orphaned = () => another(108, { created_by: former, updated_by: former });
+  const OWNER = "flow-integration-owner-active";
+  const withEnv = async <T>(value: string | undefined, f: () => Promise<T>): Promise<T> => {
+    const previous = process.env.FLOW_SHOW_PERSONAL_DATA;
+    if (value === undefined) delete process.env.FLOW_SHOW_PERSONAL_DATA;
+    else process.env.FLOW_SHOW_PERSONAL_DATA = value;
+    try {
+      return await f();
+    } finally {
+      if (previous === undefined) delete process.env.FLOW_SHOW_PERSONAL_DATA;
+      else process.env.FLOW_SHOW_PERSONAL_DATA = previous;
+    }
+  };
+
+  it("masks user names and emails by default, as flow-audit does", async () => {
+    const h = await withEnv(undefined, async () => harness());
+    await h.resource(OWNER, orphaned());
+    expect(h.reports.map((r) => r.message)).toEqual([
+      expect.stringMatching(
+        /^Integration 'Integration 108' \(id 108, bitbucket\) depends on a deactivated user: created_by user id 1002 and updated_by user id 1002\. Fix: /,
+      ),
+    ]);
+    expect(JSON.stringify(h.reports)).not.toMatch(/Sam Former|sam\.former/);
+  });
+
+  it("masks them in the exceptions notices too", async () => {
+    const policy = parsePolicy(`exceptions:\n  - {rule: ${OWNER}, integrations: [108], reason: handover, expires: 2099-01-01}\n`);
+    const policies = flowPolicies({ policy, now: () => NOW, showPersonalData: false });
+    const notices: string[] = [];
+    const resources = [{ type: INTEGRATION_TYPE, props: { integration: orphaned().integration }, urn: "urn:x", name: "flow-108" }];
+    await (byPolicy(policies, EXCEPTIONS_POLICY) as StackValidationPolicy).validateStack!({ resources, getConfig: () => ({}) } as never, (m) =>
+      notices.push(m),
+    );
+    expect(notices).toEqual([
+      expect.stringContaining("Suppressed finding: Integration 'Integration 108' (id 108, bitbucket) depends on a deactivated user: created_by user id 1002"),
+    ]);
+  });
+
+  it("shows them when asked: the showPersonalData option, or FLOW_SHOW_PERSONAL_DATA as for flow-audit", async () => {
+    const byOption = harness({}, { showPersonalData: true });
+    await byOption.resource(OWNER, orphaned());
+    expect(byOption.reports[0].message).toContain("created_by user 'Sam Former' (id 1002) and updated_by user 'Sam Former' (id 1002)");
+    const byEnv = await withEnv("1", async () => harness());
+    await byEnv.resource(OWNER, orphaned());
+    expect(byEnv.reports[0].message).toContain("created_by user 'Sam Former' (id 1002)");
+    const typo = await withEnv("yes please", async () => harness());
+    await typo.resource(OWNER, orphaned());
+    expect(typo.reports[0].message).not.toContain("Sam Former");
+  });
+
+  it("says on stderr when they are shown, or when the setting is not understood", () => {
+    const said: string[] = [];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pack-env-"));
+    try {
+      packPolicyFile({ PWD: dir, FLOW_SHOW_PERSONAL_DATA: "true" }, (l) => said.push(l));
+      packPolicyFile({ PWD: dir, FLOW_SHOW_PERSONAL_DATA: "sometimes" }, (l) => said.push(l));
+      packPolicyFile({ PWD: dir }, (l) => said.push(l));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(said.filter((l) => !l.includes("policy file"))).toEqual([
+      "pulumi-flow policy pack: user names and emails are shown in messages (FLOW_SHOW_PERSONAL_DATA)",
+      'pulumi-flow policy pack: FLOW_SHOW_PERSONAL_DATA="sometimes" is not one of true, 1, yes, false, 0, no; personal data stays masked',
+    ]);
   });
 });
