@@ -19,6 +19,8 @@ export interface AuditArgs {
   diffAgainst?: string;
   showPersonalData: boolean;
   quiet: boolean;
+  /** List the rules (id, level, severity, description) instead of auditing. */
+  listRules: boolean;
   concurrency?: number;
   timeoutMs?: number;
   /** Deadline of the whole read, in ms (from --timeout SECONDS). */
@@ -72,6 +74,8 @@ Output
   --show-personal-data     do not mask user names and emails (masked by default; env
                            FLOW_SHOW_PERSONAL_DATA=true, which the policy pack reads too)
   -q, --quiet              no progress on stderr (progress is shown only on a terminal)
+  --list-rules             list the rules with their level (after the policy file), severity
+                           and description, then exit; --format json for JSON
   -h, --help               show this help
   -v, --version            print the version
 `;
@@ -99,6 +103,9 @@ function format(value: string, where: string): Format {
   return value as Format;
 }
 
+/** The options --list-rules goes with (besides --help and --version, which win). */
+const LIST_RULES_OPTIONS = ["list-rules", "policy-file", "format", "quiet", "help", "version"];
+
 /** Parses flow-audit's arguments; throws UsageError with a precise message. */
 export function parseAuditArgs(argv: string[]): AuditArgs {
   let values;
@@ -120,6 +127,7 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
         "diff-against": { type: "string" },
         "show-personal-data": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
+        "list-rules": { type: "boolean" },
         concurrency: { type: "string" },
         "timeout-ms": { type: "string" },
         timeout: { type: "string" },
@@ -147,6 +155,13 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     return { format: format(spec.slice(0, eq), "--output"), file: spec.slice(eq + 1) };
   });
   if (values["from-snapshot"] && values["api-url"]) throw new UsageError("--from-snapshot and --api-url exclude each other");
+  const listRules = values["list-rules"] ?? false;
+  if (listRules) {
+    // It reads no inventory and writes no report: an option about either would be silently ignored.
+    const others = Object.keys(values).filter((k) => !LIST_RULES_OPTIONS.includes(k) && values[k as keyof typeof values] !== undefined);
+    if (others.length) throw new UsageError(`--list-rules takes only --policy-file and --format (it reads no inventory); drop --${others.join(", --")}`);
+    if (!["table", "json", undefined].includes(values.format)) throw new UsageError(`--list-rules writes table or json, not "${values.format}"`);
+  }
   return {
     apiUrl: values["api-url"],
     policyFile: values["policy-file"],
@@ -160,6 +175,7 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     diffAgainst: values["diff-against"],
     showPersonalData: values["show-personal-data"] ?? false,
     quiet: values.quiet ?? false,
+    listRules,
     concurrency: positiveInt("--concurrency", values.concurrency),
     timeoutMs: positiveInt("--timeout-ms", values["timeout-ms"]),
     deadlineMs: scaled(positiveInt("--timeout", values.timeout), 1000),

@@ -18,6 +18,7 @@ import { buildReport, diffFindings, type AuditReport } from "./report";
 import { renderReport, writeChunks, writeFile, type ReportSink } from "./output";
 import { makeSnapshot, readSnapshot, SnapshotError, writeSnapshot, type Snapshot } from "./snapshot";
 import { checkFilters, seenIn, unmatched, type Seen } from "./filters";
+import { renderRuleList } from "./list-rules";
 import { count, terminalWidth } from "./terminal";
 
 /** Exit codes of flow-audit. */
@@ -221,6 +222,10 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   const now = io.now?.() ?? new Date();
   // Everything that can be wrong locally is checked before the (possibly long) read.
   const policy = loadPolicy({ explicit: args.policyFile, env: io.env, baseDir: io.cwd });
+  if (args.listRules) {
+    await toStdout(io, [renderRuleList(rules, policy, args.format === "json" ? "json" : "table", terminalWidth(io.stdout, io.env))]);
+    return EXIT.pass;
+  }
   const before = args.diffAgainst ? readSnapshot(path.resolve(io.cwd, args.diffAgainst)) : undefined;
   for (const o of args.outputs)
     if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
@@ -241,17 +246,22 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   const render = (format: Format, tty: boolean) =>
     renderReport(format, report, { policyFile: policy.file, cwd: io.cwd, tty, color: !io.env.NO_COLOR, width: terminalWidth(tty ? io.stdout : {}, io.env) });
   for (const o of args.outputs) await writeFile(path.resolve(io.cwd, o.file), render(o.format, false), io.env.FLOW_API_TOKEN, `--output ${o.format}=${o.file}`);
+  await toStdout(io, render(args.format, io.stdout.isTTY === true));
+  // Filter warnings are about the command line itself, so --quiet does not hide them.
+  for (const note of notes) say(`flow-audit: warning: ${note}`);
+  if (!args.quiet) for (const line of warningLines(report.warnings)) say(line);
+  return verdictCode(report, say);
+}
+
+/** Writes to stdout; a failed write is a usage error (nothing was delivered, so it never passes). */
+async function toStdout(io: AuditIO, chunks: Iterable<string>): Promise<void> {
   try {
-    await writeChunks(io.stdout, render(args.format, io.stdout.isTTY === true), io.env.FLOW_API_TOKEN);
+    await writeChunks(io.stdout, chunks, io.env.FLOW_API_TOKEN);
   } catch (e) {
     throw new UsageError(
       `cannot write the report to stdout (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was delivered, so this run does not count as a pass`,
     );
   }
-  // Filter warnings are about the command line itself, so --quiet does not hide them.
-  for (const note of notes) say(`flow-audit: warning: ${note}`);
-  if (!args.quiet) for (const line of warningLines(report.warnings)) say(line);
-  return verdictCode(report, say);
 }
 
 /** Terminal-safe text, line by line (the line breaks of our own messages stay). */

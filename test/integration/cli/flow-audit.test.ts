@@ -293,6 +293,32 @@ describe("flow-audit (the real bin against the simulator)", () => {
     }
   });
 
+  it("lists the rules with their levels after the policy file, as a table or JSON, without a token", async () => {
+    const table = await run(["--list-rules"], { FLOW_API_TOKEN: undefined, COLUMNS: "80" });
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^13 rules \(levels from the defaults: no policy file\)\n\nRULE +LEVEL +SEVERITY\n/);
+    expect(table.stdout).toMatch(/^flow-integration-connected +mandatory +critical\n {4}Checks that each integration's connection status is healthy\.$/m);
+    for (const line of table.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+    fs.writeFileSync(file("levels.yaml"), "rules:\n  flow-integration-connected: {enforcement: advisory}\n");
+    const json = await run(["--list-rules", "--format", "json", "--policy-file", file("levels.yaml")], { FLOW_API_TOKEN: undefined });
+    expect(json.code).toBe(0);
+    const listed = JSON.parse(json.stdout);
+    expect(listed.policyFile).toBe(file("levels.yaml"));
+    expect(listed.rules).toHaveLength(13);
+    expect(listed.rules.find((r: { id: string }) => r.id === "flow-integration-connected")).toEqual({
+      id: "flow-integration-connected",
+      title: expect.any(String),
+      scope: "integration",
+      enforcement: "advisory",
+      severity: "critical",
+      description: "Checks that each integration's connection status is healthy.",
+      helpUri: "https://github.com/pulumi-flow/pulumi-flow/blob/main/docs/rules.md#flow-integration-connected",
+    });
+    const sarif = await run(["--list-rules", "--format", "sarif"]);
+    expect(sarif.code).toBe(2);
+    expect(sarif.stderr).toContain('--list-rules writes table or json, not "sarif"');
+  });
+
   it("documents every option in --help", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
@@ -309,6 +335,7 @@ describe("flow-audit (the real bin against the simulator)", () => {
       "--diff-against",
       "--show-personal-data",
       "--quiet",
+      "--list-rules",
       "FLOW_API_TOKEN",
     ]) {
       expect(r.stdout).toContain(flag);

@@ -92,6 +92,14 @@ describe("argument parsing", () => {
       format: "table",
     });
   });
+  it("takes --list-rules with a policy file and a format", () => {
+    expect(parseAuditArgs(["--list-rules", "--policy-file", "p.yaml", "--format", "json", "-q"])).toMatchObject({
+      listRules: true,
+      policyFile: "p.yaml",
+      format: "json",
+    });
+    expect(parseAuditArgs([]).listRules).toBe(false);
+  });
   it.each([
     [["--fail-on", "sometimes"], /--fail-on must be mandatory, advisory or never/],
     [["--output", "sarif"], /--output must be FORMAT=FILE/],
@@ -102,6 +110,8 @@ describe("argument parsing", () => {
     [["--token", "secret"], /--token is not accepted/],
     [["--bogus"], /Unknown option '--bogus'/],
     [["positional"], /Unexpected argument 'positional'/],
+    [["--list-rules", "--format", "sarif"], /--list-rules writes table or json, not "sarif"/],
+    [["--list-rules", "--vendor", "github", "--output", "json=x.json"], /--list-rules takes only --policy-file and --format .*; drop --vendor, --output/],
   ])("rejects %j", (argv, message) => {
     expect(() => parseAuditArgs(argv)).toThrow(message);
   });
