@@ -23,6 +23,7 @@
 import { Agent, request as undiciRequest, type Dispatcher } from "undici";
 import { FlowApiError, isRetryableStatus } from "./errors";
 import { IngestError, ingestBody, ingestText } from "./ingest";
+import { count } from "./text";
 
 /** Retry policy for transient failures (429, 502, 503, 504, network errors, timeouts). */
 export interface RetryOptions {
@@ -239,7 +240,7 @@ async function exchangeFollowing(s: TransportSettings, run: RunDeadline, url: UR
         kind: "http",
         ...ctx,
         status: res.status,
-        summary: `more than ${s.maxRedirects} redirects (last to ${ingestText(target.pathname, s.token, 100)})`,
+        summary: `more than ${count(s.maxRedirects, "redirect")} (last to ${ingestText(target.pathname, s.token, 100)})`,
       });
     }
     current = target;

@@ -6,7 +6,7 @@
 import type { InventoryRecord } from "../api/types";
 import type { AuditArgs } from "./args";
 import { UsageError } from "./args";
-import { count } from "./terminal";
+import { count, plural } from "./terminal";
 
 /** The vendors and ids there are before filtering. */
 export interface Seen {
@@ -53,12 +53,12 @@ export function checkFilters(args: Pick<AuditArgs, "vendors" | "ids">, records: 
   if (unknownVendors.length) {
     const known = [...all.vendors].sort();
     problems.push(
-      `--vendor ${unknownVendors.map((v) => `'${v}'`).join(", ")}: no integration of ${unknownVendors.length === 1 ? "this vendor" : "these vendors"} ${where} ` +
+      `--vendor ${unknownVendors.map((v) => `'${v}'`).join(", ")}: no integration of ${plural(unknownVendors.length, "this vendor", "these vendors")} ${where} ` +
         `(${known.length ? `vendors ${where}: ${known.join(", ")}` : `there are no integrations ${where}`})`,
     );
   }
   const unknownIds = missing.ids.filter((id) => !all.ids.has(id));
-  if (unknownIds.length) problems.push(`--id ${unknownIds.join(", ")}: no integration with ${unknownIds.length === 1 ? "this id" : "these ids"} ${where}`);
+  if (unknownIds.length) problems.push(`--id ${unknownIds.join(", ")}: no integration with ${plural(unknownIds.length, "this id", "these ids")} ${where}`);
   if (problems.length) throw new UsageError(problems.join("; "));
   // Every value exists, but the two filters exclude each other for some of them.
   if (records.length === 0)

@@ -19,7 +19,7 @@ import { renderReport, writeChunks, writeFile, type ReportSink } from "./output"
 import { makeSnapshot, readSnapshot, SnapshotError, writeSnapshot, type Snapshot } from "./snapshot";
 import { checkFilters, seenIn, unmatched, type Seen } from "./filters";
 import { renderRuleList } from "./list-rules";
-import { count, terminalWidth } from "./terminal";
+import { count, plural, terminalWidth } from "./terminal";
 
 /** Exit codes of flow-audit. */
 export const EXIT = { pass: 0, violations: 1, usage: 2, incomplete: 3 } as const;
@@ -211,8 +211,8 @@ function verdictCode(report: AuditReport, say: (s: string) => void): number {
   const ids = [...new Set(report.findings.filter(isDataError).map((f) => f.integration?.id))].filter((id) => id !== undefined);
   const n = report.summary.dataErrors;
   say(
-    `flow-audit: the evaluation is incomplete: Flow sent unusable data for ${ids.length === 1 ? "integration" : "integrations"} ${ids.join(", ")}, ` +
-      `so ${n} ${n === 1 ? "rule result is an error" : "rule results are errors"} (see the report); the other integrations were evaluated. An incomplete evaluation never passes (exit 3).`,
+    `flow-audit: the evaluation is incomplete: Flow sent unusable data for ${plural(ids.length, "integration")} ${ids.join(", ")}, ` +
+      `so ${count(n, "rule result")} ${plural(n, "is an error", "are errors")} (see the report); the other integrations were evaluated. An incomplete evaluation never passes (exit 3).`,
   );
   return EXIT.incomplete;
 }

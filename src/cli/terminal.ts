@@ -53,9 +53,5 @@ export function fixLabel(findings: number): string {
   return findings <= 1 ? "fix" : `fix (${findings === 2 ? "both" : `all ${findings}`})`;
 }
 
-const PLURAL = new Intl.PluralRules("en-US");
-
-/** "1 integration", "0 integrations", "2 connection statuses" (plural given when it is not singular + "s"). */
-export function count(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${PLURAL.select(n) === "one" ? singular : plural}`;
-}
+/** Counts in words, shared with every room (src/api/text.ts); re-exported for the demo. */
+export { count, plural } from "../api/text";

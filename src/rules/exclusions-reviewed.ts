@@ -1,3 +1,4 @@
+import { count } from "../api/text";
 import type { IntegrationRule } from "./types";
 import { list, ok, schemaOf, violation } from "./util";
 
@@ -29,13 +30,14 @@ export const exclusionsReviewed: IntegrationRule<ExclusionsReviewedConfig> = {
   reads: ["excluded_project_owners", "exclusion_rule_count"],
   evaluate({ integration: i }, config) {
     const owners = i.excluded_project_owners ?? [];
-    const count = i.exclusion_rule_count ?? null;
-    const evidence = { excluded_project_owners: owners, exclusion_rule_count: count };
+    const exclusionRules = i.exclusion_rule_count ?? null;
+    const evidence = { excluded_project_owners: owners, exclusion_rule_count: exclusionRules };
     const unreviewed = owners.filter((o) => !config.allowedExcludedOwners.includes(o));
     const problems: string[] = [];
     if (unreviewed.length) problems.push(`excludes project owners not in the reviewed list: ${list(unreviewed)}`);
-    if (count !== null && count > config.maxExclusionRules) problems.push(`has ${count} exclusion rules (maximum ${config.maxExclusionRules})`);
-    if (problems.length === 0) return ok(owners.length || count ? "has only reviewed exclusions." : "has no exclusions.", evidence);
+    if (exclusionRules !== null && exclusionRules > config.maxExclusionRules)
+      problems.push(`has ${count(exclusionRules, "exclusion rule")} (maximum ${config.maxExclusionRules})`);
+    if (problems.length === 0) return ok(owners.length || exclusionRules ? "has only reviewed exclusions." : "has no exclusions.", evidence);
     return violation(`${problems.join("; it ")}.`, evidence);
   },
 };

@@ -1,3 +1,4 @@
+import { plural } from "../api/text";
 import type { Integration } from "../api/types";
 import type { StackOutcome, StackRule } from "./types";
 import { schemaOf } from "./util";
@@ -55,7 +56,7 @@ export const noDuplicateIntegrations: StackRule<NoDuplicateIntegrationsConfig> =
         return others.length ? [{ field, value: field === "name" ? i.name : i.username, others: others.map((o) => o.id) }] : [];
       });
       if (clashes.length === 0) return { status: "ok", integration: i, message: "has no duplicate.", evidence: { matchOn: config.matchOn } };
-      const what = clashes.map((c) => `its ${c.field} '${c.value}' with integration${c.others.length > 1 ? "s" : ""} ${c.others.join(", ")}`).join(" and ");
+      const what = clashes.map((c) => `its ${c.field} '${c.value}' with ${plural(c.others.length, "integration")} ${c.others.join(", ")}`).join(" and ");
       return {
         status: "violation",
         integration: i,

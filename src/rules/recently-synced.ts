@@ -1,3 +1,4 @@
+import { count } from "../api/text";
 import { lastSync } from "../inventory/health";
 import type { IntegrationRule } from "./types";
 import { error, notApplicable, ok, schemaOf, violation } from "./util";
@@ -37,14 +38,12 @@ export const recentlySynced: IntegrationRule<RecentlySyncedConfig> = {
     evidence.ageDays = Math.round(days * 10) / 10;
     if (days <= config.maxAgeDays) return ok(`synced ${fmtDays(days)} ago.`, evidence);
     return violation(
-      `last synced its projects ${fmtDays(days)} ago (${new Date(t).toISOString()}), more than the allowed ${config.maxAgeDays} days.`,
+      `last synced its projects ${fmtDays(days)} ago (${new Date(t).toISOString()}), more than the allowed ${count(config.maxAgeDays, "day")}.`,
       evidence,
     );
   },
 };
 
 function fmtDays(days: number): string {
-  if (days < 1) return `${Math.max(0, Math.round(days * 24))} hours`;
-  const d = Math.floor(days);
-  return `${d} day${d === 1 ? "" : "s"}`;
+  return days < 1 ? count(Math.max(0, Math.round(days * 24)), "hour") : count(Math.floor(days), "day");
 }

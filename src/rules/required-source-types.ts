@@ -1,3 +1,4 @@
+import { plural } from "../api/text";
 import type { IntegrationRule } from "./types";
 import { enabledSourceTypeNames, list, notApplicable, offeredSourceTypes, ok, perVendor, schemaOf, vendorListsSchema, vendorTitle, violation } from "./util";
 
@@ -40,7 +41,7 @@ export const requiredSourceTypes: IntegrationRule<RequiredSourceTypesConfig> = {
     const missing = applicable.filter((t) => !enabled.includes(t));
     if (missing.length === 0) return ok(`has the required source types ${list(applicable)} enabled.`, evidence);
     return violation(
-      `does not have ${list(missing)} enabled although ${vendorTitle(i)} offers ${missing.length > 1 ? "them" : "it"}.`,
+      `does not have ${list(missing)} enabled although ${vendorTitle(i)} offers ${plural(missing.length, "it", "them")}.`,
       evidence,
       `In Flow, edit the integration and enable ${list(missing)}.`,
     );

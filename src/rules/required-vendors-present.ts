@@ -1,3 +1,4 @@
+import { count } from "../api/text";
 import { DEFAULT_HEALTHY_STATUSES, isConnected } from "../inventory/health";
 import type { StackOutcome, StackRule } from "./types";
 import { schemaOf } from "./util";
@@ -52,7 +53,7 @@ export const requiredVendorsPresent: StackRule<RequiredVendorsPresentConfig> = {
       const live = mine.filter((r) => isConnected(r, config.healthyStatuses));
       const evidence = { vendor, integrations: mine.map((r) => r.integration.id), connected: live.map((r) => r.integration.id) };
       const subject = `vendor '${vendor}'`;
-      if (live.length > 0) return { status: "ok", subject, message: `has ${live.length} connected integration${live.length > 1 ? "s" : ""}.`, evidence };
+      if (live.length > 0) return { status: "ok", subject, message: `has ${count(live.length, "connected integration")}.`, evidence };
       if (mine.length === 0) return { status: "violation", subject, message: "is required but has no integration in Flow.", evidence };
       return {
         status: "violation",

@@ -1,3 +1,4 @@
+import { count } from "../api/text";
 import type { IntegrationRule } from "./types";
 import { enabledSourceTypes, includesIgnoringCase, list, notApplicable, ok, schemaOf, violation } from "./util";
 
@@ -43,6 +44,6 @@ export const sourceTypesActive: IntegrationRule<SourceTypesActiveConfig> = {
     }
     const unknown = types.filter((t) => t.status === null);
     if (unknown.length > 0) return notApplicable(`did not report a status for source types ${list(unknown.map((t) => t.name))}.`, evidence);
-    return ok(`has all ${types.length} enabled source types active.`, evidence);
+    return ok(`has ${count(types.length, "enabled source type")}, all active.`, evidence);
   },
 };

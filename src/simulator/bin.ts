@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { count } from "../api/text";
 import { startFlowSimulator } from "./server";
 
 const usage = `Usage: flow-simulator [options]
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     maxPageSize: num("max-page-size", values["max-page-size"]),
   });
   if (values.json) process.stdout.write(JSON.stringify({ url: sim.url, token: sim.token, port: sim.port }) + "\n");
-  else process.stdout.write(`Flow simulator (${sim.integrations().length} integrations) listening on ${sim.url}\n`);
+  else process.stdout.write(`Flow simulator (${count(sim.integrations().length, "integration")}) listening on ${sim.url}\n`);
   const stop = () => void sim.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

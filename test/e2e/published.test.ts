@@ -69,7 +69,7 @@ describe("conformance: Flow's published example response, end to end", () => {
       evidence: { webhooks_enabled: false, "vendor_meta.enable_webhooks": true },
     });
     expect(byRule["flow-integration-processing-healthy"].evidence).toMatchObject({ processing_status: "UNPROCESSED" });
-    expect(byRule["flow-integration-exclusions-reviewed"].message).toContain("has 1 exclusion rules (maximum 0)");
+    expect(byRule["flow-integration-exclusions-reviewed"].message).toContain("has 1 exclusion rule (maximum 0)");
     expect(byRule["flow-integration-recently-synced"].evidence).toMatchObject({ has_repos: false, source_projects_last_updated: null });
   });
 

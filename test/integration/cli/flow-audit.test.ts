@@ -279,6 +279,16 @@ describe("flow-audit (the real bin against the simulator)", () => {
     );
   });
 
+  it("counts one of a thing in the singular (one integration with one violation)", async () => {
+    const table = await run(["--id", "104"]);
+    expect(table.code).toBe(1);
+    expect(table.stdout).toContain("9 ok · 1 violation · 0 errors ·");
+    expect(table.stdout).toMatch(/^FAIL: 1 integration, 10 rules, 1 failing at mandatory, 0 other open findings/m);
+    const markdown = await run(["--id", "104", "--format", "markdown"]);
+    expect(markdown.stdout).toContain("FAIL: 1 integration, 10 rules, 1 failing at mandatory");
+    for (const out of [table.stdout, markdown.stdout]) expect(out).not.toMatch(/\b1 (integrations|violations|errors|rules|findings|days|hours)\b/);
+  });
+
   it("passes an empty tenant, saying that it evaluated 0 integrations", async () => {
     const empty = await startFlowSimulator({ token: TOKEN, dataset: "empty" });
     try {

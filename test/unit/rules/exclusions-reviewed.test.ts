@@ -6,7 +6,7 @@ describe("flow-integration-exclusions-reviewed", () => {
   it("flags the published example's one exclusion rule (maximum 0 by default)", () => {
     const f = run(exclusionsReviewed, { integration: published() });
     expect(f.status).toBe("violation");
-    expect(f.message).toBe("Integration 'Engineering BB' (id 10649, bitbucket) has 1 exclusion rules (maximum 0).");
+    expect(f.message).toBe("Integration 'Engineering BB' (id 10649, bitbucket) has 1 exclusion rule (maximum 0).");
   });
   it("flags excluded owners that were not reviewed", () => {
     const f = run(exclusionsReviewed, healthy({ excluded_project_owners: ["sandbox"] }));

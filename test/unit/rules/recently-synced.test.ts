@@ -23,6 +23,13 @@ describe("flow-integration-recently-synced", () => {
     expect(run(recentlySynced, healthy({ source_projects_last_updated: "2026-06-14T13:00:00" }), { maxAgeDays: 1 }).status).toBe("ok");
     expect(run(recentlySynced, healthy({ source_projects_last_updated: "2026-06-14T13:00:00+02:00" }), { maxAgeDays: 1 }).status).toBe("violation");
   });
+  it("says one day and one hour in the singular", () => {
+    // NOW is 2026-06-15T12:00Z: 25 h earlier is "1 day" old, beyond a limit of "1 day".
+    const f = run(recentlySynced, healthy({ source_projects_last_updated: "2026-06-14T11:00:00" }), { maxAgeDays: 1 });
+    expect(f.message).toContain("last synced its projects 1 day ago (2026-06-14T11:00:00.000Z), more than the allowed 1 day.");
+    const h = run(recentlySynced, healthy({ source_projects_last_updated: "2026-06-15T11:00:00" }), { maxAgeDays: 0.01 });
+    expect(h.message).toContain("last synced its projects 1 hour ago");
+  });
   it("honours a configured maxAgeDays", () => {
     expect(run(recentlySynced, healthy({ source_projects_last_updated: "2026-05-25T12:00:00.000000" }), { maxAgeDays: 30 }).status).toBe("ok");
     expect(run(recentlySynced, healthy(), { maxAgeDays: 0.5 }).status).toBe("violation");

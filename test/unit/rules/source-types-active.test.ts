@@ -6,7 +6,7 @@ describe("flow-integration-source-types-active", () => {
   it("accepts the example's active source types", () => {
     const f = run(sourceTypesActive, healthy());
     expect(f.status).toBe("ok");
-    expect(f.message).toContain("has all 3 enabled source types active");
+    expect(f.message).toContain("has 3 enabled source types, all active");
   });
   it("flags an enabled source type that is not active, by its source_type_name", () => {
     const f = run(sourceTypesActive, healthy({ enabled_source_types: sourceTypes({ pull_request: { status: "inactive" } }) }));
