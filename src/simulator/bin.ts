@@ -18,6 +18,27 @@ Options:
   -h, --help          show this help
 `;
 
+/** A word for a POSIX shell: as is when it has nothing the shell would interpret, else single-quoted. */
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_.,:/@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** What the bin prints: where it listens, the token, and a flow-audit command ready to paste. */
+function banner(url: string, token: string, integrations: number): string {
+  return [
+    `Flow simulator (${count(integrations, "integration")}) listening on ${url}`,
+    `API token: ${token}`,
+    "",
+    "Audit it from another terminal, in this clone (after npm run build) or in a project where",
+    "pulumi-flow is installed:",
+    "",
+    `  FLOW_API_URL=${shellWord(url)} FLOW_API_TOKEN=${shellWord(token)} npx flow-audit`,
+    "",
+    "Ctrl-C stops the simulator.",
+    "",
+  ].join("\n");
+}
+
 async function main(): Promise<void> {
   let values;
   try {
@@ -58,7 +79,7 @@ async function main(): Promise<void> {
     maxPageSize: num("max-page-size", values["max-page-size"]),
   });
   if (values.json) process.stdout.write(JSON.stringify({ url: sim.url, token: sim.token, port: sim.port }) + "\n");
-  else process.stdout.write(`Flow simulator (${count(sim.integrations().length, "integration")}) listening on ${sim.url}\n`);
+  else process.stdout.write(banner(sim.url, sim.token, sim.integrations().length));
   const stop = () => void sim.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
