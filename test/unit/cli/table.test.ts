@@ -27,6 +27,9 @@ function report(records: InventoryRecord[], policy: FlowPolicy = parsePolicy("ve
   });
 }
 
+/** Rules enabled by default (the verdict counts them). */
+const ENABLED = rules.filter((r) => r.enforcement !== "disabled").length;
+
 /** The whole output with whitespace normalised (wrapping turns a space into a line break and an indent). */
 const normalised = (s: string) => s.replace(/\s+/g, " ");
 /** The lines of one rule's group in a table. */
@@ -117,7 +120,7 @@ describe("counts in words", () => {
     expect([0, 1, 2].map((n) => count(n, "integration"))).toEqual(["0 integrations", "1 integration", "2 integrations"]);
     expect(count(1, "connection status", "connection statuses")).toBe("1 connection status");
     const one = report([another(104, { auth_type: "userpass" })]);
-    expect(verdict(one)).toMatch(/^FAIL: 1 integration, 10 rules, 1 failing at mandatory, 0 other open findings/);
+    expect(verdict(one)).toMatch(new RegExp(`^FAIL: 1 integration, ${ENABLED} rules, 1 failing at mandatory, 0 other open findings`));
     const out = renderTable(one);
     expect(out).toContain("· 1 violation · 0 errors ·");
     expect(out).not.toMatch(/\b1 (integrations|violations|errors|rules)\b/);
@@ -127,6 +130,6 @@ describe("counts in words", () => {
     const out = renderTable(report([]));
     expect(out).toContain("No integrations were evaluated.");
     expect(out).not.toContain("No violations.");
-    expect(out).toMatch(/PASS: 0 integrations, 10 rules/);
+    expect(out).toContain(`PASS: 0 integrations, ${ENABLED} rules`);
   });
 });
