@@ -253,6 +253,19 @@ describe("flow-audit (the real bin against the simulator)", () => {
     }
   });
 
+  it("writes --output FORMAT=- to stdout, never to a file named -, and refuses two reports on stdout", async () => {
+    const r = await run(["--output", "json=-", "--output", `markdown=${file("dash.md")}`]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).summary).toMatchObject({ integrations: 12, failing: 4 });
+    expect(fs.existsSync(file("-"))).toBe(false);
+    expect(fs.readFileSync(file("dash.md"), "utf8")).toMatch(/^## ❌ Flow integration audit: failed/);
+    const two = await run(["--format", "sarif", "--output", "junit=-"]);
+    expect(two.code).toBe(2);
+    expect(two.stdout).toBe("");
+    expect(two.stderr).toContain("--format sarif and --output junit=- would all write to stdout");
+    expect(fs.existsSync(file("-"))).toBe(false);
+  });
+
   it("documents every option in --help", async () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
