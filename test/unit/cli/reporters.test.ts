@@ -1,0 +1,95 @@
+import { XMLParser } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import type { InventoryRecord } from "../../../src/api/types";
+import { buildReport, type AuditReport } from "../../../src/cli/report";
+import { renderJunit } from "../../../src/cli/reporters/junit";
+import { defaultPolicy, evaluateInventory, inventoryProblems, isOpen, ruleSettings, type FailOn } from "../../../src/rules/evaluate";
+import { rules } from "../../../src/rules/index";
+import type { FlowPolicy } from "../../../src/rules/types";
+import { demoDataset } from "../../../src/simulator/datasets";
+
+const NOW = new Date("2026-11-30T12:00:00Z");
+
+/** The report flow-audit builds for these records, at a fail-on level. */
+function reportOf(records: InventoryRecord[], failOn: FailOn, policy: FlowPolicy = defaultPolicy()): AuditReport {
+  const findings = evaluateInventory(records, { policy, now: NOW, problems: inventoryProblems(records) });
+  return buildReport({
+    version: "0.0.0",
+    source: { kind: "api", location: "https://flow.example/v3/customer/core" },
+    policyFile: policy.file,
+    failOn,
+    personalDataMasked: true,
+    integrations: records.length,
+    rules,
+    enforcement: (r) => ruleSettings(policy, r).enforcement,
+    findings,
+    now: NOW,
+  });
+}
+
+/** The demo inventory, with one field in an unusable shape (integration 101's webhooks flag), so one finding is a data error. */
+function demoWithDataError(): InventoryRecord[] {
+  return demoDataset(NOW.getTime()).map((r) => (r.integration.id === 101 ? { ...r, integration: { ...r.integration, webhooks_enabled: "yes" as never } } : r));
+}
+
+interface JunitCase {
+  classname: string;
+  name: string;
+  failure?: { type: string; message: string };
+  error?: { type: string; message: string };
+  skipped?: unknown;
+}
+
+/** Reads a JUnit file as GitLab and Jenkins do: the counts in the attributes and the elements inside the test cases. */
+function readJunit(xml: string) {
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => name === "testsuite" || name === "testcase" }).parse(xml);
+  const suites = doc.testsuites.testsuite as Array<{ name: string; failures: string; errors: string; tests: string; testcase?: JunitCase[] }>;
+  const cases = suites.flatMap((s) => s.testcase ?? []);
+  return {
+    totals: { tests: Number(doc.testsuites.tests), failures: Number(doc.testsuites.failures), errors: Number(doc.testsuites.errors) },
+    suiteSums: {
+      tests: suites.reduce((n, s) => n + Number(s.tests), 0),
+      failures: suites.reduce((n, s) => n + Number(s.failures), 0),
+      errors: suites.reduce((n, s) => n + Number(s.errors), 0),
+    },
+    elements: { tests: cases.length, failures: cases.filter((c) => c.failure !== undefined).length, errors: cases.filter((c) => c.error !== undefined).length },
+    cases,
+  };
+}
+
+describe("the JUnit report", () => {
+  it("makes every open violation a failure and every open error an error, whatever --fail-on says", () => {
+    const records = demoWithDataError();
+    const xml = (["mandatory", "advisory", "never"] as const).map((failOn) => renderJunit(reportOf(records, failOn)));
+    expect(xml[1]).toBe(xml[0]);
+    expect(xml[2]).toBe(xml[0]);
+
+    const report = reportOf(records, "never");
+    const open = report.findings.filter(isOpen);
+    const junit = readJunit(xml[2]);
+    // GitLab's widget and Jenkins read the attributes or count the elements: both agree with the findings.
+    expect(junit.totals).toEqual(junit.suiteSums);
+    expect(junit.totals).toEqual(junit.elements);
+    expect(junit.totals.failures).toBe(open.filter((f) => f.status === "violation").length);
+    expect(junit.totals.errors).toBe(open.filter((f) => f.status === "error").length);
+    expect(junit.totals.errors).toBe(1);
+    expect(junit.totals.tests).toBe(report.findings.length);
+    const failures = junit.cases.filter((c) => c.failure).map((c) => `${c.failure!.type} ${c.classname} ${c.name}`);
+    expect(failures).toContain("mandatory flow-integration-webhooks-enabled GitHub Mobile (id 102, github)");
+    expect(failures.filter((f) => f.startsWith("advisory "))).not.toHaveLength(0);
+  });
+
+  it("skips suppressed and not-applicable findings, and fails again once an exception expired", () => {
+    const policy = defaultPolicy();
+    policy.exceptions = [
+      { rule: "flow-integration-webhooks-enabled", integrations: [102], reason: "org policy", expires: "2099-01-31" },
+      { rule: "flow-integration-connected", integrations: [105], reason: "migration", expires: "2020-01-31" },
+    ];
+    const junit = readJunit(renderJunit(reportOf(demoDataset(NOW.getTime()), "never", policy)));
+    const of = (rule: string, id: number) => junit.cases.find((c) => c.classname === rule && c.name.includes(`(id ${id},`))!;
+    expect(of("flow-integration-webhooks-enabled", 102).skipped).toBeDefined();
+    expect(of("flow-integration-webhooks-enabled", 102).failure).toBeUndefined();
+    expect(of("flow-integration-connected", 105).failure?.type).toBe("mandatory");
+    expect(junit.totals).toEqual(junit.elements);
+  });
+});
