@@ -1,3 +1,4 @@
+import { isOpen } from "../../rules/evaluate";
 import type { AuditReport } from "../report";
 import { disposition, notable, outcome, subjectOf, verdict } from "./common";
 
@@ -24,10 +25,15 @@ export function renderMarkdown(report: AuditReport): string {
   const o = outcome(report);
   out.push(`## ${o.ok ? (o.status === "passed" ? "✅" : "⚠️") : "❌"} Flow integration audit: ${o.status}`, "");
   out.push(`${verdict(report)}.`, "");
-  out.push("| Integrations | Rules | Failing | Other open | Suppressed | OK | Not applicable |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  const open = s.findings.violation + s.findings.error - s.suppressed;
+  // Counts that do not depend on --fail-on; the verdict above says what fails this run.
   out.push(
-    `| ${s.integrations} | ${s.rules} | ${s.failing} | ${open - s.failing} | ${s.suppressed} | ${s.findings.ok} | ${s.findings["not-applicable"]} |`,
+    "| Integrations | Rules | Open mandatory | Open advisory | Suppressed | OK | Not applicable |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
+  const open = report.findings.filter((f) => isOpen(f));
+  const mandatory = open.filter((f) => f.enforcement === "mandatory").length;
+  out.push(
+    `| ${s.integrations} | ${s.rules} | ${mandatory} | ${open.length - mandatory} | ${s.suppressed} | ${s.findings.ok} | ${s.findings["not-applicable"]} |`,
     "",
   );
   const groups = notable(report);
@@ -37,7 +43,8 @@ export function renderMarkdown(report: AuditReport): string {
       const rule = report.rules.find((r) => r.id === ruleId)!;
       for (const f of findings) {
         const d = disposition(f, report);
-        const icon = d === "failing" ? "❌" : d === "suppressed" ? "⏸️" : "⚠️";
+        // Open mandatory findings are what "failed" means, even when --fail-on never does not enforce them.
+        const icon = d === "failing" || (isOpen(f) && f.enforcement === "mandatory") ? "❌" : d === "suppressed" ? "⏸️" : "⚠️";
         const note =
           d === "suppressed"
             ? ` _Suppressed until ${f.exception!.expires}: ${esc(f.exception!.reason)}_`

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
 import { buildReport, type AuditReport } from "../../../src/cli/report";
 import { renderJunit } from "../../../src/cli/reporters/junit";
+import { renderMarkdown } from "../../../src/cli/reporters/markdown";
+import { renderTable } from "../../../src/cli/reporters/table";
 import { defaultPolicy, evaluateInventory, inventoryProblems, isOpen, ruleSettings, type FailOn } from "../../../src/rules/evaluate";
 import { rules } from "../../../src/rules/index";
 import type { FlowPolicy } from "../../../src/rules/types";
@@ -91,5 +93,39 @@ describe("the JUnit report", () => {
     expect(of("flow-integration-webhooks-enabled", 102).failure).toBeUndefined();
     expect(of("flow-integration-connected", 105).failure?.type).toBe("mandatory");
     expect(junit.totals).toEqual(junit.elements);
+  });
+});
+
+describe("the Markdown report's verdict", () => {
+  const demo = () => demoDataset(NOW.getTime());
+  const mandatoryIds = [102, 104, 105, 110];
+
+  it("says failed once, without a PASS, when mandatory findings are open but --fail-on never lets the run pass", () => {
+    const md = renderMarkdown(reportOf(demo(), "never"));
+    expect(md).toMatch(
+      /^## ❌ Flow integration audit: failed \(not enforced\)\n\nFAIL, not enforced \(--fail-on never: this run exits 0\): 12 integrations, 10 rules, 4 open mandatory findings, 6 other open findings/,
+    );
+    expect(md).not.toMatch(/\bPASS\b|passed|failing at never/);
+    expect(md).toContain("| 12 | 10 | 4 | 6 | 0 |");
+    expect(md.match(/^\| ❌ \|/gm)).toHaveLength(4);
+    // The table's last line is the same verdict.
+    expect(renderTable(reportOf(demo(), "never"))).toContain("FAIL, not enforced (--fail-on never: this run exits 0): 12 integrations");
+  });
+
+  it("words the verdict for the --fail-on in force", () => {
+    const failed = renderMarkdown(reportOf(demo(), "mandatory"));
+    expect(failed).toMatch(/^## ❌ Flow integration audit: failed\n\nFAIL: 12 integrations, 10 rules, 4 failing at mandatory, 6 other open findings/);
+    expect(failed).not.toMatch(/\bPASS\b|not enforced/);
+    const advisoryOnly = demo().filter((r) => !mandatoryIds.includes(r.integration.id));
+    for (const failOn of ["mandatory", "never"] as const) {
+      const md = renderMarkdown(reportOf(advisoryOnly, failOn));
+      expect(md).toMatch(/^## ⚠️ Flow integration audit: passed with warnings\n\nPASS: 8 integrations/);
+      expect(md).not.toMatch(/\bFAIL\b|failed/);
+    }
+    const incomplete = renderMarkdown(reportOf(demoWithDataError(), "never"));
+    expect(incomplete).toMatch(
+      /^## ❌ Flow integration audit: incomplete\n\nINCOMPLETE: 12 integrations, 10 rules, 5 open mandatory findings, 1 not evaluable/,
+    );
+    expect(incomplete).not.toMatch(/\bPASS\b/);
   });
 });
