@@ -215,7 +215,14 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   const report = evaluate(args, policy, records, source, before, now);
   // Files are not terminals: they wrap at COLUMNS or the default width.
   const render = (format: Format, tty: boolean) =>
-    renderReport(format, report, { policyFile: policy.file, cwd: io.cwd, tty, color: !io.env.NO_COLOR, width: terminalWidth(tty ? io.stdout : {}, io.env) });
+    renderReport(format, report, {
+      policyFile: policy.file,
+      cwd: io.cwd,
+      tty,
+      color: !io.env.NO_COLOR,
+      width: terminalWidth(tty ? io.stdout : {}, io.env),
+      artifacts: args.outputs,
+    });
   for (const o of args.outputs) await writeFile(path.resolve(io.cwd, o.file), render(o.format, false), io.env.FLOW_API_TOKEN, `--output ${o.format}=${o.file}`);
   try {
     await writeChunks(io.stdout, render(args.format, io.stdout.isTTY === true), io.env.FLOW_API_TOKEN);

@@ -22,6 +22,8 @@ export interface RenderOptions {
   tty: boolean;
   color: boolean;
   width?: number;
+  /** The report files written in the same run (as given on the command line), that the Markdown summary points at. */
+  artifacts?: ReadonlyArray<{ format: Format; file: string }>;
 }
 
 /** A report in one format, as chunks (JSON streams per finding). */
@@ -34,7 +36,7 @@ export function renderReport(format: Format, report: AuditReport, o: RenderOptio
     case "junit":
       return [renderJunit(report)];
     case "markdown":
-      return [renderMarkdown(report)];
+      return [renderMarkdown(report, { artifacts: o.artifacts })];
     default:
       return [renderTable(report, { color: o.tty && o.color, width: o.width })];
   }

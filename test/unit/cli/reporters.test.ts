@@ -3,12 +3,12 @@ import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
 import { buildReport, type AuditReport } from "../../../src/cli/report";
 import { renderJunit } from "../../../src/cli/reporters/junit";
-import { renderMarkdown } from "../../../src/cli/reporters/markdown";
+import { MARKDOWN_LIMITS, renderMarkdown } from "../../../src/cli/reporters/markdown";
 import { renderTable } from "../../../src/cli/reporters/table";
 import { defaultPolicy, evaluateInventory, inventoryProblems, isOpen, ruleSettings, type FailOn } from "../../../src/rules/evaluate";
 import { rules } from "../../../src/rules/index";
 import type { FlowPolicy } from "../../../src/rules/types";
-import { demoDataset } from "../../../src/simulator/datasets";
+import { demoDataset, generatedDataset } from "../../../src/simulator/datasets";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 
@@ -127,5 +127,50 @@ describe("the Markdown report's verdict", () => {
       /^## ❌ Flow integration audit: incomplete\n\nINCOMPLETE: 12 integrations, 10 rules, 5 open mandatory findings, 1 not evaluable/,
     );
     expect(incomplete).not.toMatch(/\bPASS\b/);
+  });
+});
+
+describe("the Markdown summary's size", () => {
+  const GITHUB_STEP_SUMMARY_LIMIT = 1024 * 1024;
+  const big = reportOf(generatedDataset(3000, 42, NOW.getTime()), "never");
+  const artifacts = [
+    { format: "sarif", file: "flow-audit.sarif" },
+    { format: "json", file: "flow-audit.json" },
+  ];
+  const rows = (md: string) => md.split("\n").filter((l) => /^\| (❌|⚠️|⏸️) \|/.test(l));
+
+  it("stays bounded for 3,000 integrations: counts, the failing findings first, and how many more the full report has", () => {
+    const listed = big.findings.filter((f) => f.status === "violation" || f.status === "error");
+    expect(listed.length).toBeGreaterThan(3000);
+    const md = renderMarkdown(big, { artifacts });
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(MARKDOWN_LIMITS.bytes);
+    expect(Buffer.byteLength(md)).toBeLessThan(GITHUB_STEP_SUMMARY_LIMIT / 2);
+    const shown = rows(md);
+    expect(shown).toHaveLength(MARKDOWN_LIMITS.findings);
+    const icons = shown.map((r) => r.slice(2, 4).trim());
+    expect(icons.indexOf("⚠️") === -1 || icons.lastIndexOf("❌") < icons.indexOf("⚠️")).toBe(true);
+    const failing = listed.filter((f) => isOpen(f) && f.enforcement === "mandatory").length;
+    expect(icons.filter((i) => i === "❌")).toHaveLength(Math.min(failing, MARKDOWN_LIMITS.findings));
+    expect(md).toContain(
+      `_… and ${listed.length - MARKDOWN_LIMITS.findings} more findings (${Math.max(0, failing - MARKDOWN_LIMITS.findings)} of them ❌) in flow-audit.json (JSON), flow-audit.sarif (SARIF)._`,
+    );
+    expect(md).toMatch(/\| 3000 \| 10 \| \d+ \| \d+ \| 0 \|/);
+    expect(renderMarkdown(big)).toContain("in the full report (--format json or --output json=FILE)");
+  });
+
+  it("keeps its byte budget when Flow's names and messages are huge, and caps a large diff", () => {
+    const huge = "<b>&|*".repeat(20_000);
+    const findings = big.findings.map((f) => (f.integration ? { ...f, message: huge, integration: { ...f.integration, name: huge } } : f));
+    const added = big.findings.slice(0, 3000).map((f, i) => ({ id: i, name: huge, vendor: "github" }));
+    const diff = { against: "before.json", added, removed: [], changed: [], findingsAppeared: [], findingsResolved: [] };
+    const md = renderMarkdown({ ...big, findings, diff }, { artifacts });
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(MARKDOWN_LIMITS.bytes);
+    expect(md).not.toContain("<b>");
+    expect(rows(md).length).toBeLessThan(MARKDOWN_LIMITS.findings);
+    expect(md).toMatch(/_… and \d+ more findings \(\d+ of them ❌\) in flow-audit\.json \(JSON\)/);
+    expect(md).toContain("_Changes since before.json: in flow-audit.json (JSON), flow-audit.sarif (SARIF)._");
+    const small = renderMarkdown({ ...reportOf(demoDataset(NOW.getTime()), "never"), diff }, { artifacts });
+    expect(small).toMatch(/- Added: .* and 2980 more\n/);
+    expect(Buffer.byteLength(small)).toBeLessThanOrEqual(MARKDOWN_LIMITS.bytes);
   });
 });
