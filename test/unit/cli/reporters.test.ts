@@ -1,4 +1,3 @@
-import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
 import { buildReport, type AuditReport } from "../../../src/cli/report";
@@ -9,6 +8,7 @@ import { defaultPolicy, evaluateInventory, inventoryProblems, isOpen, ruleSettin
 import { rules } from "../../../src/rules/index";
 import type { FlowPolicy } from "../../../src/rules/types";
 import { demoDataset, generatedDataset } from "../../../src/simulator/datasets";
+import { readJunit } from "../../helpers/reports";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 
@@ -32,31 +32,6 @@ function reportOf(records: InventoryRecord[], failOn: FailOn, policy: FlowPolicy
 /** The demo inventory, with one field in an unusable shape (integration 101's webhooks flag), so one finding is a data error. */
 function demoWithDataError(): InventoryRecord[] {
   return demoDataset(NOW.getTime()).map((r) => (r.integration.id === 101 ? { ...r, integration: { ...r.integration, webhooks_enabled: "yes" as never } } : r));
-}
-
-interface JunitCase {
-  classname: string;
-  name: string;
-  failure?: { type: string; message: string };
-  error?: { type: string; message: string };
-  skipped?: unknown;
-}
-
-/** Reads a JUnit file as GitLab and Jenkins do: the counts in the attributes and the elements inside the test cases. */
-function readJunit(xml: string) {
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => name === "testsuite" || name === "testcase" }).parse(xml);
-  const suites = doc.testsuites.testsuite as Array<{ name: string; failures: string; errors: string; tests: string; testcase?: JunitCase[] }>;
-  const cases = suites.flatMap((s) => s.testcase ?? []);
-  return {
-    totals: { tests: Number(doc.testsuites.tests), failures: Number(doc.testsuites.failures), errors: Number(doc.testsuites.errors) },
-    suiteSums: {
-      tests: suites.reduce((n, s) => n + Number(s.tests), 0),
-      failures: suites.reduce((n, s) => n + Number(s.failures), 0),
-      errors: suites.reduce((n, s) => n + Number(s.errors), 0),
-    },
-    elements: { tests: cases.length, failures: cases.filter((c) => c.failure !== undefined).length, errors: cases.filter((c) => c.error !== undefined).length },
-    cases,
-  };
 }
 
 describe("the JUnit report", () => {
