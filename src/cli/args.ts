@@ -67,7 +67,8 @@ Policy
 Output
   --format FORMAT          table (default; wrapped to the terminal, else COLUMNS, else 100
                            columns) | json | sarif | junit | markdown, to stdout
-  --output FORMAT=FILE     also write FORMAT to FILE (repeatable), e.g. --output sarif=flow.sarif
+  --output FORMAT=FILE     also write FORMAT to FILE (repeatable), e.g. --output sarif=flow.sarif;
+                           FILE - is stdout, instead of --format (one report on stdout at most)
   --snapshot-out FILE      save the inventory read (integrations + connection status, no token)
   --diff-against FILE      report what changed since an earlier snapshot (integrations added,
                            removed, changed; findings appeared and resolved)
@@ -105,6 +106,18 @@ function format(value: string, where: string): Format {
 
 /** The options --list-rules goes with (besides --help and --version, which win). */
 const LIST_RULES_OPTIONS = ["list-rules", "policy-file", "format", "quiet", "help", "version"];
+
+/**
+ * The one report written to stdout: `--format FORMAT`, or `--output FORMAT=-` (`-` is stdout, as
+ * elsewhere; a file named `-` is `./-`), else the table. Two reports on stdout would be one
+ * unreadable stream, so asking for two is a usage error.
+ */
+function reportOnStdout(explicit: string | undefined, outputs: Array<{ format: Format; file: string }>): Format {
+  const dashed = outputs.filter((o) => o.file === "-").map((o) => `--output ${o.format}=-`);
+  const asked = [...(explicit === undefined ? [] : [`--format ${explicit}`]), ...dashed];
+  if (asked.length > 1) throw new UsageError(`${asked.join(" and ")} would all write to stdout; only one report can go there (write the others to files)`);
+  return dashed.length ? outputs.find((o) => o.file === "-")!.format : format(explicit ?? "table", "--format");
+}
 
 /** Parses flow-audit's arguments; throws UsageError with a precise message. */
 export function parseAuditArgs(argv: string[]): AuditArgs {
@@ -154,6 +167,7 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--output must be FORMAT=FILE, got "${spec}"`);
     return { format: format(spec.slice(0, eq), "--output"), file: spec.slice(eq + 1) };
   });
+  const stdoutFormat = reportOnStdout(values.format, outputs);
   if (values["from-snapshot"] && values["api-url"]) throw new UsageError("--from-snapshot and --api-url exclude each other");
   const listRules = values["list-rules"] ?? false;
   if (listRules) {
@@ -168,8 +182,8 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     vendors: list(values.vendor),
     ids,
     failOn: failOn as FailOn,
-    format: format(values.format ?? "table", "--format"),
-    outputs,
+    format: stdoutFormat,
+    outputs: outputs.filter((o) => o.file !== "-"),
     snapshotOut: values["snapshot-out"],
     fromSnapshot: values["from-snapshot"],
     diffAgainst: values["diff-against"],

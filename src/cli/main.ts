@@ -15,6 +15,7 @@ import { parseAuditArgs, USAGE, UsageError, type AuditArgs, type Format } from "
 import { diffInventories } from "../inventory/diff";
 import { maskPersonalData, showPersonalDataFromEnv } from "../inventory/privacy";
 import { buildReport, diffFindings, type AuditReport } from "./report";
+import { sarifLocator, srcRootUri, type Locate, type RunFiles } from "./locations";
 import { renderReport, writeChunks, writeFile, type ReportSink } from "./output";
 import { makeSnapshot, readSnapshot, SnapshotError, writeSnapshot, type Snapshot } from "./snapshot";
 import { checkFilters, seenIn, unmatched, type Seen } from "./filters";
@@ -234,17 +235,21 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   if (fromEnv.problem) say(`flow-audit: warning: ${fromEnv.problem}`);
   args = { ...args, showPersonalData: args.showPersonalData || fromEnv.show };
   const { records, source, notes } = await loadRecords(args, io, say);
-  if (args.snapshotOut) {
-    try {
-      writeSnapshot(path.resolve(io.cwd, args.snapshotOut), makeSnapshot(records, source.location, !args.showPersonalData, now));
-    } catch (e) {
-      throw new UsageError(`--snapshot-out ${args.snapshotOut}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  }
+  const snapshotOut = args.snapshotOut
+    ? saveSnapshot(args.snapshotOut, io.cwd, makeSnapshot(records, source.location, !args.showPersonalData, now))
+    : undefined;
   const report = evaluate(args, policy, records, source, before, now);
+  const locate = sarifLocations(args, report, { cwd: io.cwd, policy, outputs: args.outputs, snapshotOut, snapshotIn: args.fromSnapshot }, say);
   // Files are not terminals: they wrap at COLUMNS or the default width.
   const render = (format: Format, tty: boolean) =>
-    renderReport(format, report, { policyFile: policy.file, cwd: io.cwd, tty, color: !io.env.NO_COLOR, width: terminalWidth(tty ? io.stdout : {}, io.env) });
+    renderReport(format, report, {
+      locate,
+      srcRoot: srcRootUri(io.cwd),
+      tty,
+      color: !io.env.NO_COLOR,
+      width: terminalWidth(tty ? io.stdout : {}, io.env),
+      artifacts: args.outputs,
+    });
   for (const o of args.outputs) await writeFile(path.resolve(io.cwd, o.file), render(o.format, false), io.env.FLOW_API_TOKEN, `--output ${o.format}=${o.file}`);
   await toStdout(io, render(args.format, io.stdout.isTTY === true));
   // Filter warnings are about the command line itself, so --quiet does not hide them.
@@ -262,6 +267,30 @@ async function toStdout(io: AuditIO, chunks: Iterable<string>): Promise<void> {
       `cannot write the report to stdout (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was delivered, so this run does not count as a pass`,
     );
   }
+}
+
+/** Writes the snapshot asked for with --snapshot-out, and returns it (SARIF results may point at its records). */
+function saveSnapshot(file: string, cwd: string, snapshot: Snapshot): NonNullable<RunFiles["snapshotOut"]> {
+  try {
+    writeSnapshot(path.resolve(cwd, file), snapshot);
+  } catch (e) {
+    throw new UsageError(`--snapshot-out ${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return { file, snapshot };
+}
+
+/**
+ * Where SARIF results point, when a SARIF report is asked for. When no file can show them, a
+ * warning (also with --quiet: it is not progress) says what to add to the run.
+ */
+function sarifLocations(args: AuditArgs, report: AuditReport, run: RunFiles, say: (s: string) => void): Locate | undefined {
+  if (args.format !== "sarif" && !args.outputs.some((o) => o.format === "sarif")) return undefined;
+  const locate = sarifLocator(report, run);
+  if (!locate && report.findings.some((f) => f.status === "violation" || f.status === "error"))
+    say(
+      "flow-audit: warning: the SARIF results point at no file, so code scanning has nothing to open; add --output json=FILE (each result then points at its finding there), --snapshot-out FILE or a policy file to this run (see docs/cli.md#where-sarif-results-point)",
+    );
+  return locate;
 }
 
 /** Terminal-safe text, line by line (the line breaks of our own messages stay). */

@@ -1,8 +1,8 @@
 /** Where flow-audit's reports go: rendering a format, and writing it with bounded memory. */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { redact } from "../api/errors";
 import { UsageError, type Format } from "./args";
+import type { Locate } from "./locations";
 import type { AuditReport } from "./report";
 import { jsonChunks } from "./reporters/json";
 import { renderJunit } from "./reporters/junit";
@@ -15,13 +15,16 @@ export interface ReportSink {
   write(s: string, done: (e?: Error | null) => void): unknown;
 }
 
-/** How a report is rendered: the policy file SARIF results point at, and the terminal the table is for. */
+/** How a report is rendered: where SARIF results point, and the terminal the table is for. */
 export interface RenderOptions {
-  policyFile?: string;
-  cwd: string;
+  locate?: Locate;
+  /** The run's directory as a file: URI ending in `/`, the SARIF `%SRCROOT%` that relative locations are relative to. */
+  srcRoot?: string;
   tty: boolean;
   color: boolean;
   width?: number;
+  /** The report files written in the same run (as given on the command line), that the Markdown summary points at. */
+  artifacts?: ReadonlyArray<{ format: Format; file: string }>;
 }
 
 /** A report in one format, as chunks (JSON streams per finding). */
@@ -30,11 +33,11 @@ export function renderReport(format: Format, report: AuditReport, o: RenderOptio
     case "json":
       return jsonChunks(report);
     case "sarif":
-      return [renderSarif(report, { artifactUri: o.policyFile ? relativeUri(o.policyFile, o.cwd) : undefined })];
+      return [renderSarif(report, { locate: o.locate, srcRoot: o.srcRoot })];
     case "junit":
       return [renderJunit(report)];
     case "markdown":
-      return [renderMarkdown(report)];
+      return [renderMarkdown(report, { artifacts: o.artifacts })];
     default:
       return [renderTable(report, { color: o.tty && o.color, width: o.width })];
   }
@@ -68,9 +71,4 @@ export async function writeChunks(stream: ReportSink, chunks: Iterable<string>, 
     if (batch.length >= 65_536) await flush();
   }
   if (batch) await flush();
-}
-
-function relativeUri(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return rel.startsWith("..") ? `file://${file}` : rel.split("\\").join("/");
 }

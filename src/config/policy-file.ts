@@ -149,17 +149,16 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
   const policy = defaultPolicy(rules);
   policy.file = file;
   const ruleEntries = (data.rules ?? {}) as Record<string, Record<string, unknown>>;
+  const lineOf = (node: Node | null | undefined) => lineCounter.linePos(isNode(node) && node.range ? node.range[0] : 0).line;
+  policy.ruleSources = {};
   for (const [id, entry] of Object.entries(ruleEntries)) {
     const { enforcement, ...params } = entry ?? {};
     const rule = rules.find((r) => r.id === id)!;
     policy.rules[id] = { enforcement: (enforcement as Enforcement | undefined) ?? rule.enforcement, config: configOf(rule, params) };
+    policy.ruleSources[id] = `${path.basename(file)}:${lineOf(keyNode(doc, ["rules"], id))}`;
   }
   const exceptions = (data.exceptions ?? []) as PolicyException[];
-  policy.exceptions = exceptions.map((x, i) => {
-    const node = doc.getIn(["exceptions", i], true);
-    const offset = isNode(node) && node.range ? node.range[0] : 0;
-    return { ...x, source: `${path.basename(file)}:${lineCounter.linePos(offset).line}` };
-  });
+  policy.exceptions = exceptions.map((x, i) => ({ ...x, source: `${path.basename(file)}:${lineOf(doc.getIn(["exceptions", i], true) as Node)}` }));
   return policy;
 }
 

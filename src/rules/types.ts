@@ -147,4 +147,6 @@ export interface FlowPolicy {
   file?: string;
   rules: Record<string, RuleSettings>;
   exceptions: PolicyException[];
+  /** Where the policy file configures each rule it mentions, e.g. `{ "flow-integration-connected": "flow-policy.yaml:4" }`. */
+  ruleSources?: Record<string, string>;
 }

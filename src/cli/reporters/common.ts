@@ -20,23 +20,42 @@ export function subjectOf(f: Finding): string {
   return f.integration ? `${f.integration.name} (id ${f.integration.id}, ${f.integration.vendor})` : (f.subject ?? "inventory");
 }
 
-/** The outcome in words: failed, failed but not enforced (--fail-on never), passed with warnings, passed. */
-export function outcome(report: AuditReport): { status: "failed" | "failed (not enforced)" | "passed with warnings" | "passed"; ok: boolean } {
+/** The outcome of a report, in words. */
+export type OutcomeStatus = "incomplete" | "failed" | "failed (not enforced)" | "passed with warnings" | "passed";
+
+/**
+ * The one verdict every format words: incomplete (Flow sent unusable data: never passes),
+ * failed (findings fail the gate at --fail-on), failed but not enforced (mandatory findings
+ * open while --fail-on never lets the run pass), passed with warnings, passed.
+ */
+export function outcome(report: AuditReport): { status: OutcomeStatus; ok: boolean } {
   const open = report.findings.filter((f) => isOpen(f));
-  if (report.summary.failing > 0 || report.summary.dataErrors > 0) return { status: "failed", ok: false };
+  if (report.summary.dataErrors > 0) return { status: "incomplete", ok: false };
+  if (report.summary.failing > 0) return { status: "failed", ok: false };
   if (open.some((f) => f.enforcement === "mandatory")) return { status: "failed (not enforced)", ok: false };
   return open.length ? { status: "passed with warnings", ok: true } : { status: "passed", ok: true };
 }
 
-/** A one-line verdict. */
+const HEADS: Record<OutcomeStatus, string> = {
+  incomplete: "INCOMPLETE",
+  failed: "FAIL",
+  "failed (not enforced)": "FAIL, not enforced (--fail-on never: this run exits 0)",
+  "passed with warnings": "PASS",
+  passed: "PASS",
+};
+
+/** A one-line verdict, worded for the --fail-on in force (the same verdict as `outcome`). */
 export function verdict(report: AuditReport): string {
   const s = report.summary;
-  const open = report.findings.filter((f) => isOpen(f)).length;
-  const head = s.dataErrors > 0 ? "INCOMPLETE" : s.passed ? "PASS" : "FAIL";
-  const note = s.passed && !outcome(report).ok ? " (mandatory violations present but not enforced: --fail-on never)" : "";
+  const open = report.findings.filter((f) => isOpen(f));
   const data = s.dataErrors > 0 ? `, ${s.dataErrors} not evaluable (Flow sent unusable data)` : "";
   const warned = s.warnings > 0 ? `, ${count(s.warnings, "data warning")}` : "";
-  return `${head}${note}: ${count(s.integrations, "integration")}, ${count(s.rules, "rule")}, ${s.failing} failing at ${report.policy.failOn}${data}, ${count(open - s.failing, "other open finding")}, ${s.suppressed} suppressed by exceptions${warned}`;
+  const mandatory = open.filter((f) => f.enforcement === "mandatory").length;
+  const gate =
+    report.policy.failOn === "never"
+      ? `${count(mandatory, "open mandatory finding")}${data}, ${count(open.length - mandatory, "other open finding")}`
+      : `${s.failing} failing at ${report.policy.failOn}${data}, ${count(open.length - s.failing, "other open finding")}`;
+  return `${HEADS[outcome(report).status]}: ${count(s.integrations, "integration")}, ${count(s.rules, "rule")}, ${gate}, ${s.suppressed} suppressed by exceptions${warned}`;
 }
 
 /** Findings that are open or suppressed, grouped by rule in rule order. */

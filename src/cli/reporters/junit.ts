@@ -1,10 +1,14 @@
+import { isOpen } from "../../rules/evaluate";
+import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
-import { disposition, subjectOf } from "./common";
+import { subjectOf } from "./common";
 
 /**
- * `--format junit`: one test suite per rule, one test case per integration × rule. Failing
- * findings are failures (errors for error findings); not-applicable and suppressed ones are
- * skipped with the reason; open findings below the fail-on level pass with a warning on stdout.
+ * `--format junit`: one test suite per rule, one test case per integration × rule. What a
+ * finding is does not depend on `--fail-on` (that sets the exit code, not the report): every
+ * open violation is a failure, its `type` the rule's enforcement (`mandatory` or `advisory`),
+ * and every open error is an error; not-applicable and suppressed findings are skipped with the
+ * reason. So a merge-request widget counts the open findings even when the run exits 0.
  */
 export function renderJunit(report: AuditReport): string {
   // Loaded on use (CommonJS `module.exports = builder`, so no `.default`).
@@ -16,19 +20,20 @@ export function renderJunit(report: AuditReport): string {
     const suite = builder.testSuite().name(rule.id).property("enforcement", rule.enforcement).property("severity", rule.severity);
     for (const f of findings) {
       const tc = suite.testCase().className(rule.id).name(subjectOf(f));
-      const d = disposition(f, report);
-      if (d === "failing") {
-        const detail = `${f.message}\nFix: ${f.remediation}\n${f.helpUri}`;
+      if (isOpen(f)) {
+        const detail = `${f.message}\nFix: ${f.remediation}${expiredNote(f)}\n${f.helpUri}`;
         if (f.status === "error") tc.error(f.message, "error", detail);
         else tc.failure(f.message, f.enforcement).stacktrace(detail);
-      } else if (d === "suppressed") {
-        tc.skipped().standardOutput(`Suppressed by an exception until ${f.exception!.expires}: ${f.exception!.reason}\n${f.message}`);
-      } else if (d === "not-applicable") {
+      } else if (f.exception?.state === "active") {
+        tc.skipped().standardOutput(`Suppressed by an exception until ${f.exception.expires}: ${f.exception.reason}\n${f.message}`);
+      } else if (f.status === "not-applicable") {
         tc.skipped().standardOutput(`Not applicable: ${f.message}`);
-      } else if (d === "warning") {
-        tc.standardOutput(`${f.enforcement} violation (does not fail at --fail-on ${report.policy.failOn}): ${f.message}`);
       }
     }
   }
   return builder.build();
+}
+
+function expiredNote(f: Finding): string {
+  return f.exception?.state === "expired" ? `\nAn exception expired on ${f.exception.expires}: ${f.exception.reason}` : "";
 }

@@ -1,21 +1,26 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { Finding } from "../../rules/types";
+import type { Locate, SourceLocation } from "../locations";
 import type { AuditReport } from "../report";
 import { disposition } from "./common";
 
 const LEVEL: Record<string, Result.level> = { mandatory: "error", advisory: "warning", disabled: "note" };
+const SRCROOT = "%SRCROOT%";
 const SECURITY_SEVERITY: Record<string, string> = { critical: "9.0", high: "7.0", medium: "5.0", low: "3.0" };
 
 /**
  * `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers. Rules carry
- * help text; results are the violations and errors (levels from enforcement), located at the
- * policy file (SaaS settings have no source file) with the integration as a logical location;
- * active exceptions become suppressions with their justification.
+ * help text; results are the violations and errors (levels from enforcement), with the
+ * integration as a logical location and, where `locate` finds one, a file that exists (SaaS
+ * settings have no source file: see src/cli/locations.ts); active exceptions become
+ * suppressions with their justification. Relative URIs are relative to `%SRCROOT%`, which
+ * `srcRoot` (a file: URI ending in `/`, the run's directory) defines for viewers other than
+ * GitHub, which reads them relative to the repository's root.
  */
-export function renderSarif(report: AuditReport, options: { artifactUri?: string } = {}): string {
+export function renderSarif(report: AuditReport, options: { locate?: Locate; srcRoot?: string } = {}): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a SARIF report is asked for
   const { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } = require("node-sarif-builder") as typeof import("node-sarif-builder");
-  const artifactUri = options.artifactUri ?? "flow-policy.yaml";
+  const locate = options.locate ?? (() => undefined);
   const run = new SarifRunBuilder().initSimple({
     toolDriverName: "flow-audit",
     toolDriverVersion: report.tool.version,
@@ -39,14 +44,18 @@ export function renderSarif(report: AuditReport, options: { artifactUri?: string
     index.set(r.id, index.size);
     run.addRule(new SarifRuleBuilder(descriptor));
   }
-  for (const f of report.findings) {
-    if (f.status !== "violation" && f.status !== "error") continue;
-    run.addResult(new SarifResultBuilder(result(f, report, artifactUri, index.get(f.ruleId) ?? 0)));
-  }
+  report.findings.forEach((f, i) => {
+    if (f.status !== "violation" && f.status !== "error") return;
+    run.addResult(new SarifResultBuilder(result(f, report, locate(f, i), index.get(f.ruleId) ?? 0)));
+  });
   const sarif = new SarifBuilder();
   sarif.addRun(run);
   const log: Log = sarif.buildSarifOutput();
   log.runs[0].invocations = [{ executionSuccessful: true, endTimeUtc: report.generatedAt }];
+  // node-sarif-builder lists each file in `artifacts` without its base: the same base as the results'.
+  for (const a of log.runs[0].artifacts ?? []) if (a.location?.uri) a.location = { ...a.location, ...artifactLocation(a.location.uri) };
+  if (options.srcRoot && log.runs[0].results?.some((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId === SRCROOT))
+    log.runs[0].originalUriBaseIds = { [SRCROOT]: { uri: options.srcRoot } };
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
@@ -58,7 +67,12 @@ function remediationOf(report: AuditReport, ruleId: string): string {
   );
 }
 
-function result(f: Finding, report: AuditReport, artifactUri: string, ruleIndex: number): Result {
+/** A relative URI names its base (SARIF §3.4.4: only relative references may); a file: URI stands alone. */
+function artifactLocation(uri: string): { uri: string; uriBaseId?: string } {
+  return uri.startsWith("file:") ? { uri } : { uri, uriBaseId: SRCROOT };
+}
+
+function result(f: Finding, report: AuditReport, at: SourceLocation | undefined, ruleIndex: number): Result {
   const d = disposition(f, report);
   const logicalName = f.integration ? `integrations/${f.integration.id}` : `inventory/${(f.subject ?? "all").replace(/[^A-Za-z0-9_-]+/g, "-")}`;
   const expired = f.exception?.state === "expired" ? ` (An exception expired on ${f.exception.expires}: ${f.exception.reason}.)` : "";
@@ -70,7 +84,7 @@ function result(f: Finding, report: AuditReport, artifactUri: string, ruleIndex:
     message: { text: `${f.message} Fix: ${f.remediation}${expired}` },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: artifactUri }, region: { startLine: 1 } },
+        ...(at ? { physicalLocation: { artifactLocation: artifactLocation(at.uri), region: { startLine: at.line } } } : {}),
         logicalLocations: [{ name: f.integration?.name ?? f.subject ?? "inventory", fullyQualifiedName: `flow/${logicalName}`, kind: "resource" }],
       },
     ],

@@ -2,7 +2,7 @@ import { terminalSafe } from "../../api/ingest";
 import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
 import { count, DEFAULT_WIDTH, fixLabel, hanging, MIN_WIDTH, sharedFix, wrap } from "../terminal";
-import { disposition, notable, verdict } from "./common";
+import { disposition, notable, outcome, verdict } from "./common";
 
 const ANSI = { red: "\x1b[31m", yellow: "\x1b[33m", dim: "\x1b[2m", bold: "\x1b[1m", green: "\x1b[32m", reset: "\x1b[0m" };
 
@@ -80,6 +80,6 @@ export function renderTable(report: AuditReport, options: { color?: boolean; wid
     `${s.findings["not-applicable"]} not applicable`,
   ];
   lines.push(...wrap(tally.join(" · "), width));
-  lines.push(...wrap(verdict(report), width).map((l) => paint(s.passed ? "green" : "red", l)));
+  lines.push(...wrap(verdict(report), width).map((l) => paint(outcome(report).ok ? "green" : "red", l)));
   return `${lines.join("\n")}\n`;
 }

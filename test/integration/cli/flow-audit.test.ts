@@ -116,15 +116,17 @@ describe("flow-audit (the real bin against the simulator)", () => {
     const cases = suites.flatMap((s: { testcase: unknown }) => [s.testcase].flat()) as Array<{
       classname: string;
       name: string;
-      failure?: unknown;
+      failure?: { type: string };
       skipped?: unknown;
     }>;
     expect(suites).toHaveLength(ENABLED.length);
     // One test case per finding: each enabled rule's verdict on each of the 12 integrations.
     expect(cases).toHaveLength(report.findings.length);
+    // Every open violation is a failure (advisory ones too, whatever --fail-on says); its type is the enforcement.
+    expect(cases.filter((c) => c.failure !== undefined)).toHaveLength(10);
     expect(
       cases
-        .filter((c) => c.failure !== undefined)
+        .filter((c) => c.failure?.type === "mandatory")
         .map((c) => `${c.classname} ${c.name}`)
         .sort(),
     ).toEqual([
@@ -133,7 +135,7 @@ describe("flow-audit (the real bin against the simulator)", () => {
       "flow-integration-connected Bitbucket Payments (id 105, bitbucket)",
       "flow-integration-webhooks-enabled GitHub Mobile (id 102, github)",
     ]);
-    expect(Number(junit.testsuites.failures)).toBe(4);
+    expect(Number(junit.testsuites.failures)).toBe(10);
 
     const md = fs.readFileSync(file("r.md"), "utf8");
     expect(md).toMatch(/^## ❌ Flow integration audit: failed/);
@@ -329,6 +331,19 @@ describe("flow-audit (the real bin against the simulator)", () => {
     const sarif = await run(["--list-rules", "--format", "sarif"]);
     expect(sarif.code).toBe(2);
     expect(sarif.stderr).toContain('--list-rules writes table or json, not "sarif"');
+  });
+
+  it("writes --output FORMAT=- to stdout, never to a file named -, and refuses two reports on stdout", async () => {
+    const r = await run(["--output", "json=-", "--output", `markdown=${file("dash.md")}`]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).summary).toMatchObject({ integrations: 12, failing: 4 });
+    expect(fs.existsSync(file("-"))).toBe(false);
+    expect(fs.readFileSync(file("dash.md"), "utf8")).toMatch(/^## ❌ Flow integration audit: failed/);
+    const two = await run(["--format", "sarif", "--output", "junit=-"]);
+    expect(two.code).toBe(2);
+    expect(two.stdout).toBe("");
+    expect(two.stderr).toContain("--format sarif and --output junit=- would all write to stdout");
+    expect(fs.existsSync(file("-"))).toBe(false);
   });
 
   it("documents every option in --help", async () => {

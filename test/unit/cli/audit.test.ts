@@ -100,7 +100,18 @@ describe("argument parsing", () => {
     });
     expect(parseAuditArgs([]).listRules).toBe(false);
   });
+
+  it("takes - in --output FORMAT=- as stdout, instead of --format (never a file named -)", () => {
+    expect(parseAuditArgs(["--output", "json=-", "--output", "sarif=r.sarif"])).toMatchObject({
+      format: "json",
+      outputs: [{ format: "sarif", file: "r.sarif" }],
+    });
+    expect(parseAuditArgs(["--output", "json=./-"])).toMatchObject({ format: "table", outputs: [{ format: "json", file: "./-" }] });
+  });
   it.each([
+    [["--format", "markdown", "--output", "json=-"], /--format markdown and --output json=- would all write to stdout; only one report/],
+    [["--output", "json=-", "--output", "sarif=-"], /--output json=- and --output sarif=- would all write to stdout/],
+    [["--format", "table", "--output", "table=-"], /only one report can go there/],
     [["--fail-on", "sometimes"], /--fail-on must be mandatory, advisory or never/],
     [["--output", "sarif"], /--output must be FORMAT=FILE/],
     [["--output", "pdf=x.pdf"], /unknown format "pdf"/],

@@ -49,6 +49,7 @@ describe("the YAML policy file", () => {
         source: "flow-policy.yaml:10",
       },
     ]);
+    expect(p.ruleSources).toEqual({ "flow-integration-recently-synced": "flow-policy.yaml:3", "flow-integration-allowed-vendor": "flow-policy.yaml:6" });
   });
 
   it("accepts an empty file as the default policy", () => {
