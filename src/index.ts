@@ -33,6 +33,11 @@ export { Integration, INTEGRATION_TYPE } from "./pulumi/integration";
 export type { IntegrationArgs, IntegrationState } from "./pulumi/integration";
 export type { FlowConnectionArgs } from "./pulumi/settings";
 export { fromIntegrationState } from "./pulumi/state";
+export { IntegrationChunk } from "./pulumi/chunk-resource";
+export type { IntegrationChunkArgs } from "./pulumi/chunk-resource";
+export { CHUNK_TYPE } from "./pulumi/type";
+export { chunkOf, MAX_CHUNKS } from "./pulumi/chunk";
+export type { ChunkEntry, ChunkState } from "./pulumi/chunk";
 
 export { connectionHealth, isConnected, lastSync, syncAgeDays, webhooksOff } from "./inventory/health";
 export type { ConnectionHealth } from "./inventory/health";

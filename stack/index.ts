@@ -1,5 +1,6 @@
 // The pulumi-flow audit stack: reads every Flow integration into Pulumi state and outputs.
-// Settings: stack config flow:apiUrl / flow:token (secret), else FLOW_API_URL / FLOW_API_TOKEN.
+// Settings: stack config flow:apiUrl / flow:token (secret), else FLOW_API_URL / FLOW_API_TOKEN;
+// flow:chunks (optional) for large tenants.
 import * as pulumi from "@pulumi/pulumi";
 import { readFlowIntegrations } from "pulumi-flow";
 
@@ -8,6 +9,8 @@ export = async () => {
   const flow = await readFlowIntegrations("flow", {
     filter: config.getObject("filter"),
     summary: { staleAfterDays: config.getNumber("staleAfterDays") ?? 7 },
+    // flow:chunks records the inventory in that many resources (large tenants; docs/stack.md).
+    chunks: config.getNumber("chunks"),
   });
   return {
     summary: flow.summary,

@@ -14,4 +14,4 @@ export {
   violationMessage,
 } from "../policy/pack";
 export type { FlowPoliciesOptions } from "../policy/pack";
-export { INTEGRATION_TYPE } from "../pulumi/type";
+export { CHUNK_TYPE, INTEGRATION_TYPE } from "../pulumi/type";

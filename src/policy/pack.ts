@@ -22,10 +22,18 @@ import { rules as allRules } from "../rules/index";
 import type { Finding, FlowPolicy, Rule } from "../rules/types";
 import { configOf, label, ruleHelpUri, RULES_DOCS_URL } from "../rules/util";
 import { maskPersonalData, SHOW_PERSONAL_DATA_ENV, showPersonalDataFromEnv } from "../inventory/privacy";
-import { INTEGRATION_TYPE } from "../pulumi/type";
-import { exceptionNotice, violationMessage } from "./messages";
+import { CHUNK_TYPE, chunkEntries, INTEGRATION_TYPE } from "../pulumi/type";
+import { aggregateMessage, exceptionNotice, violationMessage } from "./messages";
 
 export { exceptionNotice, violationMessage } from "./messages";
+
+/**
+ * Above this many open findings of one advisory rule, the pack reports them as one stack-level
+ * violation (count, ids, where the full list is) instead of one per integration: a tenant with
+ * thousands of advisory findings should not pay for a megabyte of preview output. Mandatory
+ * findings are always reported per resource. Documented in docs/policy-pack.md.
+ */
+export const ADVISORY_DETAIL_LIMIT = 50;
 
 /** The advisory policy that lists violations suppressed by active exceptions. */
 export const EXCEPTIONS_POLICY = "flow-exceptions-applied";
@@ -53,15 +61,39 @@ export interface FlowPoliciesOptions {
    * They are masked as flow-audit masks them unless it is given `--show-personal-data`.
    */
   showPersonalData?: boolean;
+  /** Most findings of one advisory rule reported one by one (default ADVISORY_DETAIL_LIMIT); more are reported as one. */
+  advisoryDetailLimit?: number;
 }
 
-/** How the policies see a flow:Integration resource: its record, masked unless personal data is shown. */
-type RecordView = (type: string, props: Record<string, unknown>) => InventoryRecord | undefined;
+/**
+ * What the policies see in a resource: the records it holds — one for a flow:Integration, the
+ * chunk's for a flow:IntegrationChunk — masked unless personal data is shown, and the names of
+ * entries that carry no integration data. Undefined for any other resource.
+ */
+interface ResourceRecords {
+  records: InventoryRecord[];
+  /** Names of the entries without integration data (the resource, or `<chunk> integrations["<id>"]`). */
+  empty: string[];
+  /** Whether the resource is a chunk (many integrations behind one URN). */
+  chunk: boolean;
+}
+
+type RecordView = (type: string, props: Record<string, unknown>, name: string) => ResourceRecords | undefined;
 
 function recordView(showPersonalData: boolean): RecordView {
-  return (type, props) => {
+  const mask = (records: InventoryRecord[]) => (showPersonalData || records.length === 0 ? records : maskPersonalData(records));
+  return (type, props, name) => {
+    if (type === CHUNK_TYPE) {
+      const entries = chunkEntries(props);
+      return {
+        records: mask(entries.flatMap((e) => (e.record ? [e.record] : []))),
+        empty: entries.filter((e) => !e.record).map((e) => `${name} integrations["${e.key}"]`),
+        chunk: true,
+      };
+    }
     const record = recordOf(type, props);
-    return record?.integration && !showPersonalData ? maskPersonalData([record])[0] : record;
+    if (!record) return undefined;
+    return record.integration ? { records: mask([record]), empty: [], chunk: false } : { records: [], empty: [name], chunk: false };
   };
 }
 
@@ -83,14 +115,14 @@ function malformed(rule: Rule, name: string, enforcement: Finding["enforcement"]
     status: "error",
     severity: rule.severity,
     enforcement,
-    message: `Resource '${name}' of type ${INTEGRATION_TYPE} carries no integration data, so ${rule.id} cannot check it.`,
+    message: `Resource '${name}' of type ${INTEGRATION_TYPE} (or an entry of a ${CHUNK_TYPE}) carries no integration data, so ${rule.id} cannot check it.`,
     remediation: "Create flow:Integration resources through readFlowIntegrations / FlowIntegrations so they carry the integration read from Flow.",
     helpUri: ruleHelpUri(rule.id),
     evidence: {},
   };
 }
 
-/** The records of a stack's flow:Integration resources, with their URNs (and those carrying no data). */
+/** The records of a stack's Flow resources (integrations and chunks), with each integration's URN, and the entries carrying no data. */
 function stackRecords(
   resources: StackValidationArgs["resources"],
   view: RecordView,
@@ -103,20 +135,25 @@ function stackRecords(
   const urnById = new Map<number, string>();
   const empty: Array<{ name: string; urn: string }> = [];
   for (const r of resources) {
-    const record = view(r.type, r.props);
-    if (!record) continue;
-    if (!record.integration) {
-      empty.push({ name: r.name, urn: r.urn });
-      continue;
+    const seen = view(r.type, r.props, r.name);
+    if (!seen) continue;
+    for (const name of seen.empty) empty.push({ name, urn: r.urn });
+    for (const record of seen.records) {
+      records.push(record);
+      urnById.set(record.integration.id, r.urn);
     }
-    records.push(record);
-    urnById.set(record.integration.id, r.urn);
   }
   return { records, urnById, empty };
 }
 
 /** One rule as a resource policy (per-integration rules) or a stack policy (cross-integration rules). */
-function rulePolicy(rule: Rule, policy: FlowPolicy, now: () => Date, view: RecordView): ResourceValidationPolicy | StackValidationPolicy {
+function rulePolicy(
+  rule: Rule,
+  policy: FlowPolicy,
+  now: () => Date,
+  view: RecordView,
+  advisoryLimit: number,
+): ResourceValidationPolicy | StackValidationPolicy {
   const settings = ruleSettings(policy, rule);
   const base = {
     name: rule.id,
@@ -128,22 +165,42 @@ function rulePolicy(rule: Rule, policy: FlowPolicy, now: () => Date, view: Recor
   // The engine decides the level (pack config may change it) and fills the parameters; a policy that runs reports every open finding.
   const effective = (getConfig: () => Record<string, unknown>) => ({ enforcement: settings.enforcement, config: configOf(rule, getConfig()) });
   const ctx = (): JudgeContext => ({ now: now(), exceptions: policy.exceptions });
+  if (rule.scope === "integration" && settings.enforcement === "advisory") {
+    // An advisory per-integration rule judges the whole stack at once, so that it can report
+    // many findings as one (see ADVISORY_DETAIL_LIMIT); up to the limit, each on its resource.
+    return {
+      ...base,
+      validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+        const { records, urnById, empty } = stackRecords(args.resources, view);
+        for (const e of empty) report(violationMessage(malformed(rule, e.name, settings.enforcement)), e.urn);
+        const open = judge(
+          rule,
+          records,
+          effective(() => args.getConfig()),
+          ctx(),
+        ).filter(isOpen);
+        if (open.length > advisoryLimit) report(aggregateMessage(rule.id, open, advisoryLimit));
+        else for (const f of open) report(violationMessage(f), f.integration ? urnById.get(f.integration.id) : undefined);
+      },
+    };
+  }
   if (rule.scope === "integration") {
     return {
       ...base,
       validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-        const record = view(args.type, args.props);
-        if (!record) return;
-        const [f] = record.integration
-          ? judge(
-              rule,
-              [record],
-              effective(() => args.getConfig()),
-              ctx(),
-            )
-          : [malformed(rule, args.name, settings.enforcement)];
-        if (isOpen(f)) report(violationMessage(f), args.urn);
-        else if (f.status === "not-applicable") args.notApplicable(f.message);
+        const seen = view(args.type, args.props, args.name);
+        if (!seen) return;
+        for (const name of seen.empty) report(violationMessage(malformed(rule, name, settings.enforcement)), args.urn);
+        if (seen.records.length === 0) return;
+        // A chunk's integrations are judged one by one; each message names its integration.
+        const findings = judge(
+          rule,
+          seen.records,
+          effective(() => args.getConfig()),
+          ctx(),
+        );
+        for (const f of findings) if (isOpen(f)) report(violationMessage(f), args.urn);
+        if (!seen.chunk && findings[0].status === "not-applicable") args.notApplicable(findings[0].message);
       },
     };
   }
@@ -174,18 +231,18 @@ function dataPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date,
     enforcementLevel: "mandatory",
     severity: "high",
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-      const record = view(args.type, args.props);
-      if (!record?.integration) return;
-      const problems = recordProblems(record);
-      if (problems.length === 0) return;
-      // Only errors no active exception covers fail the gate, as for any other finding.
-      const open = enabled
-        .map((rule) => dataErrorFinding(rule, record, problems))
-        .filter((f): f is Finding => f !== undefined && isOpen(applyExceptions(f, policy.exceptions, now())));
-      if (open.length === 0) return;
-      const blocking = [...new Map(open.flatMap((f) => f.dataProblems ?? []).map((p) => [p.path + p.document, p])).values()];
-      const text = `${label(record.integration)} could not be fully evaluated: Flow sent ${blocking.map(describeProblem).join("; ")}. Rules that could not decide: ${open.map((f) => f.ruleId).join(", ")}. Fix: ${open[0].remediation} See ${DOCS_DATA_URL}`;
-      report(terminalSafe(text), args.urn);
+      for (const record of view(args.type, args.props, args.name)?.records ?? []) {
+        const problems = recordProblems(record);
+        if (problems.length === 0) continue;
+        // Only errors no active exception covers fail the gate, as for any other finding.
+        const open = enabled
+          .map((rule) => dataErrorFinding(rule, record, problems))
+          .filter((f): f is Finding => f !== undefined && isOpen(applyExceptions(f, policy.exceptions, now())));
+        if (open.length === 0) continue;
+        const blocking = [...new Map(open.flatMap((f) => f.dataProblems ?? []).map((p) => [p.path + p.document, p])).values()];
+        const text = `${label(record.integration)} could not be fully evaluated: Flow sent ${blocking.map(describeProblem).join("; ")}. Rules that could not decide: ${open.map((f) => f.ruleId).join(", ")}. Fix: ${open[0].remediation} See ${DOCS_DATA_URL}`;
+        report(terminalSafe(text), args.urn);
+      }
     },
   };
 }
@@ -224,7 +281,12 @@ export function flowPolicies(options: FlowPoliciesOptions = {}): Policies {
   const policy = options.policy ?? packPolicyFile();
   const now = options.now ?? (() => new Date());
   const view = recordView(options.showPersonalData ?? showPersonalDataFromEnv(process.env).show);
-  return [...rules.map((rule) => rulePolicy(rule, policy, now, view)), dataPolicy(policy, rules, now, view), exceptionsPolicy(policy, rules, now, view)];
+  const advisoryLimit = options.advisoryDetailLimit ?? ADVISORY_DETAIL_LIMIT;
+  return [
+    ...rules.map((rule) => rulePolicy(rule, policy, now, view, advisoryLimit)),
+    dataPolicy(policy, rules, now, view),
+    exceptionsPolicy(policy, rules, now, view),
+  ];
 }
 
 /**

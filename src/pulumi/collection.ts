@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { InventoryRecord } from "../api/types";
-import { getIntegration, getIntegrations, programSettings, type GetIntegrationArgs, type GetIntegrationsArgs } from "./functions";
+import { getIntegration, getIntegrations, programSettings, runError, type GetIntegrationArgs, type GetIntegrationsArgs } from "./functions";
+import { checkChunks, toChunkStates } from "./chunk";
+import { IntegrationChunk } from "./chunk-resource";
 import { Integration } from "./integration";
 import { flowProvider } from "./provider";
 import { summarize, type InventorySummary, type SummaryOptions } from "../inventory/summary";
@@ -9,12 +11,21 @@ import { summarize, type InventorySummary, type SummaryOptions } from "../invent
 export interface FlowIntegrationsArgs extends GetIntegrationsArgs {
   /** Options of the summary output. */
   summary?: SummaryOptions;
+  /**
+   * Record the inventory in this many resources instead of one per integration (1 to 1000):
+   * each holds the integrations whose id % chunks is its number, keyed by id. For tenants of
+   * thousands of integrations, where the engine's cost per resource dominates (docs/stack.md,
+   * "Granularity"); about one chunk per 250 integrations. Changing it replaces the chunks.
+   */
+  chunks?: number;
 }
 
 /** All integrations matching a filter, as one component with an Integration child each. */
 export class FlowIntegrations extends pulumi.ComponentResource {
-  /** The Integration resources, by Flow id. */
+  /** The Integration resources, by Flow id (empty when the inventory is recorded in chunks). */
   readonly resources: Record<number, Integration>;
+  /** The chunk resources, when `chunks` is set (else empty). */
+  readonly chunkResources: IntegrationChunk[];
   /** The records read from Flow. */
   readonly records: InventoryRecord[];
   /** Counts and ids needing attention. */
@@ -28,16 +39,32 @@ export class FlowIntegrations extends pulumi.ComponentResource {
     this.ids = records.map((r) => r.integration.id);
     this.summary = summarize(records, args.summary);
     this.resources = {};
+    this.chunkResources = [];
     const provider = flowProvider(programSettings(args).apiUrl);
-    for (const record of records) {
-      // Named by id so a rename in Flow is an update, not a replace.
-      this.resources[record.integration.id] = new Integration(`${name}-${record.integration.id}`, { record }, { parent: this, provider });
+    if (args.chunks !== undefined) {
+      const chunks = checkChunks(args.chunks, `readFlowIntegrations('${name}'): chunks`);
+      // Named by bucket and count: an integration stays in its chunk while `chunks` is unchanged.
+      for (const state of toChunkStates(records, chunks))
+        this.chunkResources.push(new IntegrationChunk(`${name}-chunk-${state.chunk}-of-${chunks}`, { state }, { parent: this, provider }));
+    } else {
+      for (const record of records) {
+        // Named by id so a rename in Flow is an update, not a replace.
+        this.resources[record.integration.id] = new Integration(`${name}-${record.integration.id}`, { record }, { parent: this, provider });
+      }
     }
     this.registerOutputs({ ids: this.ids, summary: this.summary });
   }
 
   /** Reads Flow once (list + connection status) and registers one Integration per record. */
   static async create(name: string, args: FlowIntegrationsArgs = {}, opts?: pulumi.ComponentResourceOptions): Promise<FlowIntegrations> {
+    // A bad setting fails before Flow is read, as one clear message.
+    if (args.chunks !== undefined) {
+      try {
+        checkChunks(args.chunks, `readFlowIntegrations('${name}'): chunks`);
+      } catch (e) {
+        throw runError((e as Error).message);
+      }
+    }
     const records = await getIntegrations(args);
     return new FlowIntegrations(name, records, args, opts);
   }

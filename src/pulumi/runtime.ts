@@ -2,10 +2,12 @@
  * Provider-side runtime of the Flow dynamic resources, loaded by the serialized provider when the
  * engine calls it (refresh, `Integration.get`, diffs). Nothing of it is captured in state.
  */
-import { createFlowClient } from "../api/client";
+import pLimit from "p-limit";
+import { createFlowClient, type FlowClient } from "../api/client";
 import { FlowApiError, missingToken } from "../api/errors";
 import { changedPaths, withoutVolatile } from "../inventory/diff";
 import { PROVIDER_API_URL_KEY, PROVIDER_TOKEN_HINT, providerSettings } from "./settings";
+import { chunkDiff, type ChunkEntry, type ChunkState, type PropertyDiff } from "./chunk";
 import { toIntegrationState, type IntegrationState } from "./state";
 
 let providerConfig: ((key: string) => string | undefined) | undefined;
@@ -22,25 +24,71 @@ function clean(e: unknown): Error {
   return error;
 }
 
-/**
- * Reads one integration and its connection status from Flow (refresh and `Integration.get`).
- * Undefined when Flow no longer has it: refresh then shows the resource as deleted.
- */
-export async function readIntegration(id: number): Promise<IntegrationState | undefined> {
+/** A client for the provider's settings (the API URL from its inputs, the token from FLOW_API_TOKEN); `use` runs with it. */
+async function withClient<T>(use: (client: FlowClient) => Promise<T>): Promise<T> {
   const settings = providerSettings(providerConfig?.(PROVIDER_API_URL_KEY));
   try {
     if (!settings.token) throw missingToken(PROVIDER_TOKEN_HINT);
     const client = createFlowClient({ baseUrl: settings.apiUrl, token: settings.token });
     try {
-      const [integration, connectionStatus] = await Promise.all([client.getIntegration(id), client.getConnectionStatus(id)]);
-      return toIntegrationState({ integration, connectionStatus });
+      return await use(client);
     } finally {
       client.close();
     }
   } catch (e) {
-    if (e instanceof FlowApiError && e.kind === "http" && e.status === 404) return undefined;
     throw clean(e);
   }
+}
+
+/** One integration and its connection status; undefined when Flow answers 404 (it was deleted). */
+async function readOne(client: FlowClient, id: number): Promise<IntegrationState | undefined> {
+  try {
+    const [integration, connectionStatus] = await Promise.all([client.getIntegration(id), client.getConnectionStatus(id)]);
+    return toIntegrationState({ integration, connectionStatus });
+  } catch (e) {
+    if (e instanceof FlowApiError && e.kind === "http" && e.status === 404) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Reads one integration and its connection status from Flow (refresh and `Integration.get`).
+ * Undefined when Flow no longer has it: refresh then shows the resource as deleted.
+ */
+export function readIntegration(id: number): Promise<IntegrationState | undefined> {
+  return withClient((client) => readOne(client, id));
+}
+
+/** How many integrations of a chunk a refresh reads at once (each is two requests). */
+const CHUNK_READ_CONCURRENCY = 8;
+
+/**
+ * Re-reads every integration of a chunk (refresh): those Flow no longer has leave the chunk,
+ * so refresh shows them as removed from it. Integrations added to Flow since are not found by
+ * a refresh (as with one resource per integration); the next preview or up records them.
+ */
+export function readChunk(state: ChunkState): Promise<ChunkState> {
+  return withClient(async (client) => {
+    const limit = pLimit(CHUNK_READ_CONCURRENCY);
+    const ids = Object.keys(state.integrations ?? {});
+    const read = await Promise.all(ids.map((id) => limit(() => readOne(client, Number(id)))));
+    const integrations: Record<string, ChunkEntry> = {};
+    read.forEach((entry, i) => {
+      if (!entry) return;
+      const { integrationId: _id, ...rest } = entry;
+      integrations[ids[i]] = rest;
+    });
+    return { chunk: state.chunk, chunks: state.chunks, integrations };
+  });
+}
+
+/** The engine's diff result for a chunk (see chunkDiff). */
+export function diffChunk(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean; detailedDiff: Record<string, PropertyDiff> } {
+  const detailedDiff = chunkDiff(olds, news);
+  return { changes: Object.keys(detailedDiff).length > 0, replaces: [], deleteBeforeReplace: false, detailedDiff };
 }
 
 /**

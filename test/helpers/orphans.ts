@@ -58,6 +58,16 @@ export function processesWithEnv(name: string, value: string): Array<{ pid: numb
   return found;
 }
 
+/** Waits up to `graceMs` for every process with `name=value` in its environment to exit; returns those still running. */
+export async function settledProcessesWithEnv(name: string, value: string, graceMs = 15_000): Promise<Array<{ pid: number; command: string }>> {
+  let found = processesWithEnv(name, value);
+  for (let waited = 0; found.length > 0 && waited < graceMs; waited += 250) {
+    await new Promise((r) => setTimeout(r, 250));
+    found = processesWithEnv(name, value);
+  }
+  return found;
+}
+
 /** Waits up to `graceMs` for orphans to exit, kills the rest, and returns what had to be killed. */
 export async function reapOrphans(root: number, marker: string, graceMs = 15_000): Promise<string[]> {
   let found = orphansOf(root, marker);

@@ -36,7 +36,13 @@ function harness(config: Record<string, Record<string, unknown>> = {}, options: 
   const props = (r: InventoryRecord) => ({ integrationId: r.integration?.id, integration: r.integration, connectionStatus: r.connectionStatus });
   const urn = (id: number) => `urn:pulumi:dev::audit::flow:index:Integrations$${INTEGRATION_TYPE}::flow-${id}`;
   const resource = async (name: string, r: InventoryRecord, type = INTEGRATION_TYPE, id = r.integration?.id ?? 0) => {
-    const p = byName(name) as ResourceValidationPolicy;
+    const p = byName(name) as ResourceValidationPolicy & StackValidationPolicy;
+    if (p.validateStack) {
+      // An advisory per-integration rule judges the stack at once (to aggregate many findings): a stack of this one resource.
+      const only = [{ type, props: props(r), urn: urn(id), name: `flow-${id}` }];
+      await p.validateStack({ resources: only, getConfig: () => config[name] ?? {} } as never, (message, u) => reports.push({ policy: name, message, urn: u }));
+      return;
+    }
     const validate = p.validateResource as (args: unknown, report: (m: string, u?: string) => void) => Promise<void> | void;
     try {
       await validate(
@@ -77,6 +83,44 @@ describe("the CrossGuard adapter (flowPolicies)", () => {
     expect(byName("flow-integration-allowed-vendor").enforcementLevel).toBe("disabled");
     expect(byName(EXCEPTIONS_POLICY).enforcementLevel).toBe("advisory");
     expect("validateStack" in byName("flow-no-duplicate-integrations")).toBe(true);
+  });
+
+  it("reports an advisory rule's findings one by one up to the limit and as one above it; mandatory ones always per resource", async () => {
+    const policy = parsePolicy("rules:\n  flow-integration-webhooks-enabled: {enforcement: advisory}\n", "flow-policy.yaml");
+    const off = [201, 202, 203, 204].map((id) => another(id, { webhooks_enabled: false }));
+    const userpass = [301, 302, 303].map((id) => another(id, { auth_type: "userpass" }));
+    const resources = [...off, ...userpass].map((r) => ({
+      type: INTEGRATION_TYPE,
+      props: { integrationId: r.integration.id, integration: r.integration, connectionStatus: r.connectionStatus },
+      urn: `urn:x::flow-${r.integration.id}`,
+      name: `flow-${r.integration.id}`,
+    }));
+    const run = (limit: number) => {
+      const policies = flowPolicies({ policy, now: () => NOW, advisoryDetailLimit: limit });
+      const reports: Array<{ policy: string; message: string; urn?: string }> = [];
+      const webhooks = byPolicy(policies, "flow-integration-webhooks-enabled") as StackValidationPolicy;
+      void webhooks.validateStack({ resources, getConfig: () => ({}) } as never, (message, urn) => reports.push({ policy: webhooks.name, message, urn }));
+      const auth = byPolicy(policies, "flow-integration-allowed-auth-type") as ResourceValidationPolicy;
+      const validate = auth.validateResource as (args: never, report: (message: string, urn?: string) => void) => void;
+      for (const r of resources)
+        validate({ ...r, getConfig: () => ({}), notApplicable: () => {} } as never, (message, urn) => reports.push({ policy: auth.name, message, urn }));
+      return reports;
+    };
+    const within = run(4);
+    expect(within.filter((r) => r.policy === "flow-integration-webhooks-enabled").map((r) => r.urn)).toEqual(off.map((r) => `urn:x::flow-${r.integration.id}`));
+    const above = run(3);
+    const aggregated = above.filter((r) => r.policy === "flow-integration-webhooks-enabled");
+    expect(aggregated).toHaveLength(1);
+    expect(aggregated[0].urn).toBeUndefined();
+    expect(aggregated[0].message).toMatch(
+      /^4 advisory findings of flow-integration-webhooks-enabled, more than the 3 the pack lists one by one, so they are reported together: integrations 201, 202, 203, 204\. The full list, each with its message and evidence: flow-audit .* Fix: In Flow, open Settings > Integrations.* See https:\/\/\S+#flow-integration-webhooks-enabled$/,
+    );
+    // Mandatory: three findings above a limit of 1, each still on its resource.
+    expect(
+      run(1)
+        .filter((r) => r.policy === "flow-integration-allowed-auth-type")
+        .map((r) => r.urn),
+    ).toEqual(userpass.map((r) => `urn:x::flow-${r.integration.id}`));
   });
 
   it("reports a violation with the fix and the docs link, and ignores other resource types", async () => {

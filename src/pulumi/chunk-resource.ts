@@ -1,0 +1,58 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ChunkEntry, ChunkState } from "./chunk";
+
+/** The provider-side runtime, required by package name when the engine calls a method (see integration.ts). */
+function runtime(): typeof import("./runtime") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by the engine's provider process, by package name
+  return require("pulumi-flow/provider") as typeof import("./runtime");
+}
+
+/**
+ * The chunk provider: like the Integration provider, it never writes to Flow. Create and
+ * update record what the program read; delete forgets; read (refresh) re-reads the chunk's
+ * integrations; the diff names each integration and field.
+ */
+const chunkProvider: pulumi.dynamic.ResourceProvider = {
+  configure(req: pulumi.dynamic.ConfigureRequest) {
+    runtime().configure((key: string) => req.config.get(key));
+    return Promise.resolve();
+  },
+  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return Promise.resolve(runtime().diffChunk(olds, news));
+  },
+  create(inputs: Record<string, unknown>) {
+    return Promise.resolve({ id: `chunk-${String(inputs.chunk)}-of-${String(inputs.chunks)}`, outs: inputs });
+  },
+  update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return Promise.resolve({ outs: news });
+  },
+  delete() {
+    return Promise.resolve();
+  },
+  async read(id: string, props?: Record<string, unknown>) {
+    const state = await runtime().readChunk(props as unknown as ChunkState);
+    return { id, props: state };
+  },
+};
+
+/** Arguments of an IntegrationChunk: one bucket of the inventory (see toChunkStates). */
+export interface IntegrationChunkArgs {
+  state: ChunkState;
+}
+
+/**
+ * Some of a tenant's integrations as one resource (readFlowIntegrations with `chunks`): the
+ * integrations whose id % chunks is this chunk's number, keyed by id.
+ */
+export class IntegrationChunk extends pulumi.dynamic.Resource {
+  /** This chunk's bucket, 0 … chunks - 1. */
+  declare readonly chunk: pulumi.Output<number>;
+  /** How many chunks the inventory is recorded in. */
+  declare readonly chunks: pulumi.Output<number>;
+  /** The integrations of this chunk by Flow id. */
+  declare readonly integrations: pulumi.Output<Record<string, ChunkEntry>>;
+
+  constructor(name: string, args: IntegrationChunkArgs, opts?: pulumi.CustomResourceOptions) {
+    super(chunkProvider, name, { chunk: args.state.chunk, chunks: args.state.chunks, integrations: args.state.integrations }, opts, "flow", "IntegrationChunk");
+  }
+}

@@ -1,0 +1,101 @@
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHUNK_TYPE, INTEGRATION_TYPE } from "../../src/pulumi/type";
+import { startFlowSimulator, type FlowSimulator } from "../../src/simulator/server";
+import { PulumiSandbox, repoRoot, type PulumiResult } from "../helpers/pulumi";
+
+const TOKEN = "e2e-chunks-token-4e8d";
+
+interface PreviewStep {
+  op: string;
+  urn: string;
+}
+
+const chunkSteps = (r: PulumiResult) => ((JSON.parse(r.stdout) as { steps?: PreviewStep[] }).steps ?? []).filter((s) => s.urn.includes(CHUNK_TYPE));
+const nameOf = (s: { urn: string }) => s.urn.split("::").pop();
+
+describe("the chunked granularity (flow:chunks): the root audit stack in 3 resources, real engine, simulator", () => {
+  const sandbox = PulumiSandbox.create();
+  let sim: FlowSimulator;
+  let dir: string;
+  let stack: string;
+
+  beforeAll(async () => {
+    sim = await startFlowSimulator({ token: TOKEN });
+    ({ dir, stack } = await sandbox.auditStack(sim));
+    await sandbox.expect(["config", "set", "--path", "flow:chunks", "3", "--stack", stack], 0, { cwd: dir });
+  });
+  afterAll(async () => {
+    await sandbox.dispose();
+    await sim.close();
+  });
+
+  it("gates with the pack: every finding names its integration, on the chunk that holds it", async () => {
+    const r = await sandbox.run(["preview", "--policy-pack", path.join(repoRoot, "policies"), "--stack", stack], { cwd: dir });
+    const text = r.stdout + r.stderr;
+    expect(r.code, text).toBe(1);
+    // The four mandatory findings of the demo data, as in one-resource-per-integration mode.
+    expect(text).toContain("Integration 'GitHub Mobile' (id 102, github) has webhooks off");
+    expect(text).toContain("Integration 'GitLab Legacy' (id 104, gitlab) uses auth type 'userpass'");
+    expect(text).toContain("Integration 'Jira Server' (id 110, jira) uses auth type 'userpass'");
+    expect(text).toContain("Integration 'Bitbucket Payments' (id 105, bitbucket) is not connected");
+    expect(text).toMatch(/flow:IntegrationChunk: flow-chunk-0-of-3\)/); // 102 % 3 = 0
+    expect(text).not.toContain(TOKEN);
+  });
+
+  it("records the inventory in 3 chunk resources and the same outputs with `up`", async () => {
+    await sandbox.expect(["up", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir });
+    const { deployment } = await sandbox.exportStack(dir, stack);
+    const resources = deployment.deployment.resources;
+    expect(resources.filter((r) => r.type === INTEGRATION_TYPE)).toHaveLength(0);
+    const chunks = resources.filter((r) => r.type === CHUNK_TYPE);
+    expect(chunks.map((r) => r.id).sort()).toEqual(["chunk-0-of-3", "chunk-1-of-3", "chunk-2-of-3"]);
+    const ids = chunks.flatMap((r) => Object.keys((r.outputs?.integrations ?? {}) as object)).map(Number);
+    expect(ids.sort()).toEqual([101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112]);
+    for (const r of chunks) for (const id of Object.keys(r.outputs?.integrations as object)) expect(Number(id) % 3).toBe(r.outputs?.chunk);
+    const outputs = (await sandbox.outputs(dir, stack)) as { summary: Record<string, unknown>; integrations: unknown[] };
+    expect(outputs.summary).toMatchObject({ total: 12, webhooksOff: [102], disconnected: [105] });
+    expect(outputs.integrations).toHaveLength(12);
+  });
+
+  it("updates only the chunks that changed, and the diff names the integration and field", async () => {
+    sim.updateIntegration(103, { webhooks_enabled: false }); // chunk 1
+    const [template] = sim.integrations().filter((i) => i.id === 101);
+    sim.addIntegration({ integration: { ...template, id: 150, name: "GitHub New" }, connectionStatus: { status: "connected", connected: true } }); // chunk 0
+    const r = await sandbox.expect(["preview", "--json", "--diff", "--stack", stack], 0, { cwd: dir });
+    const changed = chunkSteps(r).filter((s) => s.op !== "same");
+    expect(changed.map((s) => [s.op, nameOf(s)]).sort()).toEqual([
+      ["update", "flow-chunk-0-of-3"],
+      ["update", "flow-chunk-1-of-3"],
+    ]);
+    const text = await sandbox.expect(["preview", "--diff", "--stack", stack], 0, { cwd: dir });
+    // The engine's own view (the Node SDK's dynamic providers cannot hand it a detailed diff):
+    // the changed field is marked inside its integration's entry, and the added entry as an add.
+    expect(text.stdout).toMatch(/~ 103: \{[^]*?~ integration\s*: \{[^]*?~ webhooks_enabled\s*: true => false/);
+    expect(text.stdout).toMatch(/\+ 150\s*: \{/);
+    expect(text.stdout).toMatch(/webhooks_enabled\s*:\s*true\s*=>\s*false/);
+    expect(text.stdout).toMatch(/2 to update/);
+  });
+
+  it("refreshes: re-reads each chunk's integrations, dropping one deleted in Flow", async () => {
+    sim.removeIntegration(108); // chunk 0
+    await sandbox.expect(["refresh", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir, env: { FLOW_API_TOKEN: TOKEN } });
+    const { deployment } = await sandbox.exportStack(dir, stack);
+    const chunk = (k: number) =>
+      deployment.deployment.resources.find((r) => r.type === CHUNK_TYPE && r.id === `chunk-${k}-of-3`)!.outputs!.integrations as Record<
+        string,
+        { integration: Record<string, unknown> }
+      >;
+    expect(Object.keys(chunk(0)).sort()).toEqual(["102", "105", "111"]);
+    expect(chunk(1)["103"].integration).toMatchObject({ webhooks_enabled: false });
+  });
+
+  it("refuses a chunk count that is not a whole number from 1 to 1000, before reading Flow", async () => {
+    await sandbox.expect(["config", "set", "--path", "flow:chunks", "0", "--stack", stack], 0, { cwd: dir });
+    sim.resetLog();
+    const r = await sandbox.run(["preview", "--stack", stack], { cwd: dir });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain("readFlowIntegrations('flow'): chunks must be a whole number from 1 to 1000");
+    expect(sim.requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,79 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { describe, expect, it } from "vitest";
+import type { InventoryRecord } from "../../../src/api/types";
+import { parsePolicy } from "../../../src/config/policy-file";
+import { DATA_POLICY, flowPolicies } from "../../../src/policy/pack";
+import { toChunkStates } from "../../../src/pulumi/chunk";
+import { CHUNK_TYPE, INTEGRATION_TYPE } from "../../../src/pulumi/type";
+import { another, NOW } from "../rules/fixtures";
+
+type Report = { policy: string; message: string; urn?: string };
+
+// A small tenant with something for most rules: webhooks off, userpass, disconnected, a
+// deactivated owner, a duplicate name, and a field Flow sent in an unusable shape.
+const records: InventoryRecord[] = [
+  another(101),
+  another(102, { webhooks_enabled: false }),
+  another(104, { auth_type: "userpass" }),
+  { ...another(105), connectionStatus: { status: "disconnected", connected: false } },
+  another(106, { name: "Integration 101" }),
+  another(107, { webhooks_enabled: "yes" as never }),
+];
+
+/** Runs every policy over the resources as the engine would: each resource policy per resource, each stack policy once. */
+async function evaluate(resources: Array<{ type: string; props: Record<string, unknown>; urn: string; name: string }>): Promise<Report[]> {
+  const policy = parsePolicy("rules:\n  flow-integration-owner-active: {enforcement: advisory}\n", "flow-policy.yaml");
+  const reports: Report[] = [];
+  for (const p of flowPolicies({ policy, now: () => NOW })) {
+    const report = (message: string, urn?: string) => reports.push({ policy: p.name, message, urn });
+    if ("validateResource" in p) {
+      const validate = (p as ResourceValidationPolicy).validateResource as (args: unknown, r: typeof report) => void;
+      for (const r of resources) {
+        try {
+          validate({ ...r, getConfig: () => ({}), notApplicable: () => {} }, (m, u) => report(m, u));
+        } catch (e) {
+          throw new Error(`${p.name} on ${r.name}: ${(e as Error).message}`, { cause: e });
+        }
+      }
+    } else {
+      const validate = (p as StackValidationPolicy).validateStack as (args: unknown, r: typeof report) => void;
+      validate({ resources, getConfig: () => ({}) }, report);
+    }
+  }
+  return reports;
+}
+
+const integrationUrn = (id: number) => `urn:pulumi:dev::audit::flow:index:Integrations$${INTEGRATION_TYPE}::flow-${id}`;
+const chunkUrn = (k: number) => `urn:pulumi:dev::audit::flow:index:Integrations$${CHUNK_TYPE}::flow-chunk-${k}-of-2`;
+
+describe("the pack over chunks", () => {
+  it("reports for a chunked inventory exactly what it reports per integration, each on the chunk that holds the integration", async () => {
+    const single = await evaluate(
+      records.map((r) => ({
+        type: INTEGRATION_TYPE,
+        props: { integrationId: r.integration.id, integration: r.integration, connectionStatus: r.connectionStatus },
+        urn: integrationUrn(r.integration.id),
+        name: `flow-${r.integration.id}`,
+      })),
+    );
+    const chunked = await evaluate(
+      toChunkStates(records, 2).map((s) => ({ type: CHUNK_TYPE, props: s as never, urn: chunkUrn(s.chunk), name: `flow-chunk-${s.chunk}-of-2` })),
+    );
+    expect(single.length).toBeGreaterThanOrEqual(6);
+    expect(single.some((r) => r.policy === DATA_POLICY)).toBe(true);
+    const idOf = (urn: string | undefined) => Number(/flow-(\d+)$/.exec(urn ?? "")?.[1]);
+    const expected = single.map((r) => ({ ...r, urn: r.urn && chunkUrn(idOf(r.urn) % 2) })); // stack-level findings have none
+    const sort = (list: Report[]) => [...list].sort((a, b) => `${a.policy}${a.message}`.localeCompare(`${b.policy}${b.message}`));
+    expect(sort(chunked)).toEqual(sort(expected));
+  });
+
+  it("names an entry of a chunk that carries no integration data", async () => {
+    const [state] = toChunkStates([another(101)], 1);
+    const reports = await evaluate([
+      { type: CHUNK_TYPE, props: { ...state, integrations: { ...state.integrations, "9": {} } } as never, urn: chunkUrn(0), name: "flow-chunk-0-of-1" },
+    ]);
+    const empty = reports.filter((r) => r.message.includes(`Resource 'flow-chunk-0-of-1 integrations["9"]'`));
+    expect(empty.length).toBeGreaterThan(0);
+    expect(empty.every((r) => r.message.includes("carries no integration data") && r.urn === chunkUrn(0))).toBe(true);
+  });
+});
