@@ -2,14 +2,37 @@
 // and Markdown tables.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
-/** Runs a command; resolves with code, stdout, stderr, wall time, and (with `sample`) peak RSS per process class. */
-export function run(cmd, args, { env = process.env, cwd, sample = false, stdoutFile } = {}) {
+const GNU_TIME = "/usr/bin/time";
+let cpuRuns = 0;
+
+/** User + system seconds from GNU time's last line (`%U %S`), in ms; the file is removed. */
+function readCpuMs(file) {
+  try {
+    const last = fs.readFileSync(file, "utf8").trim().split("\n").pop() ?? "";
+    const [user, sys] = last.split(" ").map(Number);
+    return Number.isFinite(user) && Number.isFinite(sys) ? (user + sys) * 1000 : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+/**
+ * Runs a command; resolves with code, stdout, stderr, wall time, (with `sample`) peak RSS per
+ * process class, and (with `cpu`) the CPU time of the whole process tree in ms (user + system of
+ * the command and every descendant it waited for, as GNU time reports it; undefined without it).
+ */
+export function run(cmd, args, { env = process.env, cwd, sample = false, stdoutFile, cpu = false } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const out = stdoutFile ? fs.openSync(stdoutFile, "w") : "pipe";
-    const child = spawn(cmd, args, { env, cwd, stdio: ["ignore", out, "pipe"] });
+    const cpuFile = cpu && fs.existsSync(GNU_TIME) ? path.join(os.tmpdir(), `bench-cpu-${process.pid}-${cpuRuns++}.txt`) : undefined;
+    const [file, argv] = cpuFile ? [GNU_TIME, ["-f", "%U %S", "-o", cpuFile, cmd, ...args]] : [cmd, args];
+    const child = spawn(file, argv, { env, cwd, stdio: ["ignore", out, "pipe"] });
     if (stdoutFile) fs.closeSync(out);
     let stdout = "";
     let stderr = "";
@@ -35,8 +58,10 @@ export function run(cmd, args, { env = process.env, cwd, sample = false, stdoutF
     child.on("error", reject);
     child.on("close", (code) => {
       if (timer) clearInterval(timer);
+      const wallMs = performance.now() - started;
       const m = /__bench_max_rss_kb__=(\d+)/.exec(stderr);
-      resolve({ code, stdout, stderr, wallMs: performance.now() - started, peaksKb: peaks, peakTotalKb: peakTotal, maxRssKb: m ? Number(m[1]) : undefined });
+      const cpuMs = cpuFile ? readCpuMs(cpuFile) : undefined;
+      resolve({ code, stdout, stderr, wallMs, cpuMs, peaksKb: peaks, peakTotalKb: peakTotal, maxRssKb: m ? Number(m[1]) : undefined });
     });
   });
 }
@@ -112,3 +137,11 @@ export function table(header, rows) {
 export const mb = (kb) => (kb === undefined ? "n/a" : `${Math.round(kb / 1024)} MB`);
 export const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 export const ratio = (x) => `${x.toFixed(2)}×`;
+
+/** The minimum and the median of some numbers (undefined entries ignored). */
+export function minMedian(xs) {
+  const v = xs.filter((x) => typeof x === "number").sort((a, b) => a - b);
+  if (v.length === 0) return { min: undefined, median: undefined };
+  const mid = Math.floor(v.length / 2);
+  return { min: v[0], median: v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2 };
+}

@@ -5,7 +5,7 @@
 //
 //   npm run bench                      all scenarios (about 10 minutes on two cores)
 //   npm run bench -- --quick           smaller sizes, for a quick look
-//   npm run bench -- --only inventory,faults,preview,audit
+//   npm run bench -- --only inventory,faults,preview,startup,audit
 //   npm run bench -- --update-docs     also replace the results in docs/performance.md
 //                                      (--update-readme, its old name, still works)
 import * as fs from "node:fs";
@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { ensureEngine, offlineEnv } from "../tools/engine/bootstrap.mjs";
-import { lastJson, mb, ratio, run, secs, table } from "./lib.mjs";
+import { lastJson, mb, minMedian, ratio, run, secs, table } from "./lib.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..");
@@ -26,7 +26,7 @@ const { version } = require("../package.json");
 const { values: opts } = parseArgs({
   options: { quick: { type: "boolean" }, only: { type: "string" }, "update-docs": { type: "boolean" }, "update-readme": { type: "boolean" } },
 });
-const only = new Set((opts.only ?? "inventory,faults,preview,audit").split(","));
+const only = new Set((opts.only ?? "inventory,faults,preview,startup,audit").split(","));
 const LATENCY = 20;
 const CONCURRENCY = 10;
 const PAGE = 1000;
@@ -34,6 +34,8 @@ const SIZES = opts.quick ? [100, 1000] : [100, 1000, 10_000];
 const PREVIEW_SIZES = opts.quick ? [10, 100] : [10, 100, 1000];
 const AUDIT_SIZES = opts.quick ? [1000] : [1000, 10_000];
 const FAULT_SIZES = opts.quick ? [100, 1000] : [1000, 10_000];
+const STARTUP_N = 10;
+const STARTUP_REPS = opts.quick ? 3 : 5;
 
 const sections = [];
 const targets = [];
@@ -225,6 +227,107 @@ if (only.has("preview")) {
   targets.push([`(reference: what a no-op pack adds at N=${big.toLocaleString("en")})`, `${Math.round(((t.noop - t.plain) / t.plain) * 100)}%`, null]);
   sections.push(
     `### pulumi preview (root audit stack, simulator without latency)\n\n${table(["N", "preview", "+ no-op pack", "+ pulumi-flow pack", "pulumi-flow pack overhead", "no-op pack overhead", "per integration (with pack)", "peak RSS, all processes (no pack)", "peak RSS, all processes (pack)", "peak RSS by process (pack)"], rows)}\n\nThe no-op pack (\`bench/noop-pack\`: one resource policy that returns at once) shows what the engine charges per resource for any policy pack (an Analyze and a Remediate call per resource); the difference to it is what pulumi-flow's rules cost.`,
+  );
+}
+
+// 3b. Start-up: the root audit stack's fixed cost per run, by how its program is started.
+if (only.has("startup")) {
+  log(`\n## 3b. Start-up: pulumi preview of the root audit stack at N=${STARTUP_N}, ${STARTUP_REPS} interleaved repetitions`);
+  const engine = ensureEngine({ quiet: true });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-bench-startup-"));
+  // Copies inside the repository, so that `pulumi-flow` and `@pulumi/pulumi` resolve as in the root stack.
+  fs.mkdirSync(path.join(repo, ".work"), { recursive: true });
+  const copies = fs.mkdtempSync(path.join(repo, ".work", "bench-startup-"));
+  const project = (name, yaml, main) => {
+    const dir = path.join(copies, name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.cpSync(path.join(repo, "stack"), path.join(dir, "stack"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml);
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `startup-${name}`, private: true, main }));
+    return dir;
+  };
+  const variants = [
+    // What the root stack did before: ts-node type-checks stack/index.ts at every run.
+    [
+      "type-checked (ts-node, before)",
+      project("checked", "name: startup-checked\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: stack/index.ts\n", "stack/index.ts"),
+    ],
+    // The shipped Pulumi.yaml: ts-node transpile-only through stack/tsconfig.pulumi.json (noCheck).
+    [
+      "transpile-only (shipped)",
+      project("transpile", fs.readFileSync(path.join(repo, "Pulumi.yaml"), "utf8").replace(/^name: .*$/m, "name: startup-transpile"), "stack/index.ts"),
+    ],
+    // Reference: compiled JavaScript, no TypeScript at run time at all.
+    [
+      "compiled JavaScript (reference)",
+      project("js", "name: startup-js\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: stack/index.js\n", "stack/index.js"),
+    ],
+  ];
+  const tsc = await run(
+    node,
+    [
+      require.resolve("typescript/bin/tsc"),
+      "-p",
+      path.join(variants[1][1], "stack", "tsconfig.pulumi.json"),
+      "--noCheck",
+      "false",
+      "--noEmit",
+      "false",
+      "--outDir",
+      path.join(variants[2][1], "stack"),
+    ],
+    { cwd: repo },
+  );
+  if (tsc.code !== 0) throw new Error(`compiling the stack failed:\n${tsc.stdout}${tsc.stderr}`);
+  const env = offlineEnv(engine, work, repo, { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" });
+  delete env.FLOW_POLICY_FILE;
+  const sim = await startFlowSimulator({ dataset: `generated:${STARTUP_N}`, maxPageSize: PAGE });
+  const e = { ...env, FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token };
+  const results = new Map(variants.map(([label]) => [label, []]));
+  try {
+    for (const [, dir] of variants) {
+      const init = await run(engine.pulumi, ["stack", "init", "bench", "--secrets-provider", "passphrase", "--non-interactive"], {
+        env: { ...env, PWD: dir },
+        cwd: dir,
+      });
+      if (init.code !== 0) throw new Error(init.stderr);
+    }
+    // One warm-up round, then interleaved repetitions (A, B, C, A, B, C, …).
+    for (let rep = -1; rep < STARTUP_REPS; rep++) {
+      for (const [label, dir] of variants) {
+        const r = await run(engine.pulumi, ["preview", "--stack", "bench", "--non-interactive"], { env: { ...e, PWD: dir }, cwd: dir, cpu: true });
+        if (r.code !== 0) throw new Error(`preview (${label}) failed:\n${r.stdout.slice(-2000)}\n${r.stderr}`);
+        if (rep >= 0) results.get(label).push(r);
+      }
+    }
+  } finally {
+    await sim.close();
+    fs.rmSync(copies, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  const stats = new Map([...results].map(([label, rs]) => [label, { wall: minMedian(rs.map((r) => r.wallMs)), cpu: minMedian(rs.map((r) => r.cpuMs)) }]));
+  const [before, shipped] = variants.map(([label]) => stats.get(label));
+  const cpuSecs = (ms) => (ms === undefined ? "n/a" : secs(ms));
+  const rows = [...stats].map(([label, s]) => [
+    label,
+    secs(s.wall.min),
+    secs(s.wall.median),
+    cpuSecs(s.cpu.min),
+    cpuSecs(s.cpu.median),
+    s === before || before.cpu.median === undefined
+      ? "—"
+      : `${cpuSecs(before.cpu.median - s.cpu.median)} CPU, ${secs(before.wall.median - s.wall.median)} wall`,
+  ]);
+  for (const r of rows) log(`${r[0]}: wall min ${r[1]} / median ${r[2]}, CPU min ${r[3]} / median ${r[4]}, saving (median) ${r[5]}`);
+  if (before.cpu.median !== undefined) {
+    targets.push([
+      "Start-up: the root stack runs without type-checking (median CPU of the process tree, N=10)",
+      `${cpuSecs(shipped.cpu.median)} vs ${cpuSecs(before.cpu.median)} type-checked`,
+      shipped.cpu.median < before.cpu.median,
+    ]);
+  }
+  sections.push(
+    `### Start-up (root audit stack, pulumi preview at N=${STARTUP_N}, ${STARTUP_REPS} interleaved repetitions after one warm-up round)\n\n${table(["program started as", "wall min", "wall median", "CPU min", "CPU median", "saving vs type-checked (medians)"], rows)}\n\nCPU: user + system time of the whole process tree (engine, language host, program, provider), from GNU time. At this size the run is almost all fixed cost, so the difference between the rows is what starting the program costs; the shipped \`Pulumi.yaml\` runs \`stack/index.ts\` transpile-only (\`runtime.options.tsconfig: tsconfig.pulumi.json\`, which sets \`noCheck\`), and \`npm run typecheck\` is where type errors are caught.`,
   );
 }
 
