@@ -3,9 +3,11 @@
 // alternative. Prints each figure as it is measured, then a Markdown summary with the
 // targets, also written to bench/results/. Not a test: nothing here fails on slowness.
 //
-//   npm run bench                      all scenarios (about 10 minutes on two cores)
+//   npm run bench                      all scenarios (about 1.5 hours on two cores: the preview
+//                                      scenario runs 9 variants × 3 rounds up to N = 10,000)
 //   npm run bench -- --quick           smaller sizes, for a quick look
 //   npm run bench -- --only inventory,faults,preview,startup,audit
+//   npm run bench -- --preview-sizes 100,1000 --reps 5   other preview sizes / repetitions
 //   npm run bench -- --update-docs     also replace the results in docs/performance.md
 //                                      (--update-readme, its old name, still works)
 import * as fs from "node:fs";
@@ -24,20 +26,33 @@ const { startFlowSimulator } = require("../dist/simulator/server.js");
 const { version } = require("../package.json");
 
 const { values: opts } = parseArgs({
-  options: { quick: { type: "boolean" }, only: { type: "string" }, "update-docs": { type: "boolean" }, "update-readme": { type: "boolean" } },
+  options: {
+    quick: { type: "boolean" },
+    only: { type: "string" },
+    "preview-sizes": { type: "string" },
+    reps: { type: "string" },
+    "update-docs": { type: "boolean" },
+    "update-readme": { type: "boolean" },
+  },
 });
 const only = new Set((opts.only ?? "inventory,faults,preview,startup,audit").split(","));
 const LATENCY = 20;
 const CONCURRENCY = 10;
 const PAGE = 1000;
 const SIZES = opts.quick ? [100, 1000] : [100, 1000, 10_000];
-const PREVIEW_SIZES = opts.quick ? [10, 100] : [10, 100, 1000];
+const PREVIEW_SIZES = opts["preview-sizes"] ? opts["preview-sizes"].split(",").map(Number) : opts.quick ? [50, 500] : [100, 1000, 5000, 10_000];
+const PREVIEW_REPS = Math.max(1, Number(opts.reps ?? 3));
+/** Integrations per chunk in the chunked variants (K = ceil(N / CHUNK_SIZE)), as docs/stack.md advises. */
+const CHUNK_SIZE = 250;
 const AUDIT_SIZES = opts.quick ? [1000] : [1000, 10_000];
 const FAULT_SIZES = opts.quick ? [100, 1000] : [1000, 10_000];
 const STARTUP_N = 10;
 const STARTUP_REPS = opts.quick ? 3 : 5;
 
 const sections = [];
+/** The machine's load averages (1, 5, 15 min), read at the start and the end of the run. */
+const loadavg = () => fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const loadAtStart = loadavg();
 const targets = [];
 const log = (s) => console.log(s);
 const node = process.execPath;
@@ -155,78 +170,152 @@ if (only.has("faults")) {
   );
 }
 
-// 3. pulumi preview with and without the policy pack.
+// 3. pulumi preview at scale: one resource per integration vs chunks, beside the engine's floor.
 if (only.has("preview")) {
-  log(`\n## 3. pulumi preview of the root audit stack, with and without the policy pack`);
+  log(`\n## 3. pulumi preview of the root audit stack: per integration vs chunks, with and without packs, beside the engine floor`);
+  log(`sizes ${PREVIEW_SIZES.join(", ")}; ${PREVIEW_REPS} interleaved repetitions after one warm-up round; chunks of ${CHUNK_SIZE}`);
   const engine = ensureEngine({ quiet: true });
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-bench-"));
-  const stack = `bench-${process.pid}`;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-bench-preview-"));
+  fs.mkdirSync(path.join(repo, ".work"), { recursive: true });
+  const copies = fs.mkdtempSync(path.join(repo, ".work", "bench-preview-"));
+  // Copies inside the repository, so that `pulumi-flow` and `@pulumi/pulumi` resolve as in the root stack.
+  const audit = path.join(copies, "audit");
+  fs.mkdirSync(audit);
+  fs.cpSync(path.join(repo, "stack"), path.join(audit, "stack"), { recursive: true });
+  fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(audit, "Pulumi.yaml"));
+  fs.writeFileSync(path.join(audit, "package.json"), JSON.stringify({ name: "bench-audit", private: true, main: "stack/index.ts" }));
+  const floor = path.join(copies, "floor");
+  fs.cpSync(path.join(here, "floor"), floor, { recursive: true });
   const env = offlineEnv(engine, work, repo, { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" });
   delete env.FLOW_POLICY_FILE;
-  const rows = [];
-  const times = new Map();
+  const noop = ["--policy-pack", path.join(here, "noop-pack")];
+  const flowPack = ["--policy-pack", path.join(repo, "policies")];
+  const chunksFor = (n) => Math.max(1, Math.ceil(n / CHUNK_SIZE));
+  // Each variant: where, which stack, extra arguments, how many resources it registers (for the floor).
+  const variants = [
+    { label: "floor (N resources)", dir: floor, stack: "floor", args: [], floorOf: (n) => n },
+    { label: "floor (N resources) + no-op pack", dir: floor, stack: "floor", args: noop, floorOf: (n) => n },
+    { label: "per integration", dir: audit, stack: "per", args: [] },
+    { label: "per integration + no-op pack", dir: audit, stack: "per", args: noop },
+    { label: "per integration + pulumi-flow pack", dir: audit, stack: "per", args: flowPack },
+    { label: "floor (K chunks)", dir: floor, stack: "floor", args: [], floorOf: chunksFor },
+    { label: "chunks", dir: audit, stack: "chunk", args: [] },
+    { label: "chunks + no-op pack", dir: audit, stack: "chunk", args: noop },
+    { label: "chunks + pulumi-flow pack", dir: audit, stack: "chunk", args: flowPack },
+  ];
+  const results = new Map(); // `${n}\0${label}` → runs
   try {
-    const init = await run(engine.pulumi, ["stack", "init", stack, "--secrets-provider", "passphrase", "--non-interactive"], { env, cwd: repo });
-    if (init.code !== 0) throw new Error(init.stderr);
-    const sizes = [PREVIEW_SIZES[0], ...PREVIEW_SIZES];
-    for (let i = 0; i < sizes.length; i++) {
-      const n = sizes[i];
+    for (const [dir, stack] of [
+      [floor, "floor"],
+      [audit, "per"],
+      [audit, "chunk"],
+    ]) {
+      const init = await run(engine.pulumi, ["stack", "init", stack, "--secrets-provider", "passphrase", "--non-interactive"], {
+        env: { ...env, PWD: dir },
+        cwd: dir,
+      });
+      if (init.code !== 0) throw new Error(init.stderr);
+    }
+    for (const [index, n] of PREVIEW_SIZES.entries()) {
       const sim = await startFlowSimulator({ dataset: `generated:${n}`, maxPageSize: PAGE });
-      const e = { ...env, FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token };
-      const args = ["preview", "--stack", stack, "--non-interactive"];
-      const plain = await run(engine.pulumi, args, { env: e, cwd: repo, sample: true });
-      const noop = await run(engine.pulumi, [...args, "--policy-pack", path.join(here, "noop-pack")], { env: e, cwd: repo });
-      const pack = await run(engine.pulumi, [...args, "--policy-pack", path.join(repo, "policies")], { env: e, cwd: repo, sample: true });
-      await sim.close();
-      if (plain.code !== 0) throw new Error(`preview failed at N=${n}:\n${plain.stdout.slice(-2000)}\n${plain.stderr}`);
-      if (![0, 1].includes(pack.code)) throw new Error(`preview with the pack failed at N=${n}:\n${pack.stdout.slice(-2000)}\n${pack.stderr}`);
-      if (i > 0) {
-        // the first, smallest run only warms caches
-        const peak = (r) =>
-          Object.entries(r.peaksKb)
-            .map(([k, v]) => `${k} ${mb(v)}`)
-            .join(", ");
-        const pct = (a, b) => `${Math.round(((a - b) / b) * 100)}%`;
-        rows.push([
-          n.toLocaleString("en"),
-          secs(plain.wallMs),
-          secs(noop.wallMs),
-          secs(pack.wallMs),
-          pct(pack.wallMs, plain.wallMs),
-          pct(noop.wallMs, plain.wallMs),
-          `${(pack.wallMs / n).toFixed(1)} ms`,
-          mb(plain.peakTotalKb),
-          mb(pack.peakTotalKb),
-          peak(pack),
-        ]);
-        log(
-          `N=${n}: preview ${secs(plain.wallMs)}, with a no-op pack ${secs(noop.wallMs)}, with the pulumi-flow pack ${secs(pack.wallMs)}; peaks: ${peak(pack)}`,
-        );
+      const set = await run(engine.pulumi, ["config", "set", "--path", "flow:chunks", String(chunksFor(n)), "--stack", "chunk", "--non-interactive"], {
+        env: { ...env, PWD: audit },
+        cwd: audit,
+      });
+      if (set.code !== 0) throw new Error(set.stderr);
+      try {
+        // A warm-up round before the first size only; then A, B, C, …, A, B, C, … so that a
+        // change of the machine's load hits every variant alike.
+        for (let rep = index === 0 ? -1 : 0; rep < PREVIEW_REPS; rep++) {
+          for (const v of variants) {
+            const e = { ...env, PWD: v.dir, FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token, FLOOR_N: String(v.floorOf ? v.floorOf(n) : 0) };
+            const r = await run(engine.pulumi, ["preview", "--stack", v.stack, "--non-interactive", ...v.args], {
+              env: e,
+              cwd: v.dir,
+              cpu: true,
+              sample: true,
+            });
+            if (![0, 1].includes(r.code) || (r.code === 1 && !v.args.includes(flowPack[1])))
+              throw new Error(`preview (${v.label}) failed at N=${n}:\n${r.stdout.slice(-2000)}\n${r.stderr}`);
+            if (rep < 0) continue;
+            const key = `${n}\0${v.label}`;
+            results.set(key, [...(results.get(key) ?? []), r]);
+          }
+        }
+      } finally {
+        await sim.close();
       }
-      times.set(n, { plain: plain.wallMs, noop: noop.wallMs, pack: pack.wallMs });
+      const line = variants.map((v) => `${v.label} ${secs(minMedian(results.get(`${n}\0${v.label}`).map((r) => r.wallMs)).median)}`).join(", ");
+      log(`N=${n} (K=${chunksFor(n)}): median wall ${line}`);
     }
   } finally {
-    await run(engine.pulumi, ["stack", "rm", stack, "--force", "--yes", "--non-interactive"], { env, cwd: repo });
-    fs.rmSync(path.join(repo, `Pulumi.${stack}.yaml`), { force: true });
+    fs.rmSync(copies, { recursive: true, force: true });
     fs.rmSync(work, { recursive: true, force: true });
   }
+  const stat = (n, label) => {
+    const rs = results.get(`${n}\0${label}`);
+    return {
+      wall: minMedian(rs.map((r) => r.wallMs)),
+      cpu: minMedian(rs.map((r) => r.cpuMs)),
+      peakKb: Math.max(...rs.map((r) => r.peakTotalKb)),
+      byProcess: Object.fromEntries(Object.keys(rs[0].peaksKb).map((k) => [k, Math.max(...rs.map((r) => r.peaksKb[k] ?? 0))])),
+    };
+  };
+  const cpuSecs = (ms) => (ms === undefined ? "n/a" : secs(ms));
+  const pct = (a, b) => (a === undefined || b === undefined ? "n/a" : `${Math.round(((a - b) / b) * 100)}%`);
+  const rows = PREVIEW_SIZES.flatMap((n) =>
+    variants.map((v) => {
+      const s = stat(n, v.label);
+      const peaks = Object.entries(s.byProcess)
+        .map(([k, kb]) => `${k} ${mb(kb)}`)
+        .join(", ");
+      return [n.toLocaleString("en"), v.label, secs(s.wall.min), secs(s.wall.median), cpuSecs(s.cpu.min), cpuSecs(s.cpu.median), mb(s.peakKb), peaks];
+    }),
+  );
+  // Ratios of medians, side by side in one run.
+  const ratioRows = PREVIEW_SIZES.map((n) => {
+    const m = (label, what = "wall") => stat(n, label)[what].median;
+    return [
+      n.toLocaleString("en"),
+      `${ratio(m("per integration") / m("floor (N resources)"))} / ${ratio(m("per integration", "cpu") / m("floor (N resources)", "cpu"))}`,
+      `${pct(m("per integration + pulumi-flow pack"), m("per integration"))} / ${pct(m("per integration + pulumi-flow pack"), m("per integration + no-op pack"))}`,
+      `${ratio(m("chunks") / m("floor (K chunks)"))}`,
+      `${pct(m("chunks + pulumi-flow pack"), m("chunks"))} / ${pct(m("chunks + pulumi-flow pack"), m("chunks + no-op pack"))}`,
+      `${ratio(m("per integration + pulumi-flow pack") / m("chunks + pulumi-flow pack"))} / ${ratio(m("per integration + pulumi-flow pack", "cpu") / m("chunks + pulumi-flow pack", "cpu"))}`,
+      `${mb(stat(n, "per integration + pulumi-flow pack").peakKb)} / ${mb(stat(n, "chunks + pulumi-flow pack").peakKb)}`,
+    ];
+  });
   const big = PREVIEW_SIZES[PREVIEW_SIZES.length - 1];
-  const mid = PREVIEW_SIZES[PREVIEW_SIZES.length - 2];
-  const t = times.get(big);
+  const thousand = PREVIEW_SIZES.includes(1000) ? 1000 : PREVIEW_SIZES[Math.max(0, PREVIEW_SIZES.length - 2)];
+  const med = (n, label) => stat(n, label).wall.median;
+  const chunkPeak = stat(big, "chunks + pulumi-flow pack").peakKb;
+  targets.push([`Chunks: peak RSS of all processes < 1.5 GB at N=${big.toLocaleString("en")} (with the pack)`, mb(chunkPeak), chunkPeak < 1.5 * 1024 * 1024]);
+  if (big !== thousand) {
+    const growth = med(big, "chunks + pulumi-flow pack") / med(thousand, "chunks + pulumi-flow pack");
+    targets.push([
+      `Chunks: preview at N=${big.toLocaleString("en")} < 2× the time at N=${thousand.toLocaleString("en")} (with the pack)`,
+      ratio(growth),
+      growth < 2,
+    ]);
+  }
+  const chunkOverhead = med(big, "chunks + pulumi-flow pack") / med(big, "chunks") - 1;
   targets.push([
-    `Policy pack adds ≤ 25% to preview at N=${big.toLocaleString("en")}`,
-    `${Math.round(((t.pack - t.plain) / t.plain) * 100)}%`,
-    t.pack <= 1.25 * t.plain,
+    `Chunks: pack overhead ≤ 25% at N=${big.toLocaleString("en")}`,
+    pct(med(big, "chunks + pulumi-flow pack"), med(big, "chunks")),
+    chunkOverhead <= 0.25,
   ]);
-  const growth = times.get(big).pack / times.get(mid).pack;
+  const ownCost = med(thousand, "per integration + pulumi-flow pack") / med(thousand, "per integration + no-op pack") - 1;
   targets.push([
-    `Preview scales no worse than linearly, N=${mid} → ${big.toLocaleString("en")}`,
-    `${ratio(growth)} time for ${big / mid}× integrations`,
-    growth <= big / mid,
+    `Per integration: the pack's own cost above a no-op pack ≤ 10% at N=${thousand.toLocaleString("en")}`,
+    pct(med(thousand, "per integration + pulumi-flow pack"), med(thousand, "per integration + no-op pack")),
+    ownCost <= 0.1,
   ]);
-  targets.push([`(reference: what a no-op pack adds at N=${big.toLocaleString("en")})`, `${Math.round(((t.noop - t.plain) / t.plain) * 100)}%`, null]);
   sections.push(
-    `### pulumi preview (root audit stack, simulator without latency)\n\n${table(["N", "preview", "+ no-op pack", "+ pulumi-flow pack", "pulumi-flow pack overhead", "no-op pack overhead", "per integration (with pack)", "peak RSS, all processes (no pack)", "peak RSS, all processes (pack)", "peak RSS by process (pack)"], rows)}\n\nThe no-op pack (\`bench/noop-pack\`: one resource policy that returns at once) shows what the engine charges per resource for any policy pack (an Analyze and a Remediate call per resource); the difference to it is what pulumi-flow's rules cost.`,
+    `### pulumi preview at scale (root audit stack, simulator without latency; chunks of ${CHUNK_SIZE}; ${PREVIEW_REPS} interleaved repetitions)\n\n` +
+      `${table(["N", "per integration ÷ floor (wall / CPU)", "pack overhead / above no-op (per integration)", "chunks ÷ floor (K)", "pack overhead / above no-op (chunks)", "per integration ÷ chunks, with pack (wall / CPU)", "peak RSS with pack (per integration / chunks)"], ratioRows)}\n\n` +
+      `Ratios of medians. The floor (\`bench/floor\`) registers as many trivial dynamic resources (no HTTP, no pulumi-flow) as the variant beside it; the no-op pack (\`bench/noop-pack\`) is the engine's cost of any pack.\n\n` +
+      `${table(["N", "variant", "wall min", "wall median", "CPU min", "CPU median", "peak RSS, all processes", "peak RSS by process"], rows)}\n\n` +
+      `CPU: user + system time of the whole process tree (GNU time). Peak RSS: the largest sum over the engine, language host, program, policy pack and provider processes, sampled every 50 ms, over the repetitions.`,
   );
 }
 
@@ -370,7 +459,8 @@ if (only.has("audit")) {
 const when = new Date().toISOString();
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const summary = [
-  `Measured ${when.slice(0, 10)} with pulumi-flow ${version} on ${machine} (\`npm run bench${opts.quick ? " -- --quick" : ""}\`).`,
+  `Measured ${when.slice(0, 10)} with pulumi-flow ${version} on ${machine} (\`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}\`).`,
+  `Machine load (1/5/15-minute averages, ${os.cpus().length} cores): ${loadAtStart} at the start, ${loadavg()} at the end — a load above the core count means other work competed with the benchmark; compare the CPU columns then.`,
   "",
   table(
     ["Target", "Measured", "Holds"],
@@ -381,7 +471,9 @@ const summary = [
 ].join("\n");
 log(`\n${summary}`);
 fs.mkdirSync(path.join(here, "results"), { recursive: true });
-fs.writeFileSync(path.join(here, "results", opts.quick ? "latest-quick.md" : "latest.md"), `# pulumi-flow benchmarks\n\n${summary}`);
+// A partial run (--only, other sizes or repetitions) never replaces the full results.
+const partial = Boolean(opts.only || opts["preview-sizes"] || opts.reps);
+fs.writeFileSync(path.join(here, "results", opts.quick ? "latest-quick.md" : partial ? "latest-partial.md" : "latest.md"), `# pulumi-flow benchmarks\n\n${summary}`);
 if (opts["update-docs"] || opts["update-readme"]) {
   const doc = path.join(repo, "docs", "performance.md");
   const text = fs.readFileSync(doc, "utf8");
