@@ -473,7 +473,10 @@ log(`\n${summary}`);
 fs.mkdirSync(path.join(here, "results"), { recursive: true });
 // A partial run (--only, other sizes or repetitions) never replaces the full results.
 const partial = Boolean(opts.only || opts["preview-sizes"] || opts.reps);
-fs.writeFileSync(path.join(here, "results", opts.quick ? "latest-quick.md" : partial ? "latest-partial.md" : "latest.md"), `# pulumi-flow benchmarks\n\n${summary}`);
+fs.writeFileSync(
+  path.join(here, "results", opts.quick ? "latest-quick.md" : partial ? "latest-partial.md" : "latest.md"),
+  `# pulumi-flow benchmarks\n\n${summary}`,
+);
 if (opts["update-docs"] || opts["update-readme"]) {
   const doc = path.join(repo, "docs", "performance.md");
   const text = fs.readFileSync(doc, "utf8");
