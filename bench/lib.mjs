@@ -60,7 +60,9 @@ export function run(cmd, args, { env = process.env, cwd, sample = false, stdoutF
       if (timer) clearInterval(timer);
       const wallMs = performance.now() - started;
       const m = /__bench_max_rss_kb__=(\d+)/.exec(stderr);
-      const cpuMs = cpuFile ? readCpuMs(cpuFile) : undefined;
+      // CPU: the whole process tree through GNU time when asked for, else what max-rss.cjs reported for the process itself.
+      const c = /__bench_cpu_ms__=(\d+)/.exec(stderr);
+      const cpuMs = cpuFile ? readCpuMs(cpuFile) : c ? Number(c[1]) : undefined;
       resolve({ code, stdout, stderr, wallMs, cpuMs, peaksKb: peaks, peakTotalKb: peakTotal, maxRssKb: m ? Number(m[1]) : undefined });
     });
   });

@@ -1,4 +1,5 @@
-// Preloaded with `node --require` by the benchmarks: reports the process's peak RSS on exit.
+// Preloaded with `node --require` by the benchmarks: reports the process's peak RSS and CPU time (user + system) on exit.
 process.on("exit", () => {
-  process.stderr.write(`\n__bench_max_rss_kb__=${process.resourceUsage().maxRSS}\n`);
+  const u = process.resourceUsage();
+  process.stderr.write(`\n__bench_max_rss_kb__=${u.maxRSS} __bench_cpu_ms__=${Math.round((u.userCPUTime + u.systemCPUTime) / 1000)}\n`);
 });

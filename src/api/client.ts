@@ -1,5 +1,4 @@
 import createClient, { type Middleware } from "openapi-fetch";
-import pLimit from "p-limit";
 import type { Dispatcher } from "undici";
 import { FlowApiError, missingToken } from "./errors";
 import { ingestText } from "./ingest";
@@ -291,6 +290,7 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
 /**
  * Reads each record's connection status, `concurrency` at a time. The first failure stops new
  * reads and is thrown once the ones in flight have ended: a partial inventory is never returned.
+ * A fixed set of workers takes the records in order, so nothing is queued per record up front.
  */
 async function withStatuses(
   records: InventoryRecord[],
@@ -301,22 +301,21 @@ async function withStatuses(
   let statuses = 0;
   const progress = () => onProgress?.({ integrations: records.length, statuses });
   progress();
-  const limit = pLimit(concurrency);
+  let next = 0;
   let firstError: Error | undefined;
-  await Promise.all(
-    records.map((record) =>
-      limit(async () => {
-        if (firstError !== undefined) return;
-        try {
-          record.connectionStatus = await getConnectionStatus(record.integration.id);
-          statuses++;
-          progress();
-        } catch (e) {
-          firstError ??= e instanceof Error ? e : new Error(String(e));
-        }
-      }),
-    ),
-  );
+  const worker = async () => {
+    while (firstError === undefined && next < records.length) {
+      const record = records[next++];
+      try {
+        record.connectionStatus = await getConnectionStatus(record.integration.id);
+        statuses++;
+        progress();
+      } catch (e) {
+        firstError ??= e instanceof Error ? e : new Error(String(e));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, worker));
   if (firstError !== undefined) throw firstError;
   return records;
 }

@@ -20,6 +20,7 @@
  * injectable clock for tests, respect a per-request and a per-run budget, or stop a wait when
  * the run's deadline passes; the retry loop below is what those tests need.
  */
+import { setMaxListeners } from "node:events";
 import { Agent, request as undiciRequest, type Dispatcher } from "undici";
 import { FlowApiError, isRetryableStatus } from "./errors";
 import { IngestError, ingestBody, ingestText } from "./ingest";
@@ -100,49 +101,58 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** A finished exchange: status, headers and the ingested body text. */
+/** A finished exchange: status, headers (as undici gives them: lower-case names) and the body text. */
 interface Exchange {
   status: number;
-  headers: Headers;
+  headers: Dispatcher.ResponseData["headers"];
   body: string;
+}
+
+/** A response header as `Headers.get` gives it (several values joined by ", "), or null. */
+function headerOf(res: Exchange, name: string): string | null {
+  const v = res.headers[name];
+  return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
 }
 
 class AttemptTimeout extends Error {}
 class BodyTooLarge extends Error {}
 
-/** Reads a body up to `max` bytes; beyond it, stops reading and throws. */
-async function readCapped(body: Dispatcher.ResponseData["body"], max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > max) {
-      body.destroy();
-      throw new BodyTooLarge();
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, size).toString("utf8");
-}
-
-function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
-  const h = new Headers();
-  for (const [k, v] of Object.entries(raw)) {
-    if (v === undefined) continue;
-    for (const one of Array.isArray(v) ? v : [v]) h.append(k, one);
-  }
-  return h;
+/**
+ * Reads a body up to `max` bytes; beyond it, stops reading and rejects. Plain stream events
+ * rather than an async iterator: the iterator's machinery cost more per request than the
+ * small bodies of connection-status requests themselves.
+ */
+function readCapped(body: Dispatcher.ResponseData["body"], max: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let ended = false;
+    body.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        body.destroy();
+        reject(new BodyTooLarge());
+      } else chunks.push(chunk);
+    });
+    body.once("end", () => {
+      ended = true;
+      resolve(chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks, size).toString("utf8"));
+    });
+    body.once("error", reject);
+    body.once("close", () => {
+      if (!ended) reject(Object.assign(new Error("the response body ended before it was complete"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
+    });
+  });
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The run's deadline and what is pending under it. Its timer is one we own (an
- * AbortSignal.timeout could be garbage-collected unfired); `over` rejects when it passes.
+ * AbortSignal.timeout could be garbage-collected unfired); `race` ends a wait when it passes.
  */
 class RunDeadline {
   readonly signal: AbortSignal;
-  readonly over: Promise<never>;
   private readonly controller = new AbortController();
   private readonly pending = new Map<number, string>();
   private nextId = 0;
@@ -150,10 +160,32 @@ class RunDeadline {
 
   constructor(private readonly ms: number) {
     this.signal = this.controller.signal;
+    // One listener per request in flight (removed when it ends), so more than the default 10 is no leak.
+    setMaxListeners(0, this.signal);
     this.timer = setTimeout(() => this.controller.abort(), ms);
     this.timer.unref();
-    this.over = new Promise<never>((_, reject) => this.signal.addEventListener("abort", () => reject(this.error()), { once: true }));
-    this.over.catch(() => undefined);
+  }
+
+  /**
+   * `work`, or the deadline's error if the deadline passes first. Nothing stays attached to the
+   * run once `work` settles: racing against one long-lived promise instead would keep every
+   * request's result (its whole response) reachable until the run ends.
+   */
+  race<T>(work: Promise<T>, onAbort?: () => void): Promise<T> {
+    if (this.signal.aborted) {
+      onAbort?.();
+      return Promise.reject(this.error());
+    }
+    let stop: () => void = () => undefined;
+    const over = new Promise<never>(
+      (_, reject) =>
+        (stop = () => {
+          reject(this.error());
+          onAbort?.();
+        }),
+    );
+    this.signal.addEventListener("abort", stop, { once: true });
+    return Promise.race([work, over]).finally(() => this.signal.removeEventListener("abort", stop));
   }
 
   /** Notes a request as pending until `done` is called. */
@@ -190,8 +222,6 @@ async function exchange(s: TransportSettings, run: RunDeadline, url: URL, header
       controller.abort();
     }, s.timeoutMs);
   });
-  const stop = () => controller.abort();
-  run.signal.addEventListener("abort", stop, { once: true });
   const work = (async (): Promise<Exchange> => {
     const res = await undiciRequest(url, {
       method: "GET",
@@ -202,14 +232,13 @@ async function exchange(s: TransportSettings, run: RunDeadline, url: URL, header
       bodyTimeout: s.timeoutMs,
     });
     const text = await readCapped(res.body, s.maxResponseBytes);
-    return { status: res.statusCode, headers: toHeaders(res.headers), body: text };
+    return { status: res.statusCode, headers: res.headers, body: text };
   })();
   work.catch(() => undefined);
   try {
-    return await Promise.race([work, timedOut, run.over]);
+    return await run.race(Promise.race([work, timedOut]), () => controller.abort());
   } finally {
     clearTimeout(timer);
-    run.signal.removeEventListener("abort", stop);
   }
 }
 
@@ -219,7 +248,7 @@ async function exchangeFollowing(s: TransportSettings, run: RunDeadline, url: UR
   for (let hop = 0; ; hop++) {
     const res = await exchange(s, run, current, headers);
     if (res.status < 300 || res.status > 399 || res.status === 304) return res;
-    const location = res.headers.get("location");
+    const location = headerOf(res, "location");
     let target: URL | undefined;
     try {
       target = location ? new URL(location, current) : undefined;
@@ -287,14 +316,55 @@ function toResponse(s: TransportSettings, res: Exchange, ctx: RequestContext): R
       summary: `Flow answered with HTTP status ${res.status}, which is not a response pulumi-flow can use`,
     });
   }
-  const headers = new Headers({ "content-type": res.headers.get("content-type") ?? "application/json" });
+  const headers = new Headers({ "content-type": headerOf(res, "content-type") ?? "application/json" });
   const nullBody = res.status === 204 || res.status === 205 || res.status === 304;
-  return new Response(nullBody ? null : body, { status: res.status, headers });
+  return new IngestedResponse(nullBody ? null : body, { status: res.status, headers });
 }
+
+const BODY = Symbol("body");
+
+/**
+ * The Response openapi-fetch reads: the ingested text handed over once by `text()` (or
+ * `json()`), then dropped. A plain `new Response(text)` would encode the text into a byte
+ * stream for openapi-fetch to decode back into text: a stream (with a native handle) and two
+ * more copies of every body. `body` stays null: read it with `text()` or `json()`, once, as
+ * fetch allows.
+ */
+class IngestedResponse extends Response {
+  /** The text until it is read; undefined once read. */
+  [BODY]: string | null | undefined;
+
+  constructor(text: string | null, init: ResponseInit) {
+    super(null, init);
+    this[BODY] = text;
+  }
+}
+
+// Methods replace Response's own (TypeScript types them as properties, so they are set here).
+Object.defineProperties(IngestedResponse.prototype, {
+  bodyUsed: {
+    get(this: IngestedResponse) {
+      return this[BODY] === undefined;
+    },
+  },
+  text: {
+    value(this: IngestedResponse): Promise<string> {
+      const text = this[BODY];
+      if (text === undefined) return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
+      this[BODY] = undefined;
+      return Promise.resolve(text ?? "");
+    },
+  },
+  json: {
+    async value(this: IngestedResponse): Promise<unknown> {
+      return JSON.parse(await this.text()) as unknown;
+    },
+  },
+});
 
 /** How long to wait before another attempt, or undefined when the retry budget is spent. */
 function retryWait(s: TransportSettings, res: Exchange | undefined, attempt: number, elapsedMs: number): number | undefined {
-  const retryAfter = res ? parseRetryAfter(res.headers.get("retry-after")) : undefined;
+  const retryAfter = res ? parseRetryAfter(headerOf(res, "retry-after")) : undefined;
   const backoff = Math.random() * Math.min(s.retry.maxDelayMs, s.retry.baseDelayMs * 2 ** (attempt - 1));
   const wait = retryAfter !== undefined ? Math.min(retryAfter, s.retry.maxDelayMs) + Math.random() * 50 : backoff;
   const spent = attempt >= s.retry.maxAttempts || elapsedMs + wait > s.retry.maxTotalMs || (retryAfter !== undefined && retryAfter > s.retry.maxDelayMs);
@@ -361,7 +431,7 @@ export function createTransport(s: TransportSettings): Transport {
           throw failure!;
         }
         stats.retries++;
-        await Promise.race([sleep(wait, { operation: ctx.operation, url: input.url, attempt }), run.over]);
+        await run.race(sleep(wait, { operation: ctx.operation, url: input.url, attempt }));
       }
     } finally {
       done();

@@ -1,12 +1,28 @@
 import type { Integration, UserRef } from "../api/types";
-import type { Finding, Outcome, Rule, RuleConfigSchema, StackOutcome } from "./types";
+import type { Finding, FindingSubject, Outcome, Rule, RuleConfigSchema, StackOutcome } from "./types";
 
 /** Where docs/rules.md is published; each rule links its own section. */
 export const RULES_DOCS_URL = "https://github.com/pulumi-flow/pulumi-flow/blob/main/docs/rules.md";
 
-/** The docs link of a rule (its heading anchor in docs/rules.md). */
+const helpUris = new Map<string, string>();
+
+/** The docs link of a rule (its heading anchor in docs/rules.md); one string per rule, however many findings carry it. */
 export function ruleHelpUri(ruleId: string): string {
-  return `${RULES_DOCS_URL}#${ruleId}`;
+  let uri = helpUris.get(ruleId);
+  if (uri === undefined) helpUris.set(ruleId, (uri = flat(`${RULES_DOCS_URL}#${ruleId}`)));
+  return uri;
+}
+
+/**
+ * The same text as one contiguous string. A template literal makes a chain of pieces (V8 "cons"
+ * strings, ~32 bytes per piece) that lives as long as the string; reading a character joins the
+ * pieces at once, so a message kept in a finding costs its length instead of 2–3 times it (at
+ * 100,000 findings, ~30 MB of heap). The text is unchanged; on other engines this only reads a
+ * character.
+ */
+export function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
 }
 
 /** The integration's name, or a placeholder when Flow sent none (or not a string). */
@@ -71,6 +87,15 @@ export function vendorListsSchema(description: string): Record<string, unknown> 
   return { type: "object", additionalProperties: { type: "array", items: { type: "string" } }, description };
 }
 
+const subjects = new WeakMap<Integration, FindingSubject>();
+
+/** The `integration` of a finding: one object per integration record, shared by all its findings (treat it as read-only). */
+function subjectOf(integration: Integration): FindingSubject {
+  let subject = subjects.get(integration);
+  if (subject === undefined) subjects.set(integration, (subject = { id: integration.id, name: nameOf(integration), vendor: vendorOf(integration) }));
+  return subject;
+}
+
 /** Turns an outcome into a finding (metadata, subject, message naming the integration). */
 export function toFinding(rule: Rule, outcome: Outcome | StackOutcome, integration: Integration | undefined, enforcement = rule.enforcement): Finding {
   const subject = (outcome as StackOutcome).subject;
@@ -80,10 +105,10 @@ export function toFinding(rule: Rule, outcome: Outcome | StackOutcome, integrati
     status: outcome.status,
     severity: rule.severity,
     enforcement,
-    ...(integration ? { integration: { id: integration.id, name: nameOf(integration), vendor: vendorOf(integration) } } : {}),
+    ...(integration ? { integration: subjectOf(integration) } : {}),
     ...(subject ? { subject } : {}),
-    message: `${who} ${outcome.message}`,
-    remediation: outcome.remediation ?? rule.remediation,
+    message: flat(`${who} ${outcome.message}`),
+    remediation: flat(outcome.remediation ?? rule.remediation),
     helpUri: ruleHelpUri(rule.id),
     evidence: outcome.evidence ?? {},
   };
