@@ -27,8 +27,8 @@ export default tseslint.config(
     },
   },
   {
-    // CommonJS by design: policy packs start without a compiler; test preloads run with node -r.
-    files: ["**/*.cjs", "policies/**/*.js", "bench/noop-pack/**/*.js"],
+    // CommonJS by design: policy packs and the bench floor program start without a compiler; test preloads run with node -r.
+    files: ["**/*.cjs", "policies/**/*.js", "bench/noop-pack/**/*.js", "bench/floor/**/*.js"],
     languageOptions: { sourceType: "commonjs" },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
