@@ -46,43 +46,7 @@ export type { InventorySummary, SummaryOptions } from "./inventory/summary";
 export { changedPaths, diffInventories, VOLATILE_FIELDS } from "./inventory/diff";
 export type { ChangedIntegration, InventoryDiff } from "./inventory/diff";
 export { maskPersonalData } from "./inventory/privacy";
-export { recordProblems } from "./api/validation";
-export type { DataProblem } from "./api/validation";
-
-export { findRule, rules } from "./rules/index";
-export type {
-  AppliedException,
-  Enforcement,
-  Finding,
-  FindingStatus,
-  FindingSubject,
-  FlowPolicy,
-  IntegrationRule,
-  Outcome,
-  PolicyException,
-  Rule,
-  RuleConfigSchema,
-  RuleContext,
-  RuleMeta,
-  RuleSettings,
-  Severity,
-  StackOutcome,
-  StackRule,
-} from "./rules/types";
-export { defaultPolicy, evaluateInventory, isDataError, isFailing, isOpen, judge, unreadDataProblems } from "./rules/evaluate";
-export type { EvaluateOptions, FailOn } from "./rules/evaluate";
-export { applyExceptions, exceptionMatches, exceptionState } from "./rules/exceptions";
-export {
-  DEFAULT_POLICY_FILE,
-  POLICY_FILE_ENV,
-  PolicyFileError,
-  findPolicyFile,
-  loadPolicy,
-  loadPolicyFile,
-  parsePolicy,
-  policyFileJsonSchema,
-  policyFileSchema,
-} from "./config/policy-file";
-export { resolveRuleConfig, ruleHelpUri } from "./rules/util";
+// The rules, their evaluation and the policy file: the whole of the `pulumi-flow/rules` entry.
+export * from "./entries/rules";
 export { parsePreviewEvents } from "./pulumi/events";
 export type { PolicyViolationEvent, PreviewEvents } from "./pulumi/events";

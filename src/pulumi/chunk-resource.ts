@@ -1,11 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ChunkEntry, ChunkState } from "./chunk";
-
-/** The provider-side runtime, required by package name when the engine calls a method (see integration.ts). */
-function runtime(): typeof import("./runtime") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by the engine's provider process, by package name
-  return require("pulumi-flow/provider") as typeof import("./runtime");
-}
+import { recordOnly, runtime } from "./dynamic";
 
 /**
  * The chunk provider: like the Integration provider, it never writes to Flow. Create and
@@ -13,21 +8,12 @@ function runtime(): typeof import("./runtime") {
  * integrations; the diff names each integration and field.
  */
 const chunkProvider: pulumi.dynamic.ResourceProvider = {
-  configure(req: pulumi.dynamic.ConfigureRequest) {
-    runtime().configure((key: string) => req.config.get(key));
-    return Promise.resolve();
-  },
+  ...recordOnly,
   diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
     return Promise.resolve(runtime().diffChunk(olds, news));
   },
   create(inputs: Record<string, unknown>) {
     return Promise.resolve({ id: `chunk-${String(inputs.chunk)}-of-${String(inputs.chunks)}`, outs: inputs });
-  },
-  update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return Promise.resolve({ outs: news });
-  },
-  delete() {
-    return Promise.resolve();
   },
   async read(id: string, props?: Record<string, unknown>) {
     const state = await runtime().readChunk(props as unknown as ChunkState);

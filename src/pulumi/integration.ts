@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionStatus, Integration as FlowIntegrationData, InventoryRecord } from "../api/types";
 import { getIntegrationOutput, programSettings, runError } from "./functions";
+import { recordOnly, runtime } from "./dynamic";
 import { flowProvider } from "./provider";
 import type { FlowConnectionArgs } from "./settings";
 import { toIntegrationState, type IntegrationState } from "./state";
@@ -8,38 +9,17 @@ import { toIntegrationState, type IntegrationState } from "./state";
 export { INTEGRATION_TYPE } from "./type";
 
 /**
- * The provider-side runtime, loaded when the engine calls a provider method. The serialized
- * provider (stored in state as `__provider`) holds only these small functions, copied by value;
- * the runtime module is required through the package's `pulumi-flow/provider` entry point at
- * run time, so no client, token or agent is ever captured.
- */
-function runtime(): typeof import("./runtime") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by the engine's provider process, by package name
-  return require("pulumi-flow/provider") as typeof import("./runtime");
-}
-
-/**
  * The dynamic provider. Flow is read by the program (so live data is in the checked inputs
  * that preview and policies see); the provider never writes to Flow: create and update
  * record what was read, delete only forgets state, and read (refresh) re-reads Flow.
  */
 const integrationProvider: pulumi.dynamic.ResourceProvider = {
-  configure(req: pulumi.dynamic.ConfigureRequest) {
-    runtime().configure((key: string) => req.config.get(key));
-    return Promise.resolve();
-  },
+  ...recordOnly,
   diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
     return Promise.resolve(runtime().diff(olds, news));
   },
   create(inputs: Record<string, unknown>) {
     return Promise.resolve({ id: String(inputs.integrationId), outs: inputs });
-  },
-  update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return Promise.resolve({ outs: news });
-  },
-  delete() {
-    // Forgetting an integration never touches Flow.
-    return Promise.resolve();
   },
   async read(id: string) {
     // An integration deleted in Flow answers no record: an empty id tells the engine it is gone.

@@ -19,7 +19,7 @@ export const ALLOWED: Record<string, string[]> = {
   pulumi: ["inventory", "api"],
   policy: ["config", "rules", "inventory", "api", "pulumi/type.ts"],
   cli: ["config", "rules", "inventory", "api"],
-  "index.ts": ["api", "inventory", "rules", "config", "pulumi"],
+  "index.ts": ["api", "inventory", "rules", "config", "pulumi", "entries/rules.ts"],
   entries: ["api", "inventory", "rules", "config", "simulator", "pulumi/type.ts", "policy"],
 };
 
