@@ -38,7 +38,9 @@ async function adopterProject(tarball: string, sdk: string): Promise<string> {
     devDependencies: { "@types/node": "^20.19.0", "ts-node": "^10.9.2", typescript: "5.9.3" },
   };
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2));
-  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--legacy-peer-deps"], {
+  // The documented install, without --legacy-peer-deps: the peer ranges must resolve as they are
+  // (with SDK 3.200.0, @pulumi/policy 1.21.0 gets a nested @pulumi/pulumi of its own range).
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], {
     cwd: dir,
     maxBuffer: 64 * 1024 * 1024,
     timeout: 600_000,
