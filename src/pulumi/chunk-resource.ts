@@ -1,25 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ChunkEntry, ChunkState } from "./chunk";
-import { recordOnly, runtime } from "./dynamic";
+import { recordingProvider } from "./dynamic";
 
 /**
  * The chunk provider: like the Integration provider, it never writes to Flow. Create and
  * update record what the program read; delete forgets; read (refresh) re-reads the chunk's
  * integrations; the diff names each integration and field.
  */
-const chunkProvider: pulumi.dynamic.ResourceProvider = {
-  ...recordOnly,
-  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return Promise.resolve(runtime().diffChunk(olds, news));
-  },
-  create(inputs: Record<string, unknown>) {
-    return Promise.resolve({ id: `chunk-${String(inputs.chunk)}-of-${String(inputs.chunks)}`, outs: inputs });
-  },
-  async read(id: string, props?: Record<string, unknown>) {
-    const state = await runtime().readChunk(props as unknown as ChunkState);
-    return { id, props: state };
-  },
-};
+const chunkProvider = recordingProvider({
+  id: (inputs) => `chunk-${String(inputs.chunk)}-of-${String(inputs.chunks)}`,
+  diff: (rt, olds, news) => rt.diffChunk(olds, news),
+  read: async (rt, id, props) => ({ id, props: await rt.readChunk(props as unknown as ChunkState) }),
+});
 
 /** Arguments of an IntegrationChunk: one bucket of the inventory (see toChunkStates). */
 export interface IntegrationChunkArgs {

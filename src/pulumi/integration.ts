@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionStatus, Integration as FlowIntegrationData, InventoryRecord } from "../api/types";
 import { getIntegrationOutput, programSettings, runError } from "./functions";
-import { recordOnly, runtime } from "./dynamic";
+import { recordingProvider } from "./dynamic";
 import { flowProvider } from "./provider";
 import type { FlowConnectionArgs } from "./settings";
 import { toIntegrationState, type IntegrationState } from "./state";
@@ -13,20 +13,15 @@ export { INTEGRATION_TYPE } from "./type";
  * that preview and policies see); the provider never writes to Flow: create and update
  * record what was read, delete only forgets state, and read (refresh) re-reads Flow.
  */
-const integrationProvider: pulumi.dynamic.ResourceProvider = {
-  ...recordOnly,
-  diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-    return Promise.resolve(runtime().diff(olds, news));
-  },
-  create(inputs: Record<string, unknown>) {
-    return Promise.resolve({ id: String(inputs.integrationId), outs: inputs });
-  },
-  async read(id: string) {
+const integrationProvider = recordingProvider({
+  id: (inputs) => String(inputs.integrationId),
+  diff: (rt, olds, news) => rt.diff(olds, news),
+  read: async (rt, id) => {
     // An integration deleted in Flow answers no record: an empty id tells the engine it is gone.
-    const props = await runtime().readIntegration(Number(id));
+    const props = await rt.readIntegration(Number(id));
     return props ? { id, props } : { id: "", props: {} };
   },
-};
+});
 
 /** Arguments of an Integration resource: the record read from Flow. */
 export interface IntegrationArgs {
