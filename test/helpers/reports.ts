@@ -2,6 +2,33 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { XMLParser } from "fast-xml-parser";
+import type { InventoryRecord } from "../../src/api/types";
+import { buildReport, type AuditReport } from "../../src/cli/report";
+import { evaluateInventory, ruleSettings } from "../../src/rules/evaluate";
+import { rules } from "../../src/rules/index";
+import type { FlowPolicy } from "../../src/rules/types";
+
+/** The report flow-audit builds for these records and policy at `now` (read from an API at `location`). */
+export function auditReportOf(
+  records: InventoryRecord[],
+  policy: FlowPolicy,
+  now: Date,
+  extra: { diff?: AuditReport["diff"]; location?: string } = {},
+): AuditReport {
+  return buildReport({
+    version: "0.0.0",
+    source: { kind: "api", location: extra.location ?? "https://flow.example.com/v3/customer/core" },
+    policyFile: policy.file,
+    failOn: "mandatory",
+    personalDataMasked: true,
+    integrations: records.length,
+    rules,
+    enforcement: (r) => ruleSettings(policy, r).enforcement,
+    findings: evaluateInventory(records, { policy, now }),
+    ...(extra.diff ? { diff: extra.diff } : {}),
+    now,
+  });
+}
 
 /** A JUnit test case as parsed. */
 export interface JunitCase {

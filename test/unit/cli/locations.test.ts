@@ -3,34 +3,21 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parsePolicy } from "../../../src/config/policy-file";
 import { artifactUri, sarifLocator, snapshotRecordLines, srcRootUri } from "../../../src/cli/locations";
-import { buildReport, type AuditReport } from "../../../src/cli/report";
+import type { AuditReport } from "../../../src/cli/report";
 import { findingLines, jsonChunks } from "../../../src/cli/reporters/json";
 import { renderSarif } from "../../../src/cli/reporters/sarif";
 import { makeSnapshot } from "../../../src/cli/snapshot";
-import { defaultPolicy, evaluateInventory, ruleSettings } from "../../../src/rules/evaluate";
-import { rules } from "../../../src/rules/index";
+import { defaultPolicy } from "../../../src/rules/evaluate";
 import type { FlowPolicy } from "../../../src/rules/types";
 import { demoDataset } from "../../../src/simulator/datasets";
+import { auditReportOf } from "../../helpers/reports";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const CWD = path.resolve("/work/run");
 const records = demoDataset(NOW.getTime());
 
-function reportOf(policy: FlowPolicy, diff?: AuditReport["diff"]): AuditReport {
-  return buildReport({
-    version: "0.0.0",
-    source: { kind: "api", location: "https://flow.example" },
-    policyFile: policy.file,
-    failOn: "mandatory",
-    personalDataMasked: true,
-    integrations: records.length,
-    rules,
-    enforcement: (r) => ruleSettings(policy, r).enforcement,
-    findings: evaluateInventory(records, { policy, now: NOW }),
-    diff,
-    now: NOW,
-  });
-}
+const reportOf = (policy: FlowPolicy, diff?: AuditReport["diff"]): AuditReport =>
+  auditReportOf(records, policy, NOW, { diff, location: "https://flow.example" });
 
 /** The JSON value that starts on `line` (1-based) of `text`, an element of a pretty-printed array. */
 function elementAt(text: string, line: number): unknown {

@@ -2,30 +2,17 @@ import stringWidth from "string-width";
 import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
 import { parsePolicy } from "../../../src/config/policy-file";
-import { buildReport, type AuditReport } from "../../../src/cli/report";
+import type { AuditReport } from "../../../src/cli/report";
 import { verdict } from "../../../src/cli/reporters/common";
 import { renderTable } from "../../../src/cli/reporters/table";
 import { count, DEFAULT_WIDTH, MIN_WIDTH, sharedFix, terminalWidth, wrap } from "../../../src/cli/terminal";
-import { evaluateInventory, ruleSettings } from "../../../src/rules/evaluate";
 import { rules } from "../../../src/rules/index";
 import type { FlowPolicy } from "../../../src/rules/types";
 import { demoDataset } from "../../../src/simulator/datasets";
+import { auditReportOf } from "../../helpers/reports";
 import { another, NOW } from "../rules/fixtures";
 
-function report(records: InventoryRecord[], policy: FlowPolicy = parsePolicy("version: 1\n")): AuditReport {
-  return buildReport({
-    version: "0.0.0",
-    source: { kind: "api", location: "https://flow.example.com/v3/customer/core" },
-    policyFile: policy.file,
-    failOn: "mandatory",
-    personalDataMasked: true,
-    integrations: records.length,
-    rules,
-    enforcement: (r) => ruleSettings(policy, r).enforcement,
-    findings: evaluateInventory(records, { policy, now: NOW }),
-    now: NOW,
-  });
-}
+const report = (records: InventoryRecord[], policy: FlowPolicy = parsePolicy("version: 1\n")): AuditReport => auditReportOf(records, policy, NOW);
 
 /** Rules enabled by default (the verdict counts them). */
 const ENABLED = rules.filter((r) => r.enforcement !== "disabled").length;
