@@ -146,7 +146,11 @@ function stackRecords(
   return { records, urnById, empty };
 }
 
-/** One rule as a resource policy (per-integration rules) or a stack policy (cross-integration rules). */
+/**
+ * One rule as a policy: a resource policy for a per-integration rule (a stack policy when the
+ * policy file makes it advisory, so that many findings can be reported as one), a stack policy
+ * for a cross-integration rule.
+ */
 function rulePolicy(
   rule: Rule,
   policy: FlowPolicy,
