@@ -1,3 +1,4 @@
+import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -13,7 +14,9 @@ import { demoDataset } from "../../../src/simulator/datasets";
 import { auditReportOf } from "../../helpers/reports";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
-const CWD = path.resolve("/work/run");
+// Where the run happened: any directory will do (nothing is read or written there).
+const CWD = path.join(os.tmpdir(), "flow-audit-run");
+const SRC_ROOT = `${pathToFileURL(CWD).href}/`;
 const records = demoDataset(NOW.getTime());
 
 const reportOf = (policy: FlowPolicy, diff?: AuditReport["diff"]): AuditReport =>
@@ -101,12 +104,12 @@ describe("where SARIF results point", () => {
 
   it("gives relative locations the base %SRCROOT%, defined as the run's directory; file: URIs stand alone", () => {
     const report = reportOf(defaultPolicy());
-    const inside = JSON.parse(renderSarif(report, { locate: () => ({ uri: "out/r.json", line: 7 }), srcRoot: "file:///work/run/" })).runs[0];
-    expect(inside.originalUriBaseIds).toEqual({ "%SRCROOT%": { uri: "file:///work/run/" } });
+    const inside = JSON.parse(renderSarif(report, { locate: () => ({ uri: "out/r.json", line: 7 }), srcRoot: SRC_ROOT })).runs[0];
+    expect(inside.originalUriBaseIds).toEqual({ "%SRCROOT%": { uri: SRC_ROOT } });
     for (const r of inside.results)
       expect(r.locations[0].physicalLocation).toMatchObject({ artifactLocation: { uri: "out/r.json", uriBaseId: "%SRCROOT%" }, region: { startLine: 7 } });
     expect(inside.artifacts.map((a: { location: unknown }) => a.location)).toEqual([{ uri: "out/r.json", uriBaseId: "%SRCROOT%" }]);
-    const outside = JSON.parse(renderSarif(report, { locate: () => ({ uri: "file:///elsewhere/s.json", line: 1 }), srcRoot: "file:///work/run/" })).runs[0];
+    const outside = JSON.parse(renderSarif(report, { locate: () => ({ uri: "file:///elsewhere/s.json", line: 1 }), srcRoot: SRC_ROOT })).runs[0];
     expect(outside.originalUriBaseIds).toBeUndefined();
     for (const r of outside.results) expect(r.locations[0].physicalLocation.artifactLocation).not.toHaveProperty("uriBaseId");
     expect(outside.artifacts.map((a: { location: unknown }) => a.location)).toEqual([{ uri: "file:///elsewhere/s.json" }]);
