@@ -23,6 +23,21 @@ async function pack(into: string): Promise<string> {
   return path.join(into, stdout.trim().split("\n").pop()!);
 }
 
+/** A simulator and an adopter project with the packed tarball and the given SDK (see adopterProject). */
+async function startAdopter(sdk: string): Promise<{ sim: FlowSimulator; work: string; dir: string }> {
+  const sim = await startFlowSimulator({ token: TOKEN });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-adopter-pack-"));
+  return { sim, work, dir: await adopterProject(await pack(work), sdk) };
+}
+
+/** Ends what startAdopter started, and the sandbox's runs. */
+async function stopAdopter(sandbox: PulumiSandbox, { sim, work, dir }: { sim?: FlowSimulator; work?: string; dir?: string }): Promise<void> {
+  await sandbox.dispose();
+  await sim?.close();
+  if (dir) fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+}
+
 /**
  * A fresh project outside this repository, in `infra/` of an adopter's repository (as many
  * keep theirs), with the tarball and the given SDK installed from the registry.
@@ -66,16 +81,9 @@ describe("adopting pulumi-flow from the packed tarball (real engine)", () => {
   const installedPack = () => path.join(dir, "node_modules", "pulumi-flow", "policies");
 
   beforeAll(async () => {
-    sim = await startFlowSimulator({ token: TOKEN });
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-tarball-"));
-    dir = await adopterProject(await pack(work), "3.248.0");
+    ({ sim, work, dir } = await startAdopter("3.248.0"));
   }, 900_000);
-  afterAll(async () => {
-    await sandbox.dispose();
-    await sim.close();
-    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
-    fs.rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => stopAdopter(sandbox, { sim, work, dir }));
 
   it("installs as users install it: npx runs the bins, and every entry point imports from CommonJS and ESM", async () => {
     // --no: npx must find the installed bins, never fetch a package of that name.
@@ -268,16 +276,9 @@ describe(`the oldest supported SDK, @pulumi/pulumi ${SDK_FLOOR} (the peer range'
   let work: string;
 
   beforeAll(async () => {
-    sim = await startFlowSimulator({ token: TOKEN });
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-floor-"));
-    dir = await adopterProject(await pack(work), SDK_FLOOR);
+    ({ sim, work, dir } = await startAdopter(SDK_FLOOR));
   }, 900_000);
-  afterAll(async () => {
-    await sandbox.dispose();
-    await sim.close();
-    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
-    fs.rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => stopAdopter(sandbox, { sim, work, dir }));
 
   it("previews, records, refreshes and destroys", async () => {
     const installed = JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version;
