@@ -50,11 +50,20 @@ const FAULT_SIZES = opts.quick ? [100, 1000] : [1000, 10_000];
 const STARTUP_N = 10;
 const STARTUP_REPS = opts.quick ? 3 : 5;
 
-const sections = [];
-/** The machine's load averages (1, 5, 15 min), read at the start and the end of the run. */
+/** The machine's load averages (1, 5, 15 min), read at the start and the end of each scenario. */
 const loadavg = () => fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-const loadAtStart = loadavg();
-const targets = [];
+/** What each scenario measured: its targets, its sections, when and under what load. */
+const results = new Map();
+let current;
+function scenario(name) {
+  current = { name, when: new Date().toISOString(), loadAtStart: loadavg(), targets: [], sections: [] };
+  results.set(name, current);
+}
+const target = (t) => current.targets.push(t);
+function section(text) {
+  current.sections.push(text);
+  current.loadAtEnd = loadavg();
+}
 const log = (s) => console.log(s);
 const node = process.execPath;
 const rssHook = path.join(here, "max-rss.cjs");
@@ -72,6 +81,7 @@ async function readWithClient(sim) {
 // 1. Inventory read: client vs naive vs the ideal bound.
 const baseline = new Map();
 if (only.has("inventory") || only.has("faults")) {
+  scenario("inventory");
   log(`\n## 1. Inventory read (list + connection status), ${LATENCY} ms per request, concurrency ${CONCURRENCY}, page size ${PAGE}`);
   const rows = [];
   for (const n of SIZES) {
@@ -114,12 +124,12 @@ if (only.has("inventory") || only.has("faults")) {
       `N=${n}: client ${secs(c.wallMs)} (${c.requests} requests, ${mb(c.maxRssKb)} peak RSS), ideal ${secs(ideal)}, plain-fetch floor ${floor ? secs(floor.wallMs) : "skipped"}, naive ${naive ? secs(naive.wallMs) : "skipped"}`,
     );
     if (n === 1000 && naive) {
-      targets.push([`Inventory read ≤ 1.25 × ideal bound at N=1,000`, `${ratio(c.wallMs / ideal)}`, c.wallMs <= 1.25 * ideal]);
-      targets.push([`Inventory read ≥ 8 × faster than naive at N=1,000`, `${ratio(naive.wallMs / c.wallMs)}`, naive.wallMs / c.wallMs >= 8]);
+      target([`Inventory read ≤ 1.25 × ideal bound at N=1,000`, `${ratio(c.wallMs / ideal)}`, c.wallMs <= 1.25 * ideal]);
+      target([`Inventory read ≥ 8 × faster than naive at N=1,000`, `${ratio(naive.wallMs / c.wallMs)}`, naive.wallMs / c.wallMs >= 8]);
     }
   }
   if (only.has("inventory")) {
-    sections.push(
+    section(
       `### Inventory read (${LATENCY} ms latency, concurrency ${CONCURRENCY}, page size ${PAGE})\n\n${table(["N", "pulumi-flow", "requests", "peak RSS", "ideal bound", "time / ideal", "server time per request", "plain-fetch floor (/ ideal)", "naive", "naive requests", "speed-up"], rows)}\n\nIdeal bound: ceil(N / page size) list requests in sequence + N status requests at concurrency ${CONCURRENCY}, times the nominal latency (${LATENCY} ms; the simulator's measured time per request is shown beside it). Plain-fetch floor: the same page size and concurrency with bare \`fetch\` and no validation, retries or timeouts — what the transport alone costs here. Naive: one request at a time with the API's default page size (50).`,
     );
   }
@@ -127,6 +137,7 @@ if (only.has("inventory") || only.has("faults")) {
 
 // 2. The same with faults: 5% 429 with Retry-After 1 s, 1% 503.
 if (only.has("faults")) {
+  scenario("faults");
   log(`\n## 2. With faults: 5% of requests 429 (Retry-After: 1), 1% 503`);
   const rows = [];
   for (const n of FAULT_SIZES) {
@@ -163,16 +174,17 @@ if (only.has("faults")) {
       complete ? "yes" : "NO",
     ]);
     log(`N=${n}: ${faulted} faulted responses, ${c.retries} retries, +${secs(extra)} over fault-free (imposed waits ${secs(imposed)}), complete: ${complete}`);
-    targets.push([`Faults cost ≤ imposed waits + 10% at N=${n.toLocaleString("en")}`, ratio(extra / imposed), extra <= 1.1 * imposed]);
-    targets.push([`Faults lose nothing at N=${n.toLocaleString("en")}`, complete ? "all records, same data" : "records missing", complete]);
+    target([`Faults cost ≤ imposed waits + 10% at N=${n.toLocaleString("en")}`, ratio(extra / imposed), extra <= 1.1 * imposed]);
+    target([`Faults lose nothing at N=${n.toLocaleString("en")}`, complete ? "all records, same data" : "records missing", complete]);
   }
-  sections.push(
+  section(
     `### With faults (5% 429 + Retry-After 1 s, 1% 503)\n\n${table(["N", "fault-free", "with faults", "extra", "faulted responses", "retries", "imposed waits", "extra / imposed", "nothing lost"], rows)}\n\nImposed waits: the Retry-After (or backoff) waits on the sequential list requests, plus the larger of the status requests' waits and retry round trips spread over the ${CONCURRENCY} concurrent slots and the longest wait of a single status request — a lower bound on what any client must spend.`,
   );
 }
 
 // 3. pulumi preview at scale: one resource per integration vs chunks, beside the engine's floor.
 if (only.has("preview")) {
+  scenario("preview");
   log(`\n## 3. pulumi preview of the root audit stack: per integration vs chunks, with and without packs, beside the engine floor`);
   log(`sizes ${PREVIEW_SIZES.join(", ")}; ${PREVIEW_REPS} interleaved repetitions after one warm-up round; chunks of ${CHUNK_SIZE}`);
   const engine = ensureEngine({ quiet: true });
@@ -290,28 +302,28 @@ if (only.has("preview")) {
   const thousand = PREVIEW_SIZES.includes(1000) ? 1000 : PREVIEW_SIZES[Math.max(0, PREVIEW_SIZES.length - 2)];
   const med = (n, label) => stat(n, label).wall.median;
   const chunkPeak = stat(big, "chunks + pulumi-flow pack").peakKb;
-  targets.push([`Chunks: peak RSS of all processes < 1.5 GB at N=${big.toLocaleString("en")} (with the pack)`, mb(chunkPeak), chunkPeak < 1.5 * 1024 * 1024]);
+  target([`Chunks: peak RSS of all processes < 1.5 GB at N=${big.toLocaleString("en")} (with the pack)`, mb(chunkPeak), chunkPeak < 1.5 * 1024 * 1024]);
   if (big !== thousand) {
     const growth = med(big, "chunks + pulumi-flow pack") / med(thousand, "chunks + pulumi-flow pack");
-    targets.push([
+    target([
       `Chunks: preview at N=${big.toLocaleString("en")} < 2× the time at N=${thousand.toLocaleString("en")} (with the pack)`,
       ratio(growth),
       growth < 2,
     ]);
   }
   const chunkOverhead = med(big, "chunks + pulumi-flow pack") / med(big, "chunks") - 1;
-  targets.push([
+  target([
     `Chunks: pack overhead ≤ 25% at N=${big.toLocaleString("en")}`,
     pct(med(big, "chunks + pulumi-flow pack"), med(big, "chunks")),
     chunkOverhead <= 0.25,
   ]);
   const ownCost = med(thousand, "per integration + pulumi-flow pack") / med(thousand, "per integration + no-op pack") - 1;
-  targets.push([
+  target([
     `Per integration: the pack's own cost above a no-op pack ≤ 10% at N=${thousand.toLocaleString("en")}`,
     pct(med(thousand, "per integration + pulumi-flow pack"), med(thousand, "per integration + no-op pack")),
     ownCost <= 0.1,
   ]);
-  sections.push(
+  section(
     `### pulumi preview at scale (root audit stack, simulator without latency; chunks of ${CHUNK_SIZE}; ${PREVIEW_REPS} interleaved repetitions)\n\n` +
       `${table(["N", "per integration ÷ floor (wall / CPU)", "pack overhead / above no-op (per integration)", "chunks ÷ floor (K)", "pack overhead / above no-op (chunks)", "per integration ÷ chunks, with pack (wall / CPU)", "peak RSS with pack (per integration / chunks)"], ratioRows)}\n\n` +
       `Ratios of medians. The floor (\`bench/floor\`) registers as many trivial dynamic resources (no HTTP, no pulumi-flow) as the variant beside it; the no-op pack (\`bench/noop-pack\`) is the engine's cost of any pack.\n\n` +
@@ -322,6 +334,7 @@ if (only.has("preview")) {
 
 // 3b. Start-up: the root audit stack's fixed cost per run, by how its program is started.
 if (only.has("startup")) {
+  scenario("startup");
   log(`\n## 3b. Start-up: pulumi preview of the root audit stack at N=${STARTUP_N}, ${STARTUP_REPS} interleaved repetitions`);
   const engine = ensureEngine({ quiet: true });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-bench-startup-"));
@@ -410,19 +423,20 @@ if (only.has("startup")) {
   ]);
   for (const r of rows) log(`${r[0]}: wall min ${r[1]} / median ${r[2]}, CPU min ${r[3]} / median ${r[4]}, saving (median) ${r[5]}`);
   if (before.cpu.median !== undefined) {
-    targets.push([
+    target([
       "Start-up: the root stack runs without type-checking (median CPU of the process tree, N=10)",
       `${cpuSecs(shipped.cpu.median)} vs ${cpuSecs(before.cpu.median)} type-checked`,
       shipped.cpu.median < before.cpu.median,
     ]);
   }
-  sections.push(
+  section(
     `### Start-up (root audit stack, pulumi preview at N=${STARTUP_N}, ${STARTUP_REPS} interleaved repetitions after one warm-up round)\n\n${table(["program started as", "wall min", "wall median", "CPU min", "CPU median", "saving vs type-checked (medians)"], rows)}\n\nCPU: user + system time of the whole process tree (engine, language host, program, provider), from GNU time. At this size the run is almost all fixed cost, so the difference between the rows is what starting the program costs; the shipped \`Pulumi.yaml\` runs \`stack/index.ts\` transpile-only (\`runtime.options.tsconfig: tsconfig.pulumi.json\`, which sets \`noCheck\`), and \`npm run typecheck\` is where type errors are caught.`,
   );
 }
 
 // 4. flow-audit --format json end to end: peak RSS and CPU at latency 0 (the target) and 20 ms.
 if (only.has("audit")) {
+  scenario("audit");
   const latencies = [0, LATENCY];
   log(`\n## 4. flow-audit --format json, latency ${latencies.join(" and ")} ms, ${AUDIT_REPS} runs each, interleaved`);
   const sims = new Map();
@@ -468,7 +482,7 @@ if (only.has("audit")) {
   }
   const big = AUDIT_SIZES[AUDIT_SIZES.length - 1];
   const peak = Math.max(...runs.get(`${big}/0`).map((r) => r.maxRssKb));
-  targets.push([
+  target([
     `flow-audit peak RSS ≤ 200 MB at N=${big.toLocaleString("en")}, latency 0 (every run)`,
     `${mb(peak)} (largest of ${AUDIT_REPS})`,
     peak <= 200 * 1024,
@@ -476,39 +490,68 @@ if (only.has("audit")) {
   if (AUDIT_SIZES.length > 1) {
     const [a, b] = AUDIT_SIZES;
     const growth = median(runs.get(`${b}/0`).map((r) => r.maxRssKb)) / median(runs.get(`${a}/0`).map((r) => r.maxRssKb));
-    targets.push([
+    target([
       `flow-audit memory grows at most linearly, N=${a.toLocaleString("en")} → ${b.toLocaleString("en")} (latency 0)`,
       `${ratio(growth)} RSS for ${b / a}× integrations`,
       growth <= b / a,
     ]);
   }
-  sections.push(
+  section(
     `### flow-audit --format json (end to end, default concurrency 8, ${AUDIT_REPS} interleaved runs per row)\n\n${table(["N", "latency", "wall (min / median)", "CPU (min / median)", "peak RSS (min / median / max)", "RSS per integration (median)"], rows)}\n\nCPU is the process's user + system time. The report at N=${big.toLocaleString("en")} is ${(size / 1024 / 1024).toFixed(1)} MB.`,
   );
 }
 
-const when = new Date().toISOString();
+
+// Each scenario's results are kept in a file of its own, so that one scenario can be measured
+// again (`--only audit`) without discarding the others; the summary is composed from all of them,
+// each with its own date and machine load. Quick runs and runs with other sizes or repetitions
+// go to files of their own, never committed, and never replace the full results.
+const SCENARIOS = ["inventory", "faults", "preview", "startup", "audit"];
+const kind = opts.quick ? "quick" : opts["preview-sizes"] || opts.reps ? "partial" : "full";
+const store = path.join(here, "results", kind === "full" ? "scenarios" : kind);
+fs.mkdirSync(store, { recursive: true });
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+for (const r of results.values()) {
+  if (r.sections.length === 0) continue;
+  fs.writeFileSync(path.join(store, `${r.name}.json`), `${JSON.stringify({ ...r, version, machine, command }, null, 2)}\n`);
+}
+const recorded = SCENARIOS.map((name) => path.join(store, `${name}.json`))
+  .filter((f) => fs.existsSync(f))
+  .map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+const cores = os.cpus().length;
 const summary = [
-  `Measured ${when.slice(0, 10)} with pulumi-flow ${version} on ${machine} (\`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}\`).`,
-  `Machine load (1/5/15-minute averages, ${os.cpus().length} cores): ${loadAtStart} at the start, ${loadavg()} at the end — a load above the core count means other work competed with the benchmark; compare the CPU columns then.`,
+  "Each scenario below says when it was measured, with which command and version, and the machine's load",
+  `(1/5/15-minute averages, ${cores} cores) at its start and end — a load above the core count means other work competed`,
+  "with the benchmark; compare the CPU columns then.",
+  "",
+  "### Targets",
   "",
   table(
-    ["Target", "Measured", "Holds"],
-    targets.map(([t, m, ok]) => [t, m, ok === null ? "—" : ok ? "yes" : "**no**"]),
+    ["Target", "Measured", "Holds", "Scenario"],
+    recorded.flatMap((r) => r.targets.map(([t, m, ok]) => [t, m, ok === null ? "—" : ok ? "yes" : "**no**", r.name])),
   ),
   "",
-  ...sections.flatMap((s) => [s, ""]),
+  ...recorded.flatMap((r) => [
+    `<!-- scenario: ${r.name} -->`,
+    ...r.sections.flatMap((s, i) => [
+      s,
+      "",
+      ...(i === r.sections.length - 1
+        ? [
+            `_Measured ${r.when.slice(0, 16).replace("T", " ")} UTC with pulumi-flow ${r.version} on ${r.machine} (\`${r.command}\`); load ${r.loadAtStart} at the start, ${r.loadAtEnd} at the end._`,
+            "",
+          ]
+        : []),
+    ]),
+  ]),
 ].join("\n");
 log(`\n${summary}`);
-fs.mkdirSync(path.join(here, "results"), { recursive: true });
-// A partial run (--only, other sizes or repetitions) never replaces the full results.
-const partial = Boolean(opts.only || opts["preview-sizes"] || opts.reps);
-fs.writeFileSync(
-  path.join(here, "results", opts.quick ? "latest-quick.md" : partial ? "latest-partial.md" : "latest.md"),
-  `# pulumi-flow benchmarks\n\n${summary}`,
-);
+const latest = path.join(here, "results", kind === "full" ? "latest.md" : `latest-${kind}.md`);
+fs.writeFileSync(latest, `# pulumi-flow benchmarks\n\n${summary}`);
+log(`\nWritten to ${path.relative(repo, latest)}.`);
 if (opts["update-docs"] || opts["update-readme"]) {
+  if (kind !== "full") throw new Error("--update-docs takes the full results only (no --quick, --preview-sizes or --reps)");
   const doc = path.join(repo, "docs", "performance.md");
   const text = fs.readFileSync(doc, "utf8");
   const start = text.indexOf("<!-- bench:start -->");
