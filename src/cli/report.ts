@@ -3,6 +3,7 @@ import type { DataProblem } from "../api/validation";
 import { isDataError, isFailing, isOpen, type FailOn } from "../rules/evaluate";
 import { ruleHelpUri } from "../rules/util";
 import type { InventoryDiff } from "../inventory/diff";
+import type { BaselineEntry } from "../rules/baseline";
 
 /** The JSON report's schema version; bumped only on incompatible changes. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -21,7 +22,8 @@ export interface AuditReport {
   tool: { name: "flow-audit"; version: string };
   generatedAt: string;
   source: { kind: "api" | "snapshot"; location: string };
-  policy: { file: string | null; failOn: FailOn };
+  /** The policy in force: its file, `sha256:<hex>` of that file's text, and --fail-on. */
+  policy: { file: string | null; digest: string | null; failOn: FailOn };
   personalDataMasked: boolean;
   summary: {
     integrations: number;
@@ -31,6 +33,8 @@ export interface AuditReport {
     failing: number;
     /** Violations and errors suppressed by active exceptions. */
     suppressed: number;
+    /** Violations tolerated by the baseline in force (known when it was written, evidence unchanged, not expired). */
+    baselined: number;
     /** Open errors of rules that could not judge an integration because Flow sent a field they read in an unusable shape; any makes the run incomplete (exit 3). */
     dataErrors: number;
     /** Data problems in fields no enabled rule reads (listed in `warnings`). */
@@ -41,7 +45,32 @@ export interface AuditReport {
   warnings: DataProblem[];
   rules: Array<{ id: string; title: string; description: string; severity: string; enforcement: string; helpUri: string }>;
   findings: Finding[];
+  /** The baseline in force (--baseline, or `baseline:` in the policy file), and the one written with --write-baseline. */
+  baseline?: BaselineReport;
   diff?: InventoryDiff & { against: string; findingsAppeared: FindingChange[]; findingsResolved: FindingChange[] };
+}
+
+/** What a report says about baselines: the one in force and what matched it, and the one written. */
+export interface BaselineReport {
+  /** The baseline in force, if any. */
+  applied?: {
+    file: string;
+    createdAt: string;
+    expires: string;
+    /** True when its last day has passed: it tolerates nothing, every finding it lists fails. */
+    expired: boolean;
+    entries: number;
+    /** Findings it tolerates (summary.baselined). */
+    tolerated: number;
+    /** Findings it lists whose deciding evidence changed since (they fail). */
+    changed: number;
+    /** Entries that match no violation any more: fixed since the baseline was written. */
+    resolved: BaselineEntry[];
+    /** Entries about integrations or rules this run did not evaluate (filters, disabled rules): kept as they are. */
+    notEvaluated: number;
+  };
+  /** The baseline written with --write-baseline. */
+  written?: { file: string; expires: string; entries: number; kept: number; added: number; dropped: number; notAdded: number };
 }
 
 const keyOf = (f: Finding) => `${f.ruleId}\u0000${f.integration?.id ?? ""}\u0000${f.subject ?? ""}`;
@@ -63,6 +92,7 @@ export function buildReport(input: {
   version: string;
   source: AuditReport["source"];
   policyFile: string | undefined;
+  policyDigest?: string;
   failOn: FailOn;
   personalDataMasked: boolean;
   integrations: number;
@@ -71,6 +101,7 @@ export function buildReport(input: {
   findings: Finding[];
   warnings?: DataProblem[];
   diff?: AuditReport["diff"];
+  baseline?: BaselineReport;
   now?: Date;
 }): AuditReport {
   const counts: Record<FindingStatus, number> = { ok: 0, violation: 0, "not-applicable": 0, error: 0 };
@@ -84,7 +115,7 @@ export function buildReport(input: {
     tool: { name: "flow-audit", version: input.version },
     generatedAt: (input.now ?? new Date()).toISOString(),
     source: input.source,
-    policy: { file: input.policyFile ?? null, failOn: input.failOn },
+    policy: { file: input.policyFile ?? null, digest: input.policyDigest ?? null, failOn: input.failOn },
     personalDataMasked: input.personalDataMasked,
     summary: {
       integrations: input.integrations,
@@ -92,6 +123,7 @@ export function buildReport(input: {
       findings: counts,
       failing,
       suppressed: input.findings.filter((f) => f.exception?.state === "active").length,
+      baselined: input.findings.filter((f) => f.baseline?.state === "active").length,
       dataErrors,
       warnings: warnings.length,
       passed: failing === 0 && dataErrors === 0,
@@ -106,6 +138,7 @@ export function buildReport(input: {
       helpUri: ruleHelpUri(r.id),
     })),
     findings: input.findings,
+    ...(input.baseline ? { baseline: input.baseline } : {}),
     ...(input.diff ? { diff: input.diff } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ErrorObject } from "ajv/dist/2020";
@@ -7,6 +8,7 @@ import { defaultPolicy } from "../rules/evaluate";
 import { rules as allRules } from "../rules/index";
 import type { Enforcement, FlowPolicy, PolicyException, Rule } from "../rules/types";
 import { configOf } from "../rules/util";
+import { BaselineError, readBaseline, type Baseline } from "../rules/baseline";
 
 /** The environment variable naming the YAML policy file. */
 export const POLICY_FILE_ENV = "FLOW_POLICY_FILE";
@@ -90,6 +92,12 @@ export function policyFileSchema(rules: readonly Rule[] = allRules): Record<stri
         properties: Object.fromEntries(rules.map((r) => [r.id, ruleEntrySchema(r)])),
       },
       exceptions: { type: "array", description: "Accepted findings, each with a selector, a reason and an expiry date.", items: exceptionSchema(ids) },
+      baseline: {
+        type: "string",
+        minLength: 1,
+        description:
+          "A baseline file written by flow-audit --write-baseline, relative to this file: the violations it lists are tolerated (reported as baselined) until its expiry, while their evidence is unchanged.",
+      },
     },
   };
 }
@@ -148,6 +156,7 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
 
   const policy = defaultPolicy(rules);
   policy.file = file;
+  policy.digest = `sha256:${createHash("sha256").update(text).digest("hex")}`;
   const ruleEntries = (data.rules ?? {}) as Record<string, Record<string, unknown>>;
   const lineOf = (node: Node | null | undefined) => lineCounter.linePos(isNode(node) && node.range ? node.range[0] : 0).line;
   policy.ruleSources = {};
@@ -159,7 +168,27 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
   }
   const exceptions = (data.exceptions ?? []) as PolicyException[];
   policy.exceptions = exceptions.map((x, i) => ({ ...x, source: `${path.basename(file)}:${lineOf(doc.getIn(["exceptions", i], true) as Node)}` }));
+  if (typeof data.baseline === "string") policy.baseline = policyBaseline(data.baseline, file, (problem) => at(offsetOf(doc.getIn(["baseline"], true)), problem));
   return policy;
+}
+
+function offsetOf(n: unknown): number {
+  return isNode(n) && n.range ? n.range[0] : 0;
+}
+
+/**
+ * The baseline a policy file names, relative to the file. A baseline that cannot be read is an
+ * error at the policy file's `baseline:` line; one that is not valid, at the baseline's own line.
+ */
+function policyBaseline(named: string, policyFile: string, fail: (problem: string) => PolicyFileError): Baseline {
+  const file = path.resolve(path.dirname(path.resolve(policyFile)), named);
+  if (!fs.existsSync(file)) throw fail(`baseline '${named}' not found (looked for ${file}; it is relative to the policy file)`);
+  try {
+    return readBaseline(file, named);
+  } catch (e) {
+    if (e instanceof BaselineError) throw new PolicyFileError(path.join(path.dirname(policyFile), e.file), e.line, e.column, e.problem);
+    throw e;
+  }
 }
 
 /** Reads and validates a policy file (see parsePolicy). */

@@ -15,6 +15,7 @@ import type {
   StackRule,
 } from "./types";
 import { applyExceptions } from "./exceptions";
+import { applyBaseline, type Baseline } from "./baseline";
 import { configOf, toFinding } from "./util";
 
 /** The default policy: every rule at its default enforcement and parameters, no exceptions. */
@@ -32,9 +33,9 @@ export function ruleSettings(policy: FlowPolicy, rule: Rule): RuleSettings {
   return policy.rules[rule.id] ?? { enforcement: rule.enforcement, config: configOf(rule) };
 }
 
-/** True for a violation or error that no active exception covers, whatever its enforcement. */
+/** True for a violation or error that no active exception or baseline covers, whatever its enforcement. */
 export function isOpen(f: Finding): boolean {
-  return (f.status === "violation" || f.status === "error") && f.exception?.state !== "active";
+  return (f.status === "violation" || f.status === "error") && f.exception?.state !== "active" && f.baseline?.state !== "active";
 }
 
 /** The lowest enforcement that fails a gate: mandatory (the default), advisory, or never. */
@@ -156,16 +157,18 @@ export function inventoryProblems(records: readonly InventoryRecord[]): Map<Inve
   return new Map(records.map((r) => [r, recordProblems(r)]));
 }
 
-/** How findings are judged: the reference time, the exceptions, and each record's data problems. */
+/** How findings are judged: the reference time, the exceptions, the baseline, and each record's data problems. */
 export interface JudgeContext {
   now: Date;
   exceptions: readonly PolicyException[];
+  /** The baseline in force: the violations it lists (with unchanged evidence) are tolerated until it expires. */
+  baseline?: Baseline;
   /** A record's data problems (default: recordProblems). */
   problemsOf?: (record: InventoryRecord) => readonly DataProblem[];
 }
 
 /**
- * One rule's findings, with its settings and the exceptions applied: one per record for a
+ * One rule's findings, with its settings, the exceptions and the baseline applied: one per record for a
  * per-integration rule, the rule's own outcomes for a stack rule. The one evaluation path of
  * evaluateInventory and the CrossGuard pack alike.
  */
@@ -175,7 +178,10 @@ export function judge(rule: Rule, records: InventoryRecord[], settings: RuleSett
     rule.scope === "integration"
       ? records.map((r) => evaluateIntegrationRule(rule as IntegrationRule, r, settings.config, ctx, settings.enforcement, problemsOf(r)))
       : evaluateStackRule(rule as StackRule, records, settings.config, ctx, settings.enforcement, problemsOf);
-  return findings.map((f) => applyExceptions(f, ctx.exceptions, ctx.now));
+  // A per-integration rule's findings are in record order: each is fingerprinted from its record.
+  return findings.map((f, i) =>
+    applyBaseline(rule, applyExceptions(f, ctx.exceptions, ctx.now), rule.scope === "integration" ? records[i] : undefined, ctx.baseline, ctx.now),
+  );
 }
 
 /**
@@ -187,7 +193,7 @@ export function evaluateInventory(records: InventoryRecord[], options: EvaluateO
   const rules = options.rules ?? allRules;
   const policy = options.policy ?? defaultPolicy(rules);
   const problems = options.problems ?? inventoryProblems(records);
-  const ctx: JudgeContext = { now: options.now ?? new Date(), exceptions: policy.exceptions, problemsOf: (r) => problems.get(r) ?? recordProblems(r) };
+  const ctx: JudgeContext = { now: options.now ?? new Date(), exceptions: policy.exceptions, baseline: policy.baseline, problemsOf: (r) => problems.get(r) ?? recordProblems(r) };
   return rules.flatMap((rule) => {
     const settings = ruleSettings(policy, rule);
     return settings.enforcement === "disabled" ? [] : judge(rule, records, settings, ctx);

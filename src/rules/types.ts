@@ -1,5 +1,6 @@
 import type { Integration, InventoryRecord } from "../api/types";
 import type { DataProblem } from "../api/validation";
+import type { Baseline } from "./baseline";
 
 /** How a rule's violations affect the gate: mandatory fails it, advisory only reports. */
 export type Enforcement = "mandatory" | "advisory" | "disabled";
@@ -98,6 +99,19 @@ export interface AppliedException {
   ticket?: string;
 }
 
+/**
+ * A baseline entry (see src/rules/baseline.ts) that matched an open violation: `active` tolerates
+ * it (reported as baselined, not failing); `changed` means the deciding evidence differs from
+ * what was baselined and `expired` that the baseline's last day has passed — both fail as usual.
+ */
+export interface AppliedBaseline {
+  state: "active" | "changed" | "expired";
+  /** The baseline's last day (UTC), YYYY-MM-DD. */
+  expires: string;
+  /** The baseline file, as the command line or the policy file names it. */
+  file: string;
+}
+
 /** One rule's verdict about one integration (or one stack-level subject). */
 export interface Finding {
   ruleId: string;
@@ -113,6 +127,10 @@ export interface Finding {
   helpUri: string;
   evidence: Record<string, unknown>;
   exception?: AppliedException;
+  /** On an open violation: 16 hex digits of SHA-256 over its deciding evidence (what a baseline records; see src/rules/baseline.ts). */
+  fingerprint?: string;
+  /** The baseline entry that matched this finding, when a baseline is in force. */
+  baseline?: AppliedBaseline;
   /** On an `error` finding caused by Flow's data: the fields the rule needed, in an unusable shape. */
   dataProblems?: DataProblem[];
 }
@@ -147,6 +165,10 @@ export interface FlowPolicy {
   file?: string;
   rules: Record<string, RuleSettings>;
   exceptions: PolicyException[];
+  /** `sha256:<hex>` of the policy file's text (reports show which policy was in force). */
+  digest?: string;
+  /** The baseline in force (the policy file's `baseline:`, or flow-audit's --baseline). */
+  baseline?: Baseline;
   /** Where the policy file configures each rule it mentions, e.g. `{ "flow-integration-connected": "flow-policy.yaml:4" }`. */
   ruleSources?: Record<string, string>;
 }

@@ -3,14 +3,15 @@ import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
 import { count } from "../terminal";
 
-/** How a finding shows in reports: failing the gate, open but below it, suppressed, or quiet. */
-export type Disposition = "failing" | "warning" | "suppressed" | "passed" | "not-applicable";
+/** How a finding shows in reports: failing the gate, open but below it, suppressed by an exception, tolerated by the baseline, or quiet. */
+export type Disposition = "failing" | "warning" | "suppressed" | "baselined" | "passed" | "not-applicable";
 
 /** Classifies a finding against the report's fail-on level. */
 export function disposition(f: Finding, report: AuditReport): Disposition {
   if (f.status === "not-applicable") return "not-applicable";
   if (f.status === "ok") return "passed";
   if (f.exception?.state === "active") return "suppressed";
+  if (f.baseline?.state === "active") return "baselined";
   if (isFailing(f, report.policy.failOn) || isDataError(f)) return "failing";
   return isOpen(f) ? "warning" : "passed";
 }
