@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { FailOn } from "../rules/evaluate";
+import { isCalendarDate } from "../config/baseline-file";
 
 /** Report formats. */
 export const FORMATS = ["table", "json", "sarif", "junit", "markdown"] as const;
@@ -17,6 +18,14 @@ export interface AuditArgs {
   snapshotOut?: string;
   fromSnapshot?: string;
   diffAgainst?: string;
+  /** The baseline in force (overrides the policy file's `baseline:`). */
+  baseline?: string;
+  /** Where to write the rewritten (or new) baseline. */
+  writeBaseline?: string;
+  /** The written baseline's last day, YYYY-MM-DD. */
+  baselineExpires?: string;
+  /** Let --write-baseline add new findings to an existing baseline. */
+  baselineGrow: boolean;
   showPersonalData: boolean;
   quiet: boolean;
   /** List the rules (id, level, severity, description) instead of auditing. */
@@ -63,6 +72,14 @@ Policy
   --policy-file FILE       YAML policy file (env FLOW_POLICY_FILE; default ./flow-policy.yaml
                            when present): rule levels, parameters, exceptions
   --fail-on LEVEL          mandatory (default) | advisory | never
+  --baseline FILE          tolerate the violations FILE lists (reported as baselined) until
+                           its expiry, while their evidence is unchanged; overrides the policy
+                           file's baseline:
+  --write-baseline FILE    write the open violations to FILE; an existing baseline (the one in
+                           force, else FILE) only shrinks: fixed entries are dropped, new
+                           findings are not added
+  --baseline-expires DATE  the written baseline's last day, YYYY-MM-DD (required for a new one)
+  --baseline-grow          let --write-baseline add new findings to an existing baseline
 
 Output
   --format FORMAT          table (default; wrapped to the terminal, else COLUMNS, else 100
@@ -119,6 +136,21 @@ function reportOnStdout(explicit: string | undefined, outputs: Array<{ format: F
   return dashed.length ? outputs.find((o) => o.file === "-")!.format : format(explicit ?? "table", "--format");
 }
 
+/** The baseline options, checked: --baseline-expires and --baseline-grow go with --write-baseline. */
+function baselineOptions(values: {
+  baseline?: string;
+  "write-baseline"?: string;
+  "baseline-expires"?: string;
+  "baseline-grow"?: boolean;
+}): Pick<AuditArgs, "baseline" | "writeBaseline" | "baselineExpires" | "baselineGrow"> {
+  const expires = values["baseline-expires"];
+  if (expires !== undefined && !values["write-baseline"])
+    throw new UsageError("--baseline-expires sets the expiry of the baseline --write-baseline writes; add --write-baseline FILE");
+  if (values["baseline-grow"] && !values["write-baseline"]) throw new UsageError("--baseline-grow goes with --write-baseline FILE");
+  if (expires !== undefined && !isCalendarDate(expires)) throw new UsageError(`--baseline-expires must be a date, YYYY-MM-DD, got "${expires}"`);
+  return { baseline: values.baseline, writeBaseline: values["write-baseline"], baselineExpires: expires, baselineGrow: values["baseline-grow"] ?? false };
+}
+
 /** Parses flow-audit's arguments; throws UsageError with a precise message. */
 export function parseAuditArgs(argv: string[]): AuditArgs {
   let values;
@@ -138,6 +170,10 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
         "snapshot-out": { type: "string" },
         "from-snapshot": { type: "string" },
         "diff-against": { type: "string" },
+        baseline: { type: "string" },
+        "write-baseline": { type: "string" },
+        "baseline-expires": { type: "string" },
+        "baseline-grow": { type: "boolean" },
         "show-personal-data": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         "list-rules": { type: "boolean" },
@@ -187,6 +223,7 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     snapshotOut: values["snapshot-out"],
     fromSnapshot: values["from-snapshot"],
     diffAgainst: values["diff-against"],
+    ...baselineOptions(values),
     showPersonalData: values["show-personal-data"] ?? false,
     quiet: values.quiet ?? false,
     listRules,

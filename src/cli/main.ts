@@ -7,14 +7,16 @@ import { terminalSafe } from "../api/ingest";
 import { packageVersion } from "../api/version";
 import type { InventoryRecord, IntegrationQuery } from "../api/types";
 import { describeProblem, type DataProblem } from "../api/validation";
-import { evaluateInventory, inventoryProblems, isDataError, ruleSettings, unreadDataProblems } from "../rules/evaluate";
+import { enabledRules, evaluateInventory, inventoryProblems, isDataError, ruleSettings, unreadDataProblems } from "../rules/evaluate";
 import { rules } from "../rules/index";
 import { loadPolicy, PolicyFileError } from "../config/policy-file";
-import type { FlowPolicy } from "../rules/types";
+import type { Finding, FlowPolicy } from "../rules/types";
 import { parseAuditArgs, USAGE, UsageError, type AuditArgs, type Format } from "./args";
 import { diffInventories } from "../inventory/diff";
 import { maskPersonalData, showPersonalDataFromEnv } from "../inventory/privacy";
-import { buildReport, diffFindings, type AuditReport } from "./report";
+import { buildReport, diffFindings, type AuditReport, type BaselineReport } from "./report";
+import { baselineExpired, baselineScope, compareBaseline, rewriteBaseline, type Baseline, type BaselineEntry } from "../rules/baseline";
+import { BaselineError, readBaseline, writeBaseline } from "../config/baseline-file";
 import { sarifLocator, srcRootUri, type Locate, type RunFiles } from "./locations";
 import { renderReport, writeChunks, writeFile, type ReportSink } from "./output";
 import { makeSnapshot, readSnapshot, SnapshotError, writeSnapshot, type Snapshot } from "./snapshot";
@@ -62,7 +64,7 @@ export async function runAudit(argv: string[], io: AuditIO): Promise<number> {
   try {
     return await audit(args, io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof PolicyFileError || e instanceof SnapshotError) {
+    if (e instanceof UsageError || e instanceof PolicyFileError || e instanceof SnapshotError || e instanceof BaselineError) {
       say(`flow-audit: ${e.message}`);
       return EXIT.usage;
     }
@@ -194,6 +196,7 @@ function evaluate(
     version: VERSION,
     source,
     policyFile: policy.file,
+    policyDigest: policy.digest,
     failOn: args.failOn,
     personalDataMasked: !args.showPersonalData,
     integrations: records.length,
@@ -202,8 +205,36 @@ function evaluate(
     findings,
     warnings: unreadDataProblems(records, { policy, problems }),
     diff,
+    baseline: policy.baseline ? { applied: appliedBaseline(policy.baseline, findings, inScope(args, policy, records, findings), now) } : undefined,
     now,
   });
+}
+
+/** Which baseline entries this run evaluated (see baselineScope): with --vendor/--id, only the integrations read. */
+function inScope(args: AuditArgs, policy: FlowPolicy, records: InventoryRecord[], findings: readonly Finding[]): (e: BaselineEntry) => boolean {
+  const filtered = args.vendors.length > 0 || args.ids.length > 0;
+  return baselineScope({
+    enabledRules: new Set(enabledRules(policy, rules).map((r) => r.id)),
+    findings,
+    integrations: filtered ? new Set(records.map((r) => r.integration.id)) : undefined,
+    subjects: !filtered,
+  });
+}
+
+function appliedBaseline(
+  b: Baseline,
+  findings: readonly Finding[],
+  evaluated: (e: BaselineEntry) => boolean,
+  now: Date,
+): NonNullable<BaselineReport["applied"]> {
+  return {
+    file: b.file,
+    createdAt: b.createdAt,
+    expires: b.expires,
+    expired: baselineExpired(b, now),
+    entries: b.entries.length,
+    ...compareBaseline(b, findings, evaluated),
+  };
 }
 
 /** The exit code of a written report, saying why an incomplete evaluation does not pass. */
@@ -222,7 +253,9 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   const say = (s: string) => io.stderr.write(`${safeLines(redact(s, io.env.FLOW_API_TOKEN))}\n`);
   const now = io.now?.() ?? new Date();
   // Everything that can be wrong locally is checked before the (possibly long) read.
-  const policy = loadPolicy({ explicit: args.policyFile, env: io.env, baseDir: io.cwd });
+  let policy = loadPolicy({ explicit: args.policyFile, env: io.env, baseDir: io.cwd });
+  if (args.baseline) policy = { ...policy, baseline: readBaseline(path.resolve(io.cwd, args.baseline), args.baseline) };
+  const earlier = args.writeBaseline ? baselineToRewrite(args, policy, io.cwd, now) : undefined;
   if (args.listRules) {
     await toStdout(io, [renderRuleList(rules, policy, args.format === "json" ? "json" : "table", terminalWidth(io.stdout, io.env))]);
     return EXIT.pass;
@@ -238,7 +271,8 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   const snapshotOut = args.snapshotOut
     ? saveSnapshot(args.snapshotOut, io.cwd, makeSnapshot(records, source.location, !args.showPersonalData, now))
     : undefined;
-  const report = evaluate(args, policy, records, source, before, now);
+  let report = evaluate(args, policy, records, source, before, now);
+  if (args.writeBaseline) report = saveBaseline(args, report, earlier, inScope(args, policy, records, report.findings), io.cwd, now, say);
   const locate = sarifLocations(args, report, { cwd: io.cwd, policy, outputs: args.outputs, snapshotOut, snapshotIn: args.fromSnapshot }, say);
   // Files are not terminals: they wrap at COLUMNS or the default width.
   const render = (format: Format, tty: boolean) =>
@@ -256,6 +290,69 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   for (const note of notes) say(`flow-audit: warning: ${note}`);
   if (!args.quiet) for (const line of warningLines(report.warnings)) say(line);
   return verdictCode(report, say);
+}
+
+/**
+ * The baseline --write-baseline rewrites: the one in force (--baseline or the policy file's),
+ * else the file it names when that exists; undefined for a new baseline, which needs an expiry.
+ * Checked before the read, so that a mistake costs no API calls.
+ */
+function baselineToRewrite(args: AuditArgs, policy: FlowPolicy, cwd: string, now: Date): Baseline | undefined {
+  const file = path.resolve(cwd, args.writeBaseline!);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--write-baseline ${args.writeBaseline}: is a directory`);
+  if (args.baselineExpires && baselineExpired({ expires: args.baselineExpires }, now))
+    throw new UsageError(`--baseline-expires ${args.baselineExpires} is in the past; a baseline applies through its last day (UTC)`);
+  const earlier = policy.baseline ?? (fs.existsSync(file) ? readBaseline(file, args.writeBaseline) : undefined);
+  if (!earlier && !args.baselineExpires)
+    throw new UsageError(
+      `--write-baseline ${args.writeBaseline}: a new baseline needs --baseline-expires YYYY-MM-DD (a baseline that never expires only collects findings; choose the day by which they should be fixed)`,
+    );
+  return earlier;
+}
+
+/** Writes the rewritten (or new) baseline and adds what was written to the report. */
+function saveBaseline(
+  args: AuditArgs,
+  report: AuditReport,
+  earlier: Baseline | undefined,
+  evaluated: (e: BaselineEntry) => boolean,
+  cwd: string,
+  now: Date,
+  say: (s: string) => void,
+): AuditReport {
+  const next = rewriteBaseline({
+    file: args.writeBaseline!,
+    earlier,
+    findings: report.findings,
+    evaluated,
+    grow: args.baselineGrow,
+    expires: args.baselineExpires,
+    now,
+  });
+  try {
+    writeBaseline(path.resolve(cwd, args.writeBaseline!), next.baseline);
+  } catch (e) {
+    throw new UsageError(`--write-baseline ${args.writeBaseline}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const written = {
+    file: args.writeBaseline!,
+    expires: next.baseline.expires,
+    entries: next.baseline.entries.length,
+    kept: next.kept,
+    added: next.added,
+    dropped: next.dropped,
+    notAdded: next.notAdded,
+  };
+  const changes = earlier
+    ? `${count(written.kept, "entry", "entries")} kept, ${written.dropped} dropped (fixed or changed), ${written.added} added` +
+      (written.notAdded ? `; ${count(written.notAdded, "new finding")} not added (a baseline only shrinks; --baseline-grow adds them)` : "")
+    : "a new baseline";
+  say(`flow-audit: wrote ${args.writeBaseline}: ${count(written.entries, "baselined finding")}, expires ${written.expires} (${changes})`);
+  if (baselineExpired(next.baseline, now))
+    say(
+      `flow-audit: warning: ${args.writeBaseline} expired on ${next.baseline.expires}: it tolerates nothing; give --baseline-expires a later day to renew it`,
+    );
+  return { ...report, baseline: { ...report.baseline, written } };
 }
 
 /** Writes to stdout; a failed write is a usage error (nothing was delivered, so it never passes). */

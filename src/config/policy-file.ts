@@ -8,7 +8,8 @@ import { defaultPolicy } from "../rules/evaluate";
 import { rules as allRules } from "../rules/index";
 import type { Enforcement, FlowPolicy, PolicyException, Rule } from "../rules/types";
 import { configOf } from "../rules/util";
-import { BaselineError, readBaseline, type Baseline } from "../rules/baseline";
+import type { Baseline } from "../rules/baseline";
+import { BaselineError, readBaseline } from "./baseline-file";
 
 /** The environment variable naming the YAML policy file. */
 export const POLICY_FILE_ENV = "FLOW_POLICY_FILE";
@@ -168,7 +169,8 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
   }
   const exceptions = (data.exceptions ?? []) as PolicyException[];
   policy.exceptions = exceptions.map((x, i) => ({ ...x, source: `${path.basename(file)}:${lineOf(doc.getIn(["exceptions", i], true) as Node)}` }));
-  if (typeof data.baseline === "string") policy.baseline = policyBaseline(data.baseline, file, (problem) => at(offsetOf(doc.getIn(["baseline"], true)), problem));
+  if (typeof data.baseline === "string")
+    policy.baseline = policyBaseline(data.baseline, file, (problem) => at(offsetOf(doc.getIn(["baseline"], true)), problem));
   return policy;
 }
 

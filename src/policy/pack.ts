@@ -23,7 +23,8 @@ import type { Finding, FlowPolicy, Rule } from "../rules/types";
 import { configOf, label, ruleHelpUri, RULES_DOCS_URL } from "../rules/util";
 import { maskPersonalData, SHOW_PERSONAL_DATA_ENV, showPersonalDataFromEnv } from "../inventory/privacy";
 import { CHUNK_TYPE, chunkEntries, INTEGRATION_TYPE } from "../pulumi/type";
-import { aggregateMessage, exceptionNotice, violationMessage } from "./messages";
+import { aggregateMessage, baselineNotices, exceptionNotice, violationMessage } from "./messages";
+import { baselineExpired, baselineScope, compareBaseline } from "../rules/baseline";
 
 export { exceptionNotice, violationMessage } from "./messages";
 
@@ -42,6 +43,8 @@ export const EXCEPTIONS_POLICY = "flow-exceptions-applied";
  * because Flow sent a field it reads in an unusable shape (whatever that rule's own level).
  */
 export const DATA_POLICY = "flow-integration-data-usable";
+/** The advisory policy that says what the baseline in force tolerates and which of its entries are resolved. */
+export const BASELINE_POLICY = "flow-baseline-applied";
 /** The mandatory policy a pack has instead of its rules when its policy file cannot be used. */
 export const POLICY_FILE_POLICY = "flow-policy-file-valid";
 
@@ -168,7 +171,7 @@ function rulePolicy(
   };
   // The engine decides the level (pack config may change it) and fills the parameters; a policy that runs reports every open finding.
   const effective = (getConfig: () => Record<string, unknown>) => ({ enforcement: settings.enforcement, config: configOf(rule, getConfig()) });
-  const ctx = (): JudgeContext => ({ now: now(), exceptions: policy.exceptions });
+  const ctx = (): JudgeContext => ({ now: now(), exceptions: policy.exceptions, baseline: policy.baseline });
   if (rule.scope === "integration" && settings.enforcement === "advisory") {
     // An advisory per-integration rule judges the whole stack at once, so that it can report
     // many findings as one (see ADVISORY_DETAIL_LIMIT); up to the limit, each on its resource.
@@ -274,6 +277,35 @@ function exceptionsPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () =>
 }
 
 /**
+ * The advisory policy that says what the baseline in force tolerates (per rule: how many, which
+ * integrations), which of its entries are resolved, and when it has expired. Like the exceptions
+ * policy, it judges the stack's records itself. Tolerated findings are reported per rule, not one
+ * by one, so a large baseline costs one notice per rule.
+ */
+function baselinePolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date, view: RecordView): StackValidationPolicy {
+  return {
+    name: BASELINE_POLICY,
+    description: "Lists what the baseline in the policy file tolerates and which of its entries are resolved (advisory notices; never fails the gate).",
+    enforcementLevel: "advisory",
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+      const baseline = policy.baseline;
+      if (!baseline) return;
+      const { records } = stackRecords(args.resources, view);
+      const at = now();
+      const enabled = enabledRules(policy, rules);
+      const findings = enabled.flatMap((rule) => judge(rule, records, ruleSettings(policy, rule), { now: at, exceptions: policy.exceptions, baseline }));
+      const scope = baselineScope({
+        enabledRules: new Set(enabled.map((r) => r.id)),
+        findings,
+        integrations: new Set(records.map((r) => r.integration.id)),
+        subjects: true,
+      });
+      for (const text of baselineNotices(baseline, findings, compareBaseline(baseline, findings, scope), baselineExpired(baseline, at))) report(text);
+    },
+  };
+}
+
+/**
  * The CrossGuard policies over Flow integrations: one per rule (resource policies for
  * per-integration rules, stack policies for cross-integration ones), the data policy, and an
  * advisory policy that lists what active exceptions suppress. Enforcement and parameters come
@@ -290,6 +322,7 @@ export function flowPolicies(options: FlowPoliciesOptions = {}): Policies {
     ...rules.map((rule) => rulePolicy(rule, policy, now, view, advisoryLimit)),
     dataPolicy(policy, rules, now, view),
     exceptionsPolicy(policy, rules, now, view),
+    baselinePolicy(policy, rules, now, view),
   ];
 }
 

@@ -7,22 +7,14 @@
  * the fields the rule decides on — what the integration looks like in Flow, with personal data
  * masked, never configuration, derived values or the clock — so a baseline file holds no
  * personal data and no secret, and a finding whose evidence changed is no longer "the same".
+ * The file format (reading, validating, writing) is src/config/baseline-file.ts.
  */
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
-import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { InventoryRecord } from "../api/types";
 import { maskPersonalData } from "../inventory/privacy";
 import type { AppliedBaseline, Finding, Rule } from "./types";
 
-/** The `kind` of a baseline file. */
-export const BASELINE_KIND = "pulumi-flow/baseline";
-/** Largest baseline file read (an entry is ~90 bytes: 100,000 findings fit). */
-export const MAX_BASELINE_BYTES = 16 * 1024 * 1024;
-
 const DAY = 86_400_000;
-const FINGERPRINT = /^[0-9a-f]{16}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** One known finding: rule, what it is about, and the fingerprint of its deciding evidence. */
 export interface BaselineEntry {
@@ -43,19 +35,6 @@ export interface Baseline {
   /** The last day (UTC), YYYY-MM-DD, on which it tolerates anything. */
   expires: string;
   entries: BaselineEntry[];
-}
-
-/** A baseline file that cannot be used; `message` starts with file:line:column. */
-export class BaselineError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    readonly problem: string,
-  ) {
-    super(`${file}:${line}:${column}: ${problem}`);
-    this.name = "BaselineError";
-  }
 }
 
 /** The key an entry and a finding share: rule, integration id, subject. */
@@ -106,7 +85,10 @@ function decidingFields(rule: Pick<Rule, "reads">, record: InventoryRecord): Rec
  */
 export function fingerprintOf(rule: Pick<Rule, "scope" | "reads">, f: Pick<Finding, "status" | "evidence">, record?: InventoryRecord): string {
   const evidence = rule.scope === "integration" && record ? decidingFields(rule, record) : f.evidence;
-  return createHash("sha256").update(canonical([f.status, evidence])).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(canonical([f.status, evidence]))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** Whether a baseline still applies at `now`: through its whole last day (UTC). */
@@ -212,7 +194,8 @@ export function rewriteBaseline(input: {
   const expires = input.expires ?? input.earlier?.expires;
   if (!expires) throw new Error("a new baseline needs an expiry date");
   const createdAt = input.now.toISOString();
-  if (!input.earlier) return { baseline: { file: input.file, createdAt, expires, entries: sortEntries(current) }, kept: 0, added: current.length, dropped: 0, notAdded: 0 };
+  if (!input.earlier)
+    return { baseline: { file: input.file, createdAt, expires, entries: sortEntries(current) }, kept: 0, added: current.length, dropped: 0, notAdded: 0 };
   const now = new Map(current.map((e) => [baselineKey(e), e]));
   const entries: BaselineEntry[] = [];
   let dropped = 0;
@@ -240,100 +223,33 @@ function sortEntries(entries: BaselineEntry[]): BaselineEntry[] {
   );
 }
 
-/** A baseline as file text: one entry per line, sorted, so that reviews of a shrinking baseline read well. */
-export function formatBaseline(b: Baseline): string {
-  const lines = b.entries.map((e) => `    ${JSON.stringify(e)}`);
-  return [
-    "{",
-    `  "kind": ${JSON.stringify(BASELINE_KIND)},`,
-    `  "version": 1,`,
-    `  "createdAt": ${JSON.stringify(b.createdAt)},`,
-    `  "expires": ${JSON.stringify(b.expires)},`,
-    `  "entries": [${lines.length ? `\n${lines.join(",\n")}\n  ` : ""}]`,
-    "}",
-    "",
-  ].join("\n");
-}
-
-/** Writes a baseline file. */
-export function writeBaseline(file: string, b: Baseline): void {
-  fs.writeFileSync(file, formatBaseline(b));
-}
-
-/** Whether a YYYY-MM-DD string is a real calendar date. */
-export function isCalendarDate(s: string): boolean {
-  if (!DATE.test(s)) return false;
-  const t = Date.parse(`${s}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
-}
-
-/** Parses baseline text; every problem names file:line:column and the JSON path. */
-export function parseBaseline(text: string, file: string): Baseline {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const fail = (node: unknown, problem: string): never => {
-    const offset = isNode(node) && node.range ? node.range[0] : 0;
-    const { line, col } = lineCounter.linePos(offset);
-    throw new BaselineError(file, line, col, problem);
-  };
-  const first = doc.errors[0];
-  if (first) {
-    const { line, col } = lineCounter.linePos(first.pos[0]);
-    throw new BaselineError(file, line, col, `not valid JSON: ${first.message.split("\n")[0]}`);
+/** What a report says about a finding a baseline matched: tolerated until when, or why it fails anyway. */
+export function baselineNote(b: AppliedBaseline): string {
+  switch (b.state) {
+    case "active":
+      return `baselined in ${b.file} until ${b.expires} (known when the gate was adopted, evidence unchanged)`;
+    case "changed":
+      return `listed in the baseline ${b.file}, but its evidence changed since, so it fails as a new finding`;
+    default:
+      return `listed in the baseline ${b.file}, which expired on ${b.expires}, so it fails again`;
   }
-  const root = doc.contents;
-  if (!isMap(root)) return fail(root, `not a pulumi-flow baseline (expected an object with "kind": "${BASELINE_KIND}")`);
-  const get = (path: Array<string | number>) => doc.getIn(path, true) as Node | undefined;
-  const value = (path: Array<string | number>) => doc.getIn(path) as unknown;
-  if (value(["kind"]) !== BASELINE_KIND) return fail(get(["kind"]) ?? root, `not a pulumi-flow baseline (expected "kind": "${BASELINE_KIND}")`);
-  if (value(["version"]) !== 1) return fail(get(["version"]) ?? root, `unsupported baseline version ${JSON.stringify(value(["version"]) ?? null)} (this version reads 1)`);
-  const expires = value(["expires"]);
-  if (typeof expires !== "string" || !isCalendarDate(expires)) return fail(get(["expires"]) ?? root, `$.expires must be a date, YYYY-MM-DD`);
-  const createdAt = value(["createdAt"]);
-  const entriesNode = get(["entries"]);
-  if (!isSeq(entriesNode)) return fail(entriesNode ?? root, "$.entries must be an array");
-  const seen = new Set<string>();
-  const entries = entriesNode.items.map((item, i): BaselineEntry => {
-    const where = `$.entries[${i}]`;
-    if (!isMap(item)) return fail(item, `${where} must be an object with rule, integration (or subject) and fingerprint`);
-    const field = (k: string) => (doc as Document).getIn(["entries", i, k]) as unknown;
-    const node = (k: string) => get(["entries", i, k]) ?? item;
-    for (const pair of item.items) {
-      const k = String(isNode(pair.key) ? (pair.key as { value?: unknown }).value : pair.key);
-      if (!["rule", "integration", "subject", "fingerprint"].includes(k)) fail(pair.key, `${where}: unknown key '${k}'`);
-    }
-    const rule = field("rule");
-    if (typeof rule !== "string" || rule === "") fail(node("rule"), `${where}.rule must be a rule id`);
-    const integration = field("integration");
-    const subject = field("subject");
-    if (integration !== undefined && (!Number.isInteger(integration) || (integration as number) < 0))
-      fail(node("integration"), `${where}.integration must be an integration id`);
-    if (subject !== undefined && (typeof subject !== "string" || subject === "")) fail(node("subject"), `${where}.subject must be a non-empty string`);
-    if ((integration === undefined) === (subject === undefined)) fail(item, `${where} must have exactly one of integration and subject`);
-    const fingerprint = field("fingerprint");
-    if (typeof fingerprint !== "string" || !FINGERPRINT.test(fingerprint)) fail(node("fingerprint"), `${where}.fingerprint must be 16 hex digits`);
-    const entry: BaselineEntry = {
-      rule: rule as string,
-      ...(integration !== undefined ? { integration: integration as number } : { subject: subject as string }),
-      fingerprint: fingerprint as string,
-    };
-    const key = baselineKey(entry);
-    if (seen.has(key)) fail(item, `${where} repeats an earlier entry for ${entry.rule} and ${entry.integration ?? entry.subject}`);
-    seen.add(key);
-    return entry;
-  });
-  return { file, createdAt: typeof createdAt === "string" ? createdAt : "", expires, entries };
 }
 
-/** Reads a baseline file (see parseBaseline); `shown` is how messages name it. */
-export function readBaseline(file: string, shown = file): Baseline {
-  let text: string;
-  try {
-    if (fs.statSync(file).size > MAX_BASELINE_BYTES) throw new BaselineError(shown, 1, 1, `larger than ${MAX_BASELINE_BYTES} bytes`);
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    if (e instanceof BaselineError) throw e;
-    throw new BaselineError(shown, 1, 1, `cannot read the baseline (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseBaseline(text, shown);
+/**
+ * Which baseline entries a run evaluated: the rule is enabled, the rule could judge the subject
+ * (no error finding for it), and the integration was read (`integrations`; all when undefined) —
+ * stack-level subjects only when `subjects`. Entries a run did not evaluate are neither
+ * resolved nor dropped from a rewritten baseline.
+ */
+export function baselineScope(input: {
+  enabledRules: ReadonlySet<string>;
+  findings: readonly Finding[];
+  integrations?: ReadonlySet<number>;
+  subjects: boolean;
+}): (e: BaselineEntry) => boolean {
+  const errors = new Set(input.findings.filter((f) => f.status === "error").map(findingBaselineKey));
+  return (e) =>
+    input.enabledRules.has(e.rule) &&
+    !errors.has(baselineKey(e)) &&
+    (e.integration !== undefined ? !input.integrations || input.integrations.has(e.integration) : input.subjects);
 }

@@ -193,7 +193,12 @@ export function evaluateInventory(records: InventoryRecord[], options: EvaluateO
   const rules = options.rules ?? allRules;
   const policy = options.policy ?? defaultPolicy(rules);
   const problems = options.problems ?? inventoryProblems(records);
-  const ctx: JudgeContext = { now: options.now ?? new Date(), exceptions: policy.exceptions, baseline: policy.baseline, problemsOf: (r) => problems.get(r) ?? recordProblems(r) };
+  const ctx: JudgeContext = {
+    now: options.now ?? new Date(),
+    exceptions: policy.exceptions,
+    baseline: policy.baseline,
+    problemsOf: (r) => problems.get(r) ?? recordProblems(r),
+  };
   return rules.flatMap((rule) => {
     const settings = ruleSettings(policy, rule);
     return settings.enforcement === "disabled" ? [] : judge(rule, records, settings, ctx);

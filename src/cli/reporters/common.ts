@@ -56,7 +56,29 @@ export function verdict(report: AuditReport): string {
     report.policy.failOn === "never"
       ? `${count(mandatory, "open mandatory finding")}${data}, ${count(open.length - mandatory, "other open finding")}`
       : `${s.failing} failing at ${report.policy.failOn}${data}, ${count(open.length - s.failing, "other open finding")}`;
-  return `${HEADS[outcome(report).status]}: ${count(s.integrations, "integration")}, ${count(s.rules, "rule")}, ${gate}, ${s.suppressed} suppressed by exceptions${warned}`;
+  const baselined = report.baseline?.applied ? `, ${s.baselined} baselined` : "";
+  return `${HEADS[outcome(report).status]}: ${count(s.integrations, "integration")}, ${count(s.rules, "rule")}, ${gate}, ${s.suppressed} suppressed by exceptions${baselined}${warned}`;
+}
+
+/** One sentence on the baseline in force and the one written, for the summaries of every format; undefined without either. */
+export function baselineSummary(report: AuditReport): string | undefined {
+  const a = report.baseline?.applied;
+  const w = report.baseline?.written;
+  const parts: string[] = [];
+  if (a) {
+    const evaluatedNote = a.notEvaluated ? `, ${a.notEvaluated} not evaluated in this run` : "";
+    parts.push(
+      a.expired
+        ? `Baseline ${a.file} expired on ${a.expires}: it tolerates nothing, its ${count(a.entries, "finding")} fail again`
+        : `Baseline ${a.file} (expires ${a.expires}): ${a.tolerated} of ${count(a.entries, "entry", "entries")} tolerated, ${a.changed} changed (failing), ${a.resolved.length} resolved${evaluatedNote}`,
+    );
+  }
+  if (w) {
+    const grew = w.added ? `, ${w.added} added` : "";
+    const left = w.notAdded ? `, ${count(w.notAdded, "new finding")} not added (--baseline-grow adds them)` : "";
+    parts.push(`wrote ${w.file}: ${count(w.entries, "entry", "entries")} (${w.kept} kept, ${w.dropped} dropped${grew}${left}), expires ${w.expires}`);
+  }
+  return parts.length ? `${parts.join("; ")}.` : undefined;
 }
 
 /** Findings that are open or suppressed, grouped by rule in rule order. */

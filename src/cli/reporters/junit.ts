@@ -2,6 +2,7 @@ import { isOpen } from "../../rules/evaluate";
 import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
 import { subjectOf } from "./common";
+import { baselineNote } from "../../rules/baseline";
 
 /**
  * `--format junit`: one test suite per rule, one test case per integration × rule. What a
@@ -26,6 +27,8 @@ export function renderJunit(report: AuditReport): string {
         else tc.failure(f.message, f.enforcement).stacktrace(detail);
       } else if (f.exception?.state === "active") {
         tc.skipped().standardOutput(`Suppressed by an exception until ${f.exception.expires}: ${f.exception.reason}\n${f.message}`);
+      } else if (f.baseline?.state === "active") {
+        tc.skipped().standardOutput(`Baselined: ${baselineNote(f.baseline)}\n${f.message}`);
       } else if (f.status === "not-applicable") {
         tc.skipped().standardOutput(`Not applicable: ${f.message}`);
       }
@@ -35,5 +38,6 @@ export function renderJunit(report: AuditReport): string {
 }
 
 function expiredNote(f: Finding): string {
-  return f.exception?.state === "expired" ? `\nAn exception expired on ${f.exception.expires}: ${f.exception.reason}` : "";
+  const exception = f.exception?.state === "expired" ? `\nAn exception expired on ${f.exception.expires}: ${f.exception.reason}` : "";
+  return `${exception}${f.baseline ? `\nThis finding is ${baselineNote(f.baseline)}.` : ""}`;
 }

@@ -1,7 +1,8 @@
 import { isOpen } from "../../rules/evaluate";
 import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
-import { disposition, notable, outcome, subjectOf, verdict } from "./common";
+import { baselineNote } from "../../rules/baseline";
+import { baselineSummary, disposition, notable, outcome, subjectOf, verdict } from "./common";
 
 /**
  * Text for Markdown: what Markdown or HTML could act on inline is escaped (`<>&` as entities;
@@ -65,11 +66,13 @@ export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {
   const open = report.findings.filter((f) => isOpen(f));
   const mandatory = open.filter((f) => f.enforcement === "mandatory").length;
   out.add(
-    "| Integrations | Rules | Open mandatory | Open advisory | Suppressed | OK | Not applicable |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    `| ${s.integrations} | ${s.rules} | ${mandatory} | ${open.length - mandatory} | ${s.suppressed} | ${s.findings.ok} | ${s.findings["not-applicable"]} |`,
+    "| Integrations | Rules | Open mandatory | Open advisory | Suppressed | Baselined | OK | Not applicable |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| ${s.integrations} | ${s.rules} | ${mandatory} | ${open.length - mandatory} | ${s.suppressed} | ${s.baselined} | ${s.findings.ok} | ${s.findings["not-applicable"]} |`,
     "",
   );
+  const baseline = baselineSummary(report);
+  if (baseline) out.add(cut(baseline, 2000), "");
   const full = fullReport(options.artifacts ?? []);
   const omitted = findingRows(report, out);
   const tail = omitted.count ? [`_… and ${omitted.count} more findings (${omitted.failing} of them ❌) in ${full}._`, ""] : [];
@@ -93,10 +96,10 @@ function fullReport(artifacts: ReadonlyArray<{ format: string; file: string }>):
   return named.length ? named.join(", ") : FULL_REPORT_DEFAULT;
 }
 
-/** Failing first, then open mandatory findings not enforced, other open ones, suppressed ones. */
+/** Failing first, then open mandatory findings not enforced, other open ones, suppressed ones, baselined ones. */
 function rank(f: Finding, report: AuditReport): number {
   const d = disposition(f, report);
-  return d === "failing" ? 0 : isOpen(f) && f.enforcement === "mandatory" ? 1 : d === "suppressed" ? 3 : 2;
+  return d === "failing" ? 0 : isOpen(f) && f.enforcement === "mandatory" ? 1 : d === "suppressed" ? 3 : d === "baselined" ? 4 : 2;
 }
 
 /** The findings table, as many rows as the limits allow; returns what was left out. */
@@ -110,13 +113,15 @@ function findingRows(report: AuditReport, out: Budget): { count: number; failing
     const help = new Map(report.rules.map((r) => [r.id, r.helpUri]));
     for (const { f, rank } of ranked) {
       if (shown === MARKDOWN_LIMITS.findings) break;
-      const icon = rank <= 1 ? "❌" : rank === 3 ? "⏸️" : "⚠️";
+      const icon = rank <= 1 ? "❌" : rank === 3 ? "⏸️" : rank === 4 ? "📌" : "⚠️";
       const note =
         rank === 3
           ? ` _Suppressed until ${f.exception!.expires}: ${cut(f.exception!.reason)}_`
           : f.exception?.state === "expired"
             ? ` _Exception expired ${f.exception.expires}._`
-            : "";
+            : f.baseline
+              ? ` _${cut(baselineNote(f.baseline))}._`
+              : "";
       const row = `| ${icon} | [\`${f.ruleId}\`](${help.get(f.ruleId)}) (${f.enforcement}) | ${cut(subjectOf(f))} | ${cut(f.message)} **Fix:** ${cut(f.remediation)}${note} |`;
       if (!out.add(row)) break;
       shown++;

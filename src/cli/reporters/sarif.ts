@@ -1,4 +1,5 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
+import { baselineNote } from "../../rules/baseline";
 import type { Finding } from "../../rules/types";
 import type { Locate, SourceLocation } from "../locations";
 import type { AuditReport } from "../report";
@@ -75,7 +76,9 @@ function artifactLocation(uri: string): { uri: string; uriBaseId?: string } {
 function result(f: Finding, report: AuditReport, at: SourceLocation | undefined, ruleIndex: number): Result {
   const d = disposition(f, report);
   const logicalName = f.integration ? `integrations/${f.integration.id}` : `inventory/${(f.subject ?? "all").replace(/[^A-Za-z0-9_-]+/g, "-")}`;
-  const expired = f.exception?.state === "expired" ? ` (An exception expired on ${f.exception.expires}: ${f.exception.reason}.)` : "";
+  const expired =
+    (f.exception?.state === "expired" ? ` (An exception expired on ${f.exception.expires}: ${f.exception.reason}.)` : "") +
+    (f.baseline && f.baseline.state !== "active" ? ` (This finding is ${baselineNote(f.baseline)}.)` : "");
   return {
     ruleId: f.ruleId,
     ruleIndex,
@@ -88,7 +91,11 @@ function result(f: Finding, report: AuditReport, at: SourceLocation | undefined,
         logicalLocations: [{ name: f.integration?.name ?? f.subject ?? "inventory", fullyQualifiedName: `flow/${logicalName}`, kind: "resource" }],
       },
     ],
-    partialFingerprints: { "flowFinding/v1": `${f.ruleId}/${logicalName}` },
+    partialFingerprints: { "flowFinding/v1": `${f.ruleId}/${logicalName}`, ...(f.fingerprint ? { "flowEvidence/v1": f.fingerprint } : {}) },
+    // With a baseline in force, SARIF's own comparison result: unchanged (tolerated), updated (evidence changed), new.
+    ...(report.baseline?.applied && f.status === "violation" && f.exception?.state !== "active"
+      ? { baselineState: f.baseline?.state === "active" ? "unchanged" : f.baseline?.state === "changed" ? "updated" : "new" }
+      : {}),
     properties: {
       status: f.status,
       enforcement: f.enforcement,
@@ -106,6 +113,8 @@ function result(f: Finding, report: AuditReport, at: SourceLocation | undefined,
             },
           ],
         }
-      : {}),
+      : d === "baselined"
+        ? { suppressions: [{ kind: "external", status: "accepted", justification: baselineNote(f.baseline!) }] }
+        : {}),
   };
 }

@@ -2,7 +2,8 @@ import { terminalSafe } from "../../api/ingest";
 import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
 import { count, DEFAULT_WIDTH, fixLabel, hanging, MIN_WIDTH, sharedFix, wrap } from "../terminal";
-import { disposition, notable, outcome, verdict } from "./common";
+import { baselineNote } from "../../rules/baseline";
+import { baselineSummary, disposition, notable, outcome, verdict } from "./common";
 
 const ANSI = { red: "\x1b[31m", yellow: "\x1b[33m", dim: "\x1b[2m", bold: "\x1b[1m", green: "\x1b[32m", reset: "\x1b[0m" };
 
@@ -11,13 +12,21 @@ type Paint = (code: keyof typeof ANSI, s: string) => string;
 /** One finding: its tag and whole message, an exception note, and its own fix unless the group shares one. */
 function findingLines(f: Finding, report: AuditReport, ownFix: boolean, width: number, paint: Paint): string[] {
   const d = disposition(f, report);
-  const [tag, colour] = d === "failing" ? (["FAIL", "red"] as const) : d === "suppressed" ? (["EXCP", "dim"] as const) : (["WARN", "yellow"] as const);
+  const [tag, colour] =
+    d === "failing"
+      ? (["FAIL", "red"] as const)
+      : d === "suppressed"
+        ? (["EXCP", "dim"] as const)
+        : d === "baselined"
+          ? (["BASE", "dim"] as const)
+          : (["WARN", "yellow"] as const);
   const dim = (s: string) => paint("dim", s);
   const lines = hanging(`  ${tag}  `, terminalSafe(f.message), width, { prefix: (p) => p.replace(tag, paint(colour, tag)) });
   if (d === "suppressed")
     lines.push(...hanging("        ", `exception until ${f.exception!.expires}: ${terminalSafe(f.exception!.reason)}`, width, { text: dim }));
   else if (f.exception?.state === "expired")
     lines.push(...hanging("        ", `exception expired ${f.exception.expires}: ${terminalSafe(f.exception.reason)}`, width, { text: dim }));
+  if (f.baseline) lines.push(...hanging("        ", baselineNote(f.baseline), width, { text: dim }));
   if (ownFix) lines.push(...hanging("        fix: ", terminalSafe(f.remediation), width, { text: dim }));
   return lines;
 }
@@ -80,6 +89,8 @@ export function renderTable(report: AuditReport, options: { color?: boolean; wid
     `${s.findings["not-applicable"]} not applicable`,
   ];
   lines.push(...wrap(tally.join(" · "), width));
+  const baseline = baselineSummary(report);
+  if (baseline) lines.push(...wrap(terminalSafe(baseline), width));
   lines.push(...wrap(verdict(report), width).map((l) => paint(outcome(report).ok ? "green" : "red", l)));
   return `${lines.join("\n")}\n`;
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
 import {
   DATA_POLICY,
+  BASELINE_POLICY,
   EXCEPTIONS_POLICY,
   flowPolicies,
   packPolicies,
@@ -77,7 +78,7 @@ const byPolicy = (policies: ReturnType<typeof flowPolicies>, name: string) => po
 describe("the CrossGuard adapter (flowPolicies)", () => {
   it("has one policy per rule plus the exceptions notice, with levels and schema defaults from the policy file", () => {
     const { policies, byName } = harness();
-    expect(policies.map((p) => p.name)).toEqual([...rules.map((r) => r.id), DATA_POLICY, EXCEPTIONS_POLICY]);
+    expect(policies.map((p) => p.name)).toEqual([...rules.map((r) => r.id), DATA_POLICY, EXCEPTIONS_POLICY, BASELINE_POLICY]);
     expect(byName("flow-integration-recently-synced")).toMatchObject({ enforcementLevel: "mandatory", severity: "medium" });
     expect(byName("flow-integration-recently-synced").configSchema?.properties.maxAgeDays).toMatchObject({ type: "number", default: 3 });
     expect(byName("flow-integration-allowed-vendor").enforcementLevel).toBe("disabled");

@@ -91,7 +91,7 @@ describe("rule metadata", () => {
 // file outside the array at all. Each message says which step of docs/development.md#adding-a-rule
 // is missing.
 const HOW = "(docs/development.md#adding-a-rule)";
-const INFRASTRUCTURE = new Set(["index.ts", "types.ts", "util.ts", "evaluate.ts", "exceptions.ts"]);
+const INFRASTRUCTURE = new Set(["index.ts", "types.ts", "util.ts", "evaluate.ts", "exceptions.ts", "baseline.ts"]);
 const ruleFiles = fs
   .readdirSync(path.join(repo, "src", "rules"))
   .filter((f) => f.endsWith(".ts") && !INFRASTRUCTURE.has(f))

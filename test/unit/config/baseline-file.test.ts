@@ -1,0 +1,77 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BaselineError, formatBaseline, parseBaseline, readBaseline } from "../../../src/config/baseline-file";
+import { parsePolicy, PolicyFileError } from "../../../src/config/policy-file";
+import type { Baseline } from "../../../src/rules/baseline";
+
+const SAMPLE: Baseline = {
+  file: "flow-baseline.json",
+  createdAt: "2026-06-15T12:00:00.000Z",
+  expires: "2026-07-31",
+  entries: [
+    { rule: "flow-integration-connected", integration: 3, fingerprint: "0123456789abcdef" },
+    { rule: "flow-required-vendors-present", subject: "vendor gitlab", fingerprint: "fedcba9876543210" },
+  ],
+};
+
+const problem = (text: string) => {
+  try {
+    parseBaseline(text, "b.json");
+  } catch (e) {
+    return (e as BaselineError).message;
+  }
+  return "parsed";
+};
+
+describe("the baseline file (src/config/baseline-file.ts)", () => {
+  it("round-trips, one entry per line, and reads an empty baseline", () => {
+    const text = formatBaseline(SAMPLE);
+    expect(parseBaseline(text, SAMPLE.file)).toEqual(SAMPLE);
+    expect(text.split("\n").filter((l) => l.includes('"fingerprint"'))).toHaveLength(2);
+    expect(parseBaseline(formatBaseline({ ...SAMPLE, entries: [] }), "e.json").entries).toEqual([]);
+  });
+
+  it("names the file, line, column and JSON path of what is wrong", () => {
+    const text = formatBaseline(SAMPLE);
+    expect(problem(text.replace("0123456789abcdef", "xyz"))).toBe("b.json:7:72: $.entries[0].fingerprint must be 16 hex digits");
+    expect(problem(text.replace('"integration":3', '"integration":-3'))).toMatch(/^b\.json:7:\d+: \$\.entries\[0\]\.integration must be an integration id$/);
+    expect(problem(text.replace('"expires": "2026-07-31"', '"expires": "2026-02-30"'))).toBe("b.json:5:14: $.expires must be a date, YYYY-MM-DD");
+    expect(problem(text.replace('"subject":"vendor gitlab",', ""))).toMatch(
+      /^b\.json:8:\d+: \$\.entries\[1\] must have exactly one of integration and subject$/,
+    );
+    expect(problem(text.replace('"rule":"flow-integration-connected",', '"rule":"flow-integration-connected","name":"x",'))).toMatch(
+      /\$\.entries\[0\]: unknown key 'name'$/,
+    );
+    expect(problem(text.replace("pulumi-flow/baseline", "something-else"))).toMatch(/^b\.json:2:11: not a pulumi-flow baseline/);
+    expect(problem("{ not json")).toMatch(/^b\.json:1:\d+: not valid JSON/);
+    const twice = formatBaseline({ ...SAMPLE, entries: [SAMPLE.entries[0], SAMPLE.entries[0]] });
+    expect(problem(twice)).toMatch(/^b\.json:8:\d+: \$\.entries\[1\] repeats an earlier entry for flow-integration-connected and 3$/);
+  });
+
+  it("a missing file is an error naming it", () => {
+    expect(() => readBaseline("/nonexistent/flow-baseline.json", "flow-baseline.json")).toThrow("flow-baseline.json:1:1: cannot read the baseline (ENOENT)");
+  });
+
+  it("a policy file's baseline: is read relative to the policy file; a missing one is an error at that line", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "baseline-file-"));
+    try {
+      fs.mkdirSync(path.join(dir, "gate"));
+      fs.writeFileSync(path.join(dir, "gate", "known.json"), formatBaseline(SAMPLE));
+      const policyFile = path.join(dir, "gate", "flow-policy.yaml");
+      const policy = parsePolicy("version: 1\nbaseline: known.json\n", policyFile);
+      expect(policy.baseline?.entries).toEqual(SAMPLE.entries);
+      expect(policy.baseline?.file).toBe("known.json");
+      expect(policy.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(() => parsePolicy("version: 1\n\nbaseline: missing.json\n", policyFile)).toThrow(PolicyFileError);
+      expect(() => parsePolicy("version: 1\n\nbaseline: missing.json\n", policyFile)).toThrow(/flow-policy\.yaml:3:11: baseline 'missing\.json' not found/);
+      fs.writeFileSync(path.join(dir, "gate", "bad.json"), formatBaseline(SAMPLE).replace("0123456789abcdef", "nope"));
+      expect(() => parsePolicy("version: 1\nbaseline: bad.json\n", policyFile)).toThrow(
+        /gate\/bad\.json:7:72: \$\.entries\[0\]\.fingerprint must be 16 hex digits/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
