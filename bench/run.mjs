@@ -305,11 +305,7 @@ if (only.has("preview")) {
   target([`Chunks: peak RSS of all processes < 1.5 GB at N=${big.toLocaleString("en")} (with the pack)`, mb(chunkPeak), chunkPeak < 1.5 * 1024 * 1024]);
   if (big !== thousand) {
     const growth = med(big, "chunks + pulumi-flow pack") / med(thousand, "chunks + pulumi-flow pack");
-    target([
-      `Chunks: preview at N=${big.toLocaleString("en")} < 2× the time at N=${thousand.toLocaleString("en")} (with the pack)`,
-      ratio(growth),
-      growth < 2,
-    ]);
+    target([`Chunks: preview at N=${big.toLocaleString("en")} < 2× the time at N=${thousand.toLocaleString("en")} (with the pack)`, ratio(growth), growth < 2]);
   }
   const chunkOverhead = med(big, "chunks + pulumi-flow pack") / med(big, "chunks") - 1;
   target([
@@ -500,7 +496,6 @@ if (only.has("audit")) {
     `### flow-audit --format json (end to end, default concurrency 8, ${AUDIT_REPS} interleaved runs per row)\n\n${table(["N", "latency", "wall (min / median)", "CPU (min / median)", "peak RSS (min / median / max)", "RSS per integration (median)"], rows)}\n\nCPU is the process's user + system time. The report at N=${big.toLocaleString("en")} is ${(size / 1024 / 1024).toFixed(1)} MB.`,
   );
 }
-
 
 // Each scenario's results are kept in a file of its own, so that one scenario can be measured
 // again (`--only audit`) without discarding the others; the summary is composed from all of them,

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePreviewEvents, type PreviewEvents } from "../../src/pulumi/events";
 import { startFlowSimulator, type FlowSimulator } from "../../src/simulator/server";
+import { flowAudit } from "../helpers/cli";
 import { PulumiSandbox, repoRoot } from "../helpers/pulumi";
 
 const TOKEN = "e2e-policy-token-41d2";
@@ -119,6 +120,36 @@ describe("the policy pack gates `pulumi preview` (real engine, simulator demo da
     expect(notices[0].message).toContain(
       "suppressed by an exception until 2099-12-31 (owner mobile-platform, ticket OPS-1234): Webhooks blocked by the mobile org's GitHub policy.",
     );
+  });
+
+  it("honours the baseline flow-audit wrote (policy file `baseline:`): passes, then fails on exactly a new finding", async () => {
+    const audit = await flowAudit(
+      ["--write-baseline", "flow-baseline.json", "--baseline-expires", "2099-12-31", "--quiet"],
+      { FLOW_API_URL: sim.url, FLOW_API_TOKEN: TOKEN },
+      dir,
+    );
+    expect(audit.stderr).toContain("wrote flow-baseline.json: 10 baselined findings");
+    const file = write("baselined.yaml", "version: 1\nbaseline: flow-baseline.json\n");
+    const passed = await preview([], { FLOW_POLICY_FILE: file });
+    expect(passed.code, passed.stderr).toBe(0);
+    expect(keys(passed.events, "mandatory")).toEqual([]);
+    // What the baseline tolerates is said once per rule, not once per finding; nothing else is reported.
+    const notices = passed.events.violations.filter((v) => v.policy === "flow-baseline-applied");
+    expect(passed.events.violations.filter((v) => v.policy !== "flow-baseline-applied")).toEqual([]);
+    expect(notices.map((n) => /^\[([a-z-]+)\]/.exec(n.message)?.[1]).sort()).toEqual(
+      [...new Set([...MANDATORY, ...ADVISORY].map((k) => k.split(" ")[0]))].sort(),
+    );
+    expect(notices.find((n) => n.message.startsWith("[flow-integration-allowed-auth-type]"))!.message).toContain(
+      "2 known findings tolerated by the baseline flow-baseline.json until 2099-12-31 (integrations 104, 110)",
+    );
+    sim.setConnectionStatus(101, { status: "disconnected", connected: false, message: "token revoked" });
+    try {
+      const failed = await preview([], { FLOW_POLICY_FILE: file });
+      expect(failed.code).toBe(1);
+      expect(keys(failed.events, "mandatory")).toEqual(["flow-integration-connected flow-101"]);
+    } finally {
+      sim.setConnectionStatus(101, { status: "connected", connected: true });
+    }
   });
 
   it("ignores an expired exception and says that it expired", async () => {
