@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import type { FailOn } from "../rules/evaluate";
 
 /** Report formats. */
-export const FORMATS = ["table", "json", "sarif", "junit", "markdown"] as const;
+export const FORMATS = ["table", "json", "sarif", "junit", "markdown", "html"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Parsed command line of flow-audit. */
@@ -17,6 +17,8 @@ export interface AuditArgs {
   snapshotOut?: string;
   fromSnapshot?: string;
   diffAgainst?: string;
+  /** Directory of run snapshots: each run adds one; the HTML report charts them. */
+  historyDir?: string;
   showPersonalData: boolean;
   quiet: boolean;
   /** List the rules (id, level, severity, description) instead of auditing. */
@@ -66,12 +68,15 @@ Policy
 
 Output
   --format FORMAT          table (default; wrapped to the terminal, else COLUMNS, else 100
-                           columns) | json | sarif | junit | markdown, to stdout
+                           columns) | json | sarif | junit | markdown | html, to stdout
   --output FORMAT=FILE     also write FORMAT to FILE (repeatable), e.g. --output sarif=flow.sarif;
                            FILE - is stdout, instead of --format (one report on stdout at most)
   --snapshot-out FILE      save the inventory read (integrations + connection status, no token)
   --diff-against FILE      report what changed since an earlier snapshot (integrations added,
                            removed, changed; findings appeared and resolved)
+  --history-dir DIR        also save this run's snapshot in DIR (flow-audit-<UTC time>.json,
+                           masked as --snapshot-out); the HTML report charts the findings of
+                           the newest 100 and shows what changed since the previous run
   --show-personal-data     do not mask user names and emails (masked by default; env
                            FLOW_SHOW_PERSONAL_DATA=true, which the policy pack reads too)
   -q, --quiet              no progress on stderr (progress is shown only on a terminal)
@@ -138,6 +143,7 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
         "snapshot-out": { type: "string" },
         "from-snapshot": { type: "string" },
         "diff-against": { type: "string" },
+        "history-dir": { type: "string" },
         "show-personal-data": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         "list-rules": { type: "boolean" },
@@ -168,6 +174,7 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     return { format: format(spec.slice(0, eq), "--output"), file: spec.slice(eq + 1) };
   });
   const stdoutFormat = reportOnStdout(values.format, outputs);
+  if (values["history-dir"] === "") throw new UsageError("--history-dir needs a directory");
   if (values["from-snapshot"] && values["api-url"]) throw new UsageError("--from-snapshot and --api-url exclude each other");
   const listRules = values["list-rules"] ?? false;
   if (listRules) {
@@ -187,6 +194,7 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     snapshotOut: values["snapshot-out"],
     fromSnapshot: values["from-snapshot"],
     diffAgainst: values["diff-against"],
+    historyDir: values["history-dir"],
     showPersonalData: values["show-personal-data"] ?? false,
     quiet: values.quiet ?? false,
     listRules,
