@@ -38,7 +38,18 @@
     return href ? el("a", { href: href, rel: "noopener noreferrer", target: "_blank" }, text) : el("span", null, text);
   }
   function badge(text, cls) {
-    return el("span", { class: "badge " + String(cls).replace(/[^a-z-]/g, "-") }, text);
+    return el(
+      "span",
+      {
+        class:
+          "badge " +
+          String(cls)
+            .toLowerCase()
+            .replace(/[^a-z]+/g, "-")
+            .replace(/^-|-$/g, ""),
+      },
+      text,
+    );
   }
   function table(head, rows, opts) {
     var tr = head.map(function (h) {
@@ -170,9 +181,11 @@
             return r.enforcement || byRule[r.id];
           })
           .map(function (r) {
-            return [[el("code", null, link(r.helpUri, r.id)), el("div", { class: "note" }, r.title)], badge(r.severity, r.severity), r.enforcement].concat(
-              cells(byRule[r.id]),
-            );
+            return [
+              [el("code", null, link(r.helpUri, r.id)), " ", el("span", { class: "note" }, r.title)],
+              badge(r.severity, r.severity),
+              r.enforcement,
+            ].concat(cells(byRule[r.id]));
           }),
         { id: "counts-rule" },
       ),
