@@ -192,48 +192,43 @@
     );
     var by = function (key, label, order) {
       var m = tally(key);
-      var keys = Object.keys(m).sort(function (a, b) {
-        return order ? order(a) - order(b) : a < b ? -1 : a > b ? 1 : 0;
-      });
-      return el(
-        "div",
-        null,
-        el("h3", null, "By " + label.toLowerCase()),
-        table(
-          [label].concat(dispHead),
-          keys.map(function (k) {
-            return [k].concat(cells(m[k]));
-          }),
-          { id: "counts-" + label.toLowerCase() },
-        ),
-      );
+      return Object.keys(m)
+        .sort(function (a, b) {
+          return order ? order(a) - order(b) : a < b ? -1 : a > b ? 1 : 0;
+        })
+        .map(function (k) {
+          return [label, k].concat(cells(m[k]));
+        });
     };
     add(
       s,
-      el(
-        "div",
-        { class: "counts" },
-        by(
-          function (f) {
-            return f.severity;
-          },
-          "Severity",
-          function (k) {
-            return sevRank[k];
-          },
+      el("h3", null, "By severity, enforcement and vendor"),
+      table(
+        ["", ""].concat(dispHead),
+        [].concat(
+          by(
+            function (f) {
+              return f.severity;
+            },
+            "severity",
+            function (k) {
+              return sevRank[k];
+            },
+          ),
+          by(
+            function (f) {
+              return f.enforcement;
+            },
+            "enforcement",
+            function (k) {
+              return C.enforcement.indexOf(k);
+            },
+          ),
+          by(function (f) {
+            return f.vendor || "(inventory)";
+          }, "vendor"),
         ),
-        by(
-          function (f) {
-            return f.enforcement;
-          },
-          "Enforcement",
-          function (k) {
-            return C.enforcement.indexOf(k);
-          },
-        ),
-        by(function (f) {
-          return f.vendor || "(inventory)";
-        }, "Vendor"),
+        { id: "counts-other" },
       ),
     );
   })();
