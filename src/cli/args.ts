@@ -174,7 +174,6 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     return { format: format(spec.slice(0, eq), "--output"), file: spec.slice(eq + 1) };
   });
   const stdoutFormat = reportOnStdout(values.format, outputs);
-  if (values["history-dir"] === "") throw new UsageError("--history-dir needs a directory");
   if (values["from-snapshot"] && values["api-url"]) throw new UsageError("--from-snapshot and --api-url exclude each other");
   const listRules = values["list-rules"] ?? false;
   if (listRules) {

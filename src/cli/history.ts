@@ -88,6 +88,7 @@ export function historyPoint(at: string, file: string, integrations: number, fin
  * directory that cannot be written, is a usage error. Returns the resolved path.
  */
 export function prepareHistoryDir(dir: string, cwd: string): string {
+  if (!dir) throw new UsageError("--history-dir needs a directory");
   const abs = path.resolve(cwd, dir);
   const why = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
   if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) throw new UsageError(`--history-dir ${dir}: is not a directory`);
