@@ -27,6 +27,11 @@ export default tseslint.config(
     },
   },
   {
+    // The HTML report's page script runs in the browser, as a classic script.
+    files: ["src/cli/reporters/html/*.js"],
+    languageOptions: { sourceType: "script", globals: { ...globals.browser } },
+  },
+  {
     // CommonJS by design: policy packs and the bench floor program start without a compiler; test preloads run with node -r.
     files: ["**/*.cjs", "policies/**/*.js", "bench/noop-pack/**/*.js", "bench/floor/**/*.js"],
     languageOptions: { sourceType: "commonjs" },

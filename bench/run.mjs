@@ -6,7 +6,7 @@
 //   npm run bench                      all scenarios (about 1.5 hours on two cores: the preview
 //                                      scenario runs 9 variants × 3 rounds up to N = 10,000)
 //   npm run bench -- --quick           smaller sizes, for a quick look
-//   npm run bench -- --only inventory,faults,preview,startup,audit
+//   npm run bench -- --only inventory,faults,preview,startup,audit,html
 //   npm run bench -- --preview-sizes 100,1000 --reps 5   other preview sizes / repetitions
 //   npm run bench -- --update-docs     also replace the results in docs/performance.md
 //                                      (--update-readme, its old name, still works)
@@ -35,7 +35,7 @@ const { values: opts } = parseArgs({
     "update-readme": { type: "boolean" },
   },
 });
-const only = new Set((opts.only ?? "inventory,faults,preview,startup,audit").split(","));
+const only = new Set((opts.only ?? "inventory,faults,preview,startup,audit,html").split(","));
 const LATENCY = 20;
 const CONCURRENCY = 10;
 const PAGE = 1000;
@@ -497,11 +497,55 @@ if (only.has("audit")) {
   );
 }
 
+// 5. The HTML report at N=1,000: its size, and how long Chromium takes to render it from file://
+//    (navigation start → the page's 'report-ready' mark), over a few loads of the same file.
+if (only.has("html")) {
+  scenario("html");
+  const HTML_N = 1000;
+  const HTML_REPS = opts.quick ? 3 : 5;
+  const chromium = process.env.PULUMI_FLOW_CHROMIUM || "/usr/bin/chromium";
+  if (!fs.existsSync(chromium)) throw new Error(`the html scenario needs Chromium at ${chromium}: run npm run setup:browser`);
+  log(`\n## 5. flow-audit --format html at N=${HTML_N.toLocaleString("en")}, rendered ${HTML_REPS} times in ${chromium}`);
+  const sim = await simulator(HTML_N, { latencyMs: 0 });
+  const file = path.join(os.tmpdir(), `flow-audit-bench-${process.pid}.html`);
+  const { default: puppeteer } = await import("puppeteer-core");
+  const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: process.getuid?.() === 0 ? ["--no-sandbox"] : [] });
+  const ready = [];
+  let size;
+  try {
+    const r = await run(node, [path.join(repo, "dist", "cli", "bin.js"), "--output", `html=${file}`, "--format", "json", "--fail-on", "never", "--quiet"], {
+      env: { ...process.env, FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token, FLOW_POLICY_FILE: "" },
+    });
+    if (r.code !== 0) throw new Error(`flow-audit failed: ${r.stderr}`);
+    size = fs.statSync(file).size;
+    for (let rep = 0; rep < HTML_REPS; rep++) {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 800 });
+      await page.goto(`file://${file}`, { waitUntil: "load" });
+      await page.waitForSelector("html[data-ready]");
+      ready.push(await page.evaluate(() => performance.getEntriesByName("report-ready")[0].startTime));
+      await page.close();
+      log(`load ${rep + 1}: report-ready after ${ready[ready.length - 1].toFixed(0)} ms`);
+    }
+  } finally {
+    await browser.close();
+    await sim.close();
+    fs.rmSync(file, { force: true });
+  }
+  const sorted = [...ready].sort((a, b) => a - b);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  target([`HTML report < 2 MB at N=${HTML_N.toLocaleString("en")}`, `${(size / 1024 / 1024).toFixed(2)} MB`, size < 2 * 1024 * 1024]);
+  target([`HTML report renders in < 2 s at N=${HTML_N.toLocaleString("en")} (median, navigation start → report-ready)`, secs(median), median < 2000]);
+  section(
+    `### HTML report (N=${HTML_N.toLocaleString("en")}, Chromium headless, ${HTML_REPS} loads from file://)\n\n${table(["N", "report size", "render min", "render median", "render max"], [[HTML_N.toLocaleString("en"), `${(size / 1024 / 1024).toFixed(2)} MB`, secs(sorted[0]), secs(median), secs(sorted[sorted.length - 1])]])}\n\nRender: navigation start to the page's \`report-ready\` performance mark, set once its script has built the tables (the first 500 findings rows).`,
+  );
+}
+
 // Each scenario's results are kept in a file of its own, so that one scenario can be measured
 // again (`--only audit`) without discarding the others; the summary is composed from all of them,
 // each with its own date and machine load. Quick runs and runs with other sizes or repetitions
 // go to files of their own, never committed, and never replace the full results.
-const SCENARIOS = ["inventory", "faults", "preview", "startup", "audit"];
+const SCENARIOS = ["inventory", "faults", "preview", "startup", "audit", "html"];
 const kind = opts.quick ? "quick" : opts["preview-sizes"] || opts.reps ? "partial" : "full";
 const store = path.join(here, "results", kind === "full" ? "scenarios" : kind);
 fs.mkdirSync(store, { recursive: true });

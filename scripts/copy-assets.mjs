@@ -8,5 +8,6 @@ import * as fs from "node:fs";
 fs.mkdirSync("dist/api", { recursive: true });
 fs.copyFileSync("src/api/openapi.yaml", "dist/api/openapi.yaml");
 fs.copyFileSync("src/cli/report.schema.json", "dist/cli/report.schema.json");
+fs.cpSync("src/cli/reporters/html", "dist/cli/reporters/html", { recursive: true });
 fs.chmodSync("dist/simulator/bin.js", 0o755);
 fs.chmodSync("dist/cli/bin.js", 0o755);

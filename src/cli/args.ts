@@ -3,7 +3,7 @@ import type { FailOn } from "../rules/evaluate";
 import { isCalendarDate } from "../config/baseline-file";
 
 /** Report formats. */
-export const FORMATS = ["table", "json", "sarif", "junit", "markdown"] as const;
+export const FORMATS = ["table", "json", "sarif", "junit", "markdown", "html"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Parsed command line of flow-audit. */
@@ -26,6 +26,8 @@ export interface AuditArgs {
   baselineExpires?: string;
   /** Let --write-baseline add new findings to an existing baseline. */
   baselineGrow: boolean;
+  /** Directory of run snapshots: each run adds one; the HTML report charts them. */
+  historyDir?: string;
   showPersonalData: boolean;
   quiet: boolean;
   /** List the rules (id, level, severity, description) instead of auditing. */
@@ -83,12 +85,15 @@ Policy
 
 Output
   --format FORMAT          table (default; wrapped to the terminal, else COLUMNS, else 100
-                           columns) | json | sarif | junit | markdown, to stdout
+                           columns) | json | sarif | junit | markdown | html, to stdout
   --output FORMAT=FILE     also write FORMAT to FILE (repeatable), e.g. --output sarif=flow.sarif;
                            FILE - is stdout, instead of --format (one report on stdout at most)
   --snapshot-out FILE      save the inventory read (integrations + connection status, no token)
   --diff-against FILE      report what changed since an earlier snapshot (integrations added,
                            removed, changed; findings appeared and resolved)
+  --history-dir DIR        also save this run's snapshot in DIR (flow-audit-<UTC time>.json,
+                           masked as --snapshot-out); the HTML report charts the findings of
+                           the newest 100 and shows what changed since the previous run
   --show-personal-data     do not mask user names and emails (masked by default; env
                            FLOW_SHOW_PERSONAL_DATA=true, which the policy pack reads too)
   -q, --quiet              no progress on stderr (progress is shown only on a terminal)
@@ -174,6 +179,7 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
         "write-baseline": { type: "string" },
         "baseline-expires": { type: "string" },
         "baseline-grow": { type: "boolean" },
+        "history-dir": { type: "string" },
         "show-personal-data": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         "list-rules": { type: "boolean" },
@@ -224,6 +230,7 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     fromSnapshot: values["from-snapshot"],
     diffAgainst: values["diff-against"],
     ...baselineOptions(values),
+    historyDir: values["history-dir"],
     showPersonalData: values["show-personal-data"] ?? false,
     quiet: values.quiet ?? false,
     listRules,

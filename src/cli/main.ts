@@ -21,6 +21,7 @@ import { sarifLocator, srcRootUri, type Locate, type RunFiles } from "./location
 import { renderReport, writeChunks, writeFile, type ReportSink } from "./output";
 import { makeSnapshot, readSnapshot, SnapshotError, writeSnapshot, type Snapshot } from "./snapshot";
 import { checkFilters, seenIn, unmatched, type Seen } from "./filters";
+import { buildHistory, prepareHistoryDir, saveHistorySnapshot, type HistoryView } from "./history";
 import { renderRuleList } from "./list-rules";
 import { count, plural, terminalWidth } from "./terminal";
 
@@ -263,6 +264,7 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   const before = args.diffAgainst ? readSnapshot(path.resolve(io.cwd, args.diffAgainst)) : undefined;
   for (const o of args.outputs)
     if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
+  const historyAbs = args.historyDir ? prepareHistoryDir(args.historyDir, io.cwd) : undefined;
 
   const fromEnv = showPersonalDataFromEnv(io.env);
   if (fromEnv.problem) say(`flow-audit: warning: ${fromEnv.problem}`);
@@ -271,8 +273,10 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
   const snapshotOut = args.snapshotOut
     ? saveSnapshot(args.snapshotOut, io.cwd, makeSnapshot(records, source.location, !args.showPersonalData, now))
     : undefined;
+  const historyFile = historyAbs && saveHistorySnapshot(historyAbs, args.historyDir!, makeSnapshot(records, source.location, !args.showPersonalData, now));
   let report = evaluate(args, policy, records, source, before, now);
   if (args.writeBaseline) report = saveBaseline(args, report, earlier, inScope(args, policy, records, report.findings), io.cwd, now, say);
+  const history = historyFile ? historyOf(args, policy, { abs: historyAbs, current: historyFile, records, findings: report.findings, now }, say) : undefined;
   const locate = sarifLocations(args, report, { cwd: io.cwd, policy, outputs: args.outputs, snapshotOut, snapshotIn: args.fromSnapshot }, say);
   // Files are not terminals: they wrap at COLUMNS or the default width.
   const render = (format: Format, tty: boolean) =>
@@ -283,6 +287,7 @@ async function audit(args: AuditArgs, io: AuditIO): Promise<number> {
       color: !io.env.NO_COLOR,
       width: terminalWidth(tty ? io.stdout : {}, io.env),
       artifacts: args.outputs,
+      history,
     });
   for (const o of args.outputs) await writeFile(path.resolve(io.cwd, o.file), render(o.format, false), io.env.FLOW_API_TOKEN, `--output ${o.format}=${o.file}`);
   await toStdout(io, render(args.format, io.stdout.isTTY === true));
@@ -353,6 +358,29 @@ function saveBaseline(
       `flow-audit: warning: ${args.writeBaseline} expired on ${next.baseline.expires}: it tolerates nothing; give --baseline-expires a later day to renew it`,
     );
   return { ...report, baseline: { ...report.baseline, written } };
+}
+
+/** The history the HTML report charts (only when an HTML report is written: it evaluates every earlier snapshot). */
+function historyOf(
+  args: AuditArgs,
+  policy: FlowPolicy,
+  run: { abs: string; current: string; records: InventoryRecord[]; findings: Finding[]; now: Date },
+  say: (s: string) => void,
+): HistoryView | undefined {
+  if (args.format !== "html" && !args.outputs.some((o) => o.format === "html")) return undefined;
+  return buildHistory({
+    abs: run.abs,
+    dir: args.historyDir!,
+    current: run.current,
+    currentRecords: run.records,
+    currentFindings: run.findings,
+    now: run.now,
+    evaluation: {
+      prepare: (records) => filterRecords(args.showPersonalData ? records : maskPersonalData(records), args),
+      evaluate: (records, at) => evaluateInventory(records, { policy, now: at, problems: inventoryProblems(records) }),
+    },
+    warn: (m) => say(`flow-audit: warning: ${m}`),
+  });
 }
 
 /** Writes to stdout; a failed write is a usage error (nothing was delivered, so it never passes). */

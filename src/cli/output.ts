@@ -2,8 +2,10 @@
 import * as fs from "node:fs";
 import { redact } from "../api/errors";
 import { UsageError, type Format } from "./args";
+import type { HistoryView } from "./history";
 import type { Locate } from "./locations";
 import type { AuditReport } from "./report";
+import { renderHtml } from "./reporters/html";
 import { jsonChunks } from "./reporters/json";
 import { renderJunit } from "./reporters/junit";
 import { renderMarkdown } from "./reporters/markdown";
@@ -25,6 +27,8 @@ export interface RenderOptions {
   width?: number;
   /** The report files written in the same run (as given on the command line), that the Markdown summary points at. */
   artifacts?: ReadonlyArray<{ format: Format; file: string }>;
+  /** The runs the HTML report charts (--history-dir). */
+  history?: HistoryView;
 }
 
 /** A report in one format, as chunks (JSON streams per finding). */
@@ -38,6 +42,8 @@ export function renderReport(format: Format, report: AuditReport, o: RenderOptio
       return [renderJunit(report)];
     case "markdown":
       return [renderMarkdown(report, { artifacts: o.artifacts })];
+    case "html":
+      return [renderHtml(report, { history: o.history })];
     default:
       return [renderTable(report, { color: o.tty && o.color, width: o.width })];
   }

@@ -9,6 +9,8 @@ import { anchorOf, headings, prose, section } from "../helpers/markdown";
 const repo = path.resolve(__dirname, "..", "..");
 const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
+/** The pages of docs/ (its Markdown files; docs/images/ holds pictures). */
+const docsPages = () => fs.readdirSync(path.join(repo, "docs")).filter((f) => f.endsWith(".md"));
 
 describe("README", () => {
   it("gives the two set-up commands that CI and the demo test run", () => {
@@ -63,7 +65,7 @@ describe("README", () => {
     expect(install).toContain("npm pack");
     expect(install).toContain(`npx --package /path/to/pulumi-flow-${pkg.version}.tgz flow-audit`);
     // Every tarball name in the docs is this version's.
-    for (const file of ["README.md", ...fs.readdirSync(path.join(repo, "docs")).map((f) => `docs/${f}`)])
+    for (const file of ["README.md", ...docsPages().map((f) => `docs/${f}`)])
       for (const [name] of fs.readFileSync(path.join(repo, file), "utf8").matchAll(/pulumi-flow-\d+\.\d+\.\d+\.tgz/g))
         expect(name, file).toBe(`pulumi-flow-${pkg.version}.tgz`);
   });
@@ -77,7 +79,7 @@ describe("README", () => {
 
   it("links every page of docs/ (nothing moved out of the README is orphaned)", () => {
     const linked = new Set([...prose(readme).matchAll(/\]\((docs\/[^)#]+)/g)].map((m) => m[1]));
-    for (const page of fs.readdirSync(path.join(repo, "docs"))) expect(linked, `docs/${page}`).toContain(`docs/${page}`);
+    for (const page of docsPages()) expect(linked, `docs/${page}`).toContain(`docs/${page}`);
   });
 
   it("moved each former section to a page the README links, where it is a heading", () => {

@@ -13,7 +13,10 @@ const pages = [
   "examples/README.md",
   "bench/README.md",
   "policies/README.md",
-  ...fs.readdirSync(path.join(repo, "docs")).map((f) => `docs/${f}`),
+  ...fs
+    .readdirSync(path.join(repo, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
 ];
 const anchors = new Map<string, Set<string>>();
 function anchorsOf(file: string): Set<string> {

@@ -1,0 +1,162 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { InventoryRecord } from "../../../src/api/types";
+import { buildReport, type AuditReport } from "../../../src/cli/report";
+import { outcome, verdict } from "../../../src/cli/reporters/common";
+import { HTML_CODES, htmlData, renderHtml, safeHref, scriptJson, withoutCredentials } from "../../../src/cli/reporters/html";
+import { chartPoints, escapeXml, lineChart, niceCeiling } from "../../../src/cli/reporters/html-chart";
+import { defaultPolicy, evaluateInventory, inventoryProblems, ruleSettings } from "../../../src/rules/evaluate";
+import { rules } from "../../../src/rules/index";
+import type { FlowPolicy } from "../../../src/rules/types";
+import { demoDataset, generatedDataset } from "../../../src/simulator/datasets";
+
+const NOW = new Date("2026-11-30T12:00:00Z");
+const HOSTILE = [
+  `</script><script>window.__pwned=1</script>`,
+  `<img src=x onerror="window.__pwned=1">`,
+  "javascript:alert(1)",
+  "\u2028\u2029 & \u001b[31m red \u202e",
+];
+
+function reportOf(records: InventoryRecord[], policy: FlowPolicy = defaultPolicy(), location = "https://flow.example/v3/customer/core"): AuditReport {
+  const findings = evaluateInventory(records, { policy, now: NOW, problems: inventoryProblems(records) });
+  return buildReport({
+    version: "0.0.0",
+    source: { kind: "api", location },
+    policyFile: policy.file,
+    failOn: "mandatory",
+    personalDataMasked: true,
+    integrations: records.length,
+    rules,
+    enforcement: (r) => ruleSettings(policy, r).enforcement,
+    findings,
+    now: NOW,
+  });
+}
+
+/** The demo inventory with hostile names (one per string above). */
+function hostileDemo(): InventoryRecord[] {
+  return demoDataset(NOW.getTime()).map((r, i) => (i < HOSTILE.length ? { ...r, integration: { ...r.integration, name: HOSTILE[i] } } : r));
+}
+
+/** The JSON embedded in a page, parsed. */
+function embedded(html: string): ReturnType<typeof htmlData> {
+  const m = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html);
+  expect(m).not.toBeNull();
+  return JSON.parse(m![1]) as ReturnType<typeof htmlData>;
+}
+
+/** A finding's message as the page rebuilds it from the shared tables. */
+function messageOf(data: ReturnType<typeof htmlData>, row: number[]): string {
+  const m = row[4];
+  if (m >= 0) return data.text[m];
+  const [id, name, vendor] = data.ints[row[3]];
+  return `Integration '${name}' (id ${id}, ${vendor})${data.text[-m - 1]}`;
+}
+
+describe("the HTML report", () => {
+  it("embeds its data as JSON that cannot end the script element, and reads back exactly", () => {
+    const value = { names: HOSTILE };
+    const json = scriptJson(value);
+    expect(json).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(json)).toEqual(value);
+  });
+
+  it("links only absolute http(s) URLs", () => {
+    expect(safeHref("https://github.com/pulumi-flow/pulumi-flow/blob/main/docs/rules.md#x")).toBe(
+      "https://github.com/pulumi-flow/pulumi-flow/blob/main/docs/rules.md#x",
+    );
+    expect(safeHref("http://example.com/")).toBe("http://example.com/");
+    for (const bad of [
+      "javascript:alert(1)",
+      " javascript:alert(1)",
+      "JaVaScRiPt:alert(1)",
+      "data:text/html,<script>",
+      "//evil.example/",
+      "/docs/rules.md",
+      "vbscript:x",
+      "",
+      42,
+      null,
+    ])
+      expect(safeHref(bad), String(bad)).toBeUndefined();
+  });
+
+  it("shows the API origin without credentials, query or fragment", () => {
+    expect(withoutCredentials("https://user:secret@acme.appfireflow.com/v3/customer/core?token=abc#x")).toBe("https://acme.appfireflow.com/v3/customer/core");
+    expect(withoutCredentials("http://127.0.0.1:8080/v3/customer/core")).toBe("http://127.0.0.1:8080/v3/customer/core");
+    const html = renderHtml(reportOf(demoDataset(NOW.getTime()), defaultPolicy(), "https://user:secret@acme.appfireflow.com/v3/customer/core?key=k1"));
+    expect(html).not.toContain("secret");
+    expect(html).not.toContain("key=k1");
+    expect(embedded(html).meta.source.location).toBe("https://acme.appfireflow.com/v3/customer/core");
+  });
+
+  it("runs only its own script: the CSP names the hashes of the one inline script and the style, and nothing loads", () => {
+    const html = renderHtml(reportOf(hostileDemo()));
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1];
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]);
+    expect(scripts).toHaveLength(1);
+    expect(styles).toHaveLength(1);
+    const hash = (s: string) => `'sha256-${createHash("sha256").update(s).digest("base64")}'`;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain(`script-src ${hash(scripts[0])};`);
+    expect(csp).toContain(`style-src ${hash(styles[0])};`);
+    expect(csp).not.toMatch(/unsafe|https?:|\*/);
+    // Every <script ...> tag in the file: the data block and the page script, nothing from the data.
+    expect(html.match(/<script\b/gi)).toHaveLength(2);
+    // Outside the data (where hostile text stays text), nothing refers to another resource.
+    expect(html.replace(/<script type="application\/json"[\s\S]*?<\/script>/, "")).not.toMatch(/\bsrc=|<link\b|@import|\burl\(/);
+  });
+
+  it("escapes hostile names everywhere, and keeps them verbatim in the data", () => {
+    const report = reportOf(hostileDemo());
+    const html = renderHtml(report);
+    expect(html).not.toContain("<img");
+    expect(html).not.toContain("__pwned=1</script>");
+    expect(html).not.toContain("\u2028");
+    const data = embedded(html);
+    for (const name of HOSTILE) expect(data.ints.map((i) => i[1])).toContain(name);
+    expect(data.rows.map((row) => messageOf(data, row))).toEqual(report.findings.map((f) => f.message));
+  });
+
+  it("stores what repeats once and decodes to the same findings, dispositions and verdict", () => {
+    const report = reportOf(demoDataset(NOW.getTime()));
+    const data = htmlData(report);
+    expect(data.verdict).toEqual({ ...outcome(report), text: verdict(report) });
+    expect(data.rows).toHaveLength(report.findings.length);
+    for (const [n, row] of data.rows.entries()) {
+      const f = report.findings[n];
+      expect(data.rules[row[0]][0]).toBe(f.ruleId);
+      expect(HTML_CODES.status[row[1]]).toBe(f.status);
+      expect(data.evidence[row[5]]).toEqual(f.evidence);
+      expect(data.text[row[6]]).toBe(f.remediation);
+    }
+    expect(data.text.length).toBeLessThan(report.findings.length / 2);
+  });
+
+  it("stays far below 2 MB for 1,000 integrations", () => {
+    const html = renderHtml(reportOf(generatedDataset(1000, 42, NOW.getTime())));
+    expect(Buffer.byteLength(html)).toBeLessThan(2 * 1024 * 1024);
+  });
+});
+
+describe("the history charts", () => {
+  it("scale to a nice ceiling and place points inside the box", () => {
+    expect([0, 1, 3, 10, 11, 99, 180, 501].map(niceCeiling)).toEqual([1, 1, 5, 10, 20, 100, 200, 1000]);
+    const box = { left: 10, top: 0, width: 100, height: 50 };
+    expect(chartPoints([0, 5, 10], box, 10)).toEqual([
+      [10, 50],
+      [60, 25],
+      [110, 0],
+    ]);
+    expect(chartPoints([3], box, 10)).toEqual([[60, 35]]);
+  });
+
+  it("escape every text they draw", () => {
+    const svg = lineChart([{ label: `<b onload="x">`, color: "#000", values: [1, 2] }], ["2026-11-29T00:00:00Z", "2026-11-30T00:00:00Z"], "t & <t>");
+    expect(svg).not.toContain("<b ");
+    expect(svg).toContain(escapeXml(`<b onload="x">`));
+    expect(svg).toContain("t &#38; &#60;t&#62;");
+  });
+});
