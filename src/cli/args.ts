@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { FailOn } from "../rules/evaluate";
 import { isCalendarDate } from "../config/baseline-file";
 
@@ -156,6 +156,35 @@ function baselineOptions(values: {
   return { baseline: values.baseline, writeBaseline: values["write-baseline"], baselineExpires: expires, baselineGrow: values["baseline-grow"] ?? false };
 }
 
+/** flow-audit's options, as node:util parseArgs reads them. */
+const OPTIONS = {
+  "api-url": { type: "string" },
+  "policy-file": { type: "string" },
+  vendor: { type: "string", multiple: true },
+  id: { type: "string", multiple: true },
+  "fail-on": { type: "string" },
+  format: { type: "string" },
+  output: { type: "string", multiple: true },
+  "snapshot-out": { type: "string" },
+  "from-snapshot": { type: "string" },
+  "diff-against": { type: "string" },
+  baseline: { type: "string" },
+  "write-baseline": { type: "string" },
+  "baseline-expires": { type: "string" },
+  "baseline-grow": { type: "boolean" },
+  "history-dir": { type: "string" },
+  "show-personal-data": { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  "list-rules": { type: "boolean" },
+  concurrency: { type: "string" },
+  "timeout-ms": { type: "string" },
+  timeout: { type: "string" },
+  "max-response-mb": { type: "string" },
+  token: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} as const satisfies NonNullable<ParseArgsConfig["options"]>;
+
 /** Parses flow-audit's arguments; throws UsageError with a precise message. */
 export function parseAuditArgs(argv: string[]): AuditArgs {
   let values;
@@ -164,33 +193,7 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: {
-        "api-url": { type: "string" },
-        "policy-file": { type: "string" },
-        vendor: { type: "string", multiple: true },
-        id: { type: "string", multiple: true },
-        "fail-on": { type: "string" },
-        format: { type: "string" },
-        output: { type: "string", multiple: true },
-        "snapshot-out": { type: "string" },
-        "from-snapshot": { type: "string" },
-        "diff-against": { type: "string" },
-        baseline: { type: "string" },
-        "write-baseline": { type: "string" },
-        "baseline-expires": { type: "string" },
-        "baseline-grow": { type: "boolean" },
-        "history-dir": { type: "string" },
-        "show-personal-data": { type: "boolean" },
-        quiet: { type: "boolean", short: "q" },
-        "list-rules": { type: "boolean" },
-        concurrency: { type: "string" },
-        "timeout-ms": { type: "string" },
-        timeout: { type: "string" },
-        "max-response-mb": { type: "string" },
-        token: { type: "string" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" },
-      },
+      options: OPTIONS,
     }));
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
