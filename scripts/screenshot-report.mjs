@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Writes docs/images/html-report.png, the README's picture of the HTML report: flow-audit's
-// HTML report on the bundled simulator's demo data, opened from file:// in Chromium at 1280×800.
+// HTML report on the bundled simulator's demo data after adopting the gate with a baseline (three
+// runs kept with --history-dir), opened from file:// in Chromium at 1280×800.
 // Needs `npm run build` and Chromium (`npm run setup:browser`).
 //
 //   node scripts/screenshot-report.mjs [output.png]
@@ -26,18 +27,33 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flow-screenshot-"));
 const sim = await startFlowSimulator({ dataset: "demo" });
 try {
   const html = path.join(dir, "flow-audit.html");
-  // The same command a CI recipe runs; exit 1 (the demo data breaks mandatory rules) is expected.
   // Not spawnSync: the simulator answers from this process's event loop.
-  const r = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repo, "dist", "cli", "bin.js"), "--quiet", "--output", `html=${html}`, "--format", "json"], {
-      env: { ...process.env, FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token, FLOW_POLICY_FILE: "" },
-      stdio: ["ignore", "ignore", "pipe"],
+  const audit = (args) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(repo, "dist", "cli", "bin.js"), "--quiet", "--history-dir", "history", ...args], {
+        cwd: dir,
+        env: { ...process.env, FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token, FLOW_POLICY_FILE: "" },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("error", reject);
+      child.on("close", (status) => resolve({ status, stderr }));
     });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stderr }));
-  });
+  // The adoption story of docs/ci.md: a baseline of the demo tenant's findings; one of them fixed;
+  // then a new one (the gate fails on it alone). Each run adds to the history the report charts.
+  const expires = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+  const runs = [
+    ["--write-baseline", "flow-baseline.json", "--baseline-expires", expires],
+    ["--baseline", "flow-baseline.json"],
+  ];
+  for (const [i, args] of runs.entries()) {
+    const r = await audit(args);
+    if (r.status === null || r.status > 1) throw new Error(`flow-audit exited ${r.status}: ${r.stderr}`);
+    if (i === 0) sim.setConnectionStatus(105, { status: "connected", connected: true });
+  }
+  sim.setConnectionStatus(101, { status: "disconnected", connected: false, message: "token revoked" });
+  const r = await audit(["--baseline", "flow-baseline.json", "--output", `html=${html}`, "--format", "json"]);
   if (r.status !== 1 || !fs.existsSync(html)) throw new Error(`flow-audit exited ${r.status}: ${r.stderr}`);
   const browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: process.getuid?.() === 0 ? ["--no-sandbox"] : [] });
   try {
