@@ -260,6 +260,21 @@ if (only.has("preview")) {
       }
       const line = variants.map((v) => `${v.label} ${secs(minMedian(results.get(`${n}\0${v.label}`).map((r) => r.wallMs)).median)}`).join(", ");
       log(`N=${n} (K=${chunksFor(n)}): median wall ${line}`);
+      // A long run that is stopped keeps what it measured: every run so far, per size and variant.
+      fs.mkdirSync(path.join(here, "results", "partial"), { recursive: true });
+      fs.writeFileSync(
+        path.join(here, "results", "partial", "preview-progress.json"),
+        JSON.stringify(
+          Object.fromEntries(
+            [...results].map(([k, rs]) => [
+              k.replace("\0", " / "),
+              rs.map((r) => ({ wallMs: r.wallMs, cpuMs: r.cpuMs, peakTotalKb: r.peakTotalKb, peaksKb: r.peaksKb })),
+            ]),
+          ),
+          null,
+          1,
+        ),
+      );
     }
   } finally {
     fs.rmSync(copies, { recursive: true, force: true });
