@@ -310,7 +310,12 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     // Straight through the transport: openapi-fetch would build a Request and a Response for each
     // of these small bodies (one per integration), which cost more than the bodies themselves.
     return guarded(token, operation, id, async () =>
-      check(token, operation, parseAnswer<ConnectionStatus>(await transport.get(new URL(`${baseUrl}/integrations/${id}/connection_status`), { operation, integrationId: id })), id),
+      check(
+        token,
+        operation,
+        parseAnswer<ConnectionStatus>(await transport.get(new URL(`${baseUrl}/integrations/${id}/connection_status`), { operation, integrationId: id })),
+        id,
+      ),
     );
   }
 
