@@ -36,12 +36,27 @@ function groupLines(ruleId: string, findings: Finding[], report: AuditReport, wi
   const rule = report.rules.find((r) => r.id === ruleId)!;
   const head = wrap(`${ruleId} (${rule.enforcement}, ${rule.severity})`, width);
   const lines = head.length === 1 ? [paint("bold", ruleId) + paint("dim", ` (${rule.enforcement}, ${rule.severity})`)] : head.map((l) => paint("bold", l));
-  const shared = sharedFix(findings.map((f) => f.remediation));
-  for (const f of findings) lines.push(...findingLines(f, report, shared === undefined, width, paint));
-  if (shared !== undefined) {
-    lines.push(...hanging(`        ${fixLabel(findings.length)}: `, terminalSafe(shared), width, { text: (s) => paint("dim", s) }));
+  // Known findings the baseline tolerates are said in one line per rule: the table is for what needs attention.
+  const baselined = findings.filter((f) => disposition(f, report) === "baselined");
+  const shown = findings.filter((f) => !baselined.includes(f));
+  const shared = sharedFix(shown.map((f) => f.remediation));
+  for (const f of shown) lines.push(...findingLines(f, report, shared === undefined, width, paint));
+  if (shared !== undefined && shown.length) {
+    lines.push(...hanging(`        ${fixLabel(shown.length)}: `, terminalSafe(shared), width, { text: (s) => paint("dim", s) }));
   }
+  if (baselined.length) lines.push(...baselinedLine(baselined, width, paint));
   return [...lines, ""];
+}
+
+/** "BASE  3 known findings baselined in FILE until DAY: A (id 1), B (id 2), …": the first ten, and how many more. */
+function baselinedLine(findings: Finding[], width: number, paint: Paint): string[] {
+  const b = findings[0].baseline!;
+  const names = findings
+    .slice(0, 10)
+    .map((f) => (f.integration ? `${terminalSafe(f.integration.name)} (id ${f.integration.id})` : terminalSafe(f.subject ?? "inventory")));
+  const more = findings.length > 10 ? `, and ${findings.length - 10} more (--format json or html lists them)` : "";
+  const text = `${count(findings.length, "known finding")} baselined in ${terminalSafe(b.file)} until ${b.expires}: ${names.join(", ")}${more}`;
+  return hanging("  BASE  ", text, width, { prefix: (p) => p.replace("BASE", paint("dim", "BASE")), text: (s) => paint("dim", s) });
 }
 
 function diffLines(d: NonNullable<AuditReport["diff"]>, width: number, paint: Paint): string[] {

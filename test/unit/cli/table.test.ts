@@ -120,3 +120,25 @@ describe("counts in words", () => {
     expect(out).toContain(`PASS: 0 integrations, ${ENABLED} rules`);
   });
 });
+
+describe("the table with a baseline", () => {
+  it("says what a baseline tolerates in one line per rule, lists new findings in full, and says why a changed one fails", () => {
+    const off = (id: number) => another(id, { webhooks_enabled: false, name: `Repo host ${id}` });
+    const records = Array.from({ length: 12 }, (_, i) => off(200 + i));
+    const known = { file: "flow-baseline.json", createdAt: NOW.toISOString(), expires: "2026-07-31" };
+    const before = auditReportOf(records, parsePolicy("version: 1\n"), NOW);
+    const entries = before.findings.filter((f) => f.fingerprint).map((f) => ({ rule: f.ruleId, integration: f.integration!.id, fingerprint: f.fingerprint! }));
+    // 200 changed since (its evidence differs), 212 is new.
+    const changed = entries.map((e) => (e.integration === 200 ? { ...e, fingerprint: "0".repeat(16) } : e));
+    const policy: FlowPolicy = { ...parsePolicy("version: 1\n"), baseline: { ...known, entries: changed } };
+    const out = renderTable(auditReportOf([...records, off(212)], policy, NOW), { width: 100 });
+    const group = groupOf(out, "flow-integration-webhooks-enabled").join("\n");
+    expect(normalised(group)).toContain(
+      "BASE 11 known findings baselined in flow-baseline.json until 2026-07-31: Repo host 201 (id 201), Repo host 202 (id 202),",
+    );
+    expect(normalised(group)).toContain("and 1 more (--format json or html lists them)");
+    expect(group.match(/^ {2}FAIL/gm)).toHaveLength(2);
+    expect(normalised(group)).toContain("listed in the baseline flow-baseline.json, but its evidence changed since, so it fails as a new finding");
+    // (The one-line baseline summary and the verdict's count come from report.baseline, which flow-audit adds: test/integration/cli/baseline.test.ts.)
+  });
+});
