@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { ConfigFileError } from "./file-error";
 import { baselineKey, type Baseline, type BaselineEntry } from "../rules/baseline";
 
 /** The `kind` of a baseline file. */
@@ -16,17 +17,7 @@ const FINGERPRINT = /^[0-9a-f]{16}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A baseline file that cannot be used; `message` starts with file:line:column. */
-export class BaselineError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    readonly problem: string,
-  ) {
-    super(`${file}:${line}:${column}: ${problem}`);
-    this.name = "BaselineError";
-  }
-}
+export class BaselineError extends ConfigFileError {}
 
 /** A baseline as file text: one entry per line, sorted, so that reviews of a shrinking baseline read well. */
 export function formatBaseline(b: Baseline): string {

@@ -10,6 +10,7 @@ import type { Enforcement, FlowPolicy, PolicyException, Rule } from "../rules/ty
 import { configOf } from "../rules/util";
 import type { Baseline } from "../rules/baseline";
 import { BaselineError, readBaseline } from "./baseline-file";
+import { ConfigFileError } from "./file-error";
 
 /** The environment variable naming the YAML policy file. */
 export const POLICY_FILE_ENV = "FLOW_POLICY_FILE";
@@ -21,17 +22,7 @@ export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
 export const MAX_POLICY_ALIASES = 50;
 
 /** A policy file that cannot be used; `message` starts with file:line:column. */
-export class PolicyFileError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    readonly problem: string,
-  ) {
-    super(`${file}:${line}:${column}: ${problem}`);
-    this.name = "PolicyFileError";
-  }
-}
+export class PolicyFileError extends ConfigFileError {}
 
 const ENFORCEMENTS = ["mandatory", "advisory", "disabled"] as const;
 

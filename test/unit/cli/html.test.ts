@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
-import { buildReport, type AuditReport } from "../../../src/cli/report";
+import type { AuditReport } from "../../../src/cli/report";
 import { outcome, verdict } from "../../../src/cli/reporters/common";
 import { HTML_CODES, htmlData, renderHtml, safeHref, scriptJson, withoutCredentials } from "../../../src/cli/reporters/html";
 import { chartPoints, escapeXml, lineChart, niceCeiling } from "../../../src/cli/reporters/html-chart";
-import { defaultPolicy, evaluateInventory, inventoryProblems, ruleSettings } from "../../../src/rules/evaluate";
-import { rules } from "../../../src/rules/index";
+import { defaultPolicy } from "../../../src/rules/evaluate";
 import type { FlowPolicy } from "../../../src/rules/types";
 import { demoDataset, generatedDataset } from "../../../src/simulator/datasets";
+import { auditReportOf } from "../../helpers/reports";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const HOSTILE = [
@@ -19,19 +19,7 @@ const HOSTILE = [
 ];
 
 function reportOf(records: InventoryRecord[], policy: FlowPolicy = defaultPolicy(), location = "https://flow.example/v3/customer/core"): AuditReport {
-  const findings = evaluateInventory(records, { policy, now: NOW, problems: inventoryProblems(records) });
-  return buildReport({
-    version: "0.0.0",
-    source: { kind: "api", location },
-    policyFile: policy.file,
-    failOn: "mandatory",
-    personalDataMasked: true,
-    integrations: records.length,
-    rules,
-    enforcement: (r) => ruleSettings(policy, r).enforcement,
-    findings,
-    now: NOW,
-  });
+  return auditReportOf(records, policy, NOW, { location });
 }
 
 /** The demo inventory with hostile names (one per string above). */
