@@ -62,7 +62,10 @@ export function baselineNotices(
   const byRule = new Map<string, Finding[]>();
   for (const f of findings) if (f.baseline?.state === "active") byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
   for (const [rule, list] of byRule) {
-    const subjects = list.map((f) => (f.integration ? String(f.integration.id) : (f.subject ?? "inventory")));
+    const subjects = list
+      .map((f) => f.integration?.id ?? f.subject ?? "inventory")
+      .sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b))))
+      .map(String);
     notices.push(
       `[${rule}] ${count(list.length, "known finding")} tolerated by the baseline ${baseline.file} until ${baseline.expires} (integrations ${firstOf(subjects)}); they fail again if their evidence changes or after that day. flow-audit --baseline ${baseline.file} lists each one.`,
     );

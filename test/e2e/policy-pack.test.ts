@@ -139,9 +139,8 @@ describe("the policy pack gates `pulumi preview` (real engine, simulator demo da
     expect(notices.map((n) => /^\[([a-z-]+)\]/.exec(n.message)?.[1]).sort()).toEqual(
       [...new Set([...MANDATORY, ...ADVISORY].map((k) => k.split(" ")[0]))].sort(),
     );
-    expect(notices.find((n) => n.message.startsWith("[flow-integration-allowed-auth-type]"))!.message).toContain(
-      "2 known findings tolerated by the baseline flow-baseline.json until 2099-12-31 (integrations 104, 110)",
-    );
+    const authNotice = notices.find((n) => n.message.startsWith("[flow-integration-allowed-auth-type]"))!.message;
+    expect(authNotice, authNotice).toContain("2 known findings tolerated by the baseline flow-baseline.json until 2099-12-31 (integrations 104, 110)");
     sim.setConnectionStatus(101, { status: "disconnected", connected: false, message: "token revoked" });
     try {
       const failed = await preview([], { FLOW_POLICY_FILE: file });
