@@ -44,6 +44,10 @@ const PREVIEW_SIZES = opts["preview-sizes"] ? opts["preview-sizes"].split(",").m
 const PREVIEW_REPS = Math.max(1, Number(opts.reps ?? 3));
 /** Integrations per chunk in the chunked variants (K = ceil(N / CHUNK_SIZE)), as docs/stack.md advises. */
 const CHUNK_SIZE = 250;
+/** The largest N at which one resource per integration is previewed with the engine's default checkpoints. */
+const DEFAULT_CHECKPOINTS_MAX_N = 1000;
+/** The label suffix of the variants run with the engine's default checkpoints. */
+const DEFAULT = ", engine default";
 const AUDIT_SIZES = opts.quick ? [1000] : [1000, 10_000];
 const AUDIT_REPS = 3;
 const FAULT_SIZES = opts.quick ? [100, 1000] : [1000, 10_000];
@@ -204,18 +208,26 @@ if (only.has("preview")) {
   const noop = ["--policy-pack", path.join(here, "noop-pack")];
   const flowPack = ["--policy-pack", path.join(repo, "policies")];
   const chunksFor = (n) => Math.max(1, Math.ceil(n / CHUNK_SIZE));
-  // Each variant: where, which stack, extra arguments, how many resources it registers (for the floor).
+  // Each variant: where, which stack, extra arguments, how many resources it registers (for the
+  // floor). Every variant runs with PULUMI_SKIP_CHECKPOINTS=true, as docs/stack.md advises for
+  // previews: engine 3.2xx serializes the whole (discarded) snapshot after every step of a
+  // preview, which is quadratic in the number of resources. Two "engine default" variants show
+  // what that costs; the one per integration stops at DEFAULT_CHECKPOINTS_MAX_N, past which a
+  // single run takes many minutes.
   const variants = [
     { label: "floor (N resources)", dir: floor, stack: "floor", args: [], floorOf: (n) => n },
     { label: "floor (N resources) + no-op pack", dir: floor, stack: "floor", args: noop, floorOf: (n) => n },
     { label: "per integration", dir: audit, stack: "per", args: [] },
     { label: "per integration + no-op pack", dir: audit, stack: "per", args: noop },
     { label: "per integration + pulumi-flow pack", dir: audit, stack: "per", args: flowPack },
+    { label: `per integration + pulumi-flow pack${DEFAULT}`, dir: audit, stack: "per", args: flowPack, checkpoints: true, maxN: DEFAULT_CHECKPOINTS_MAX_N },
     { label: "floor (K chunks)", dir: floor, stack: "floor", args: [], floorOf: chunksFor },
     { label: "chunks", dir: audit, stack: "chunk", args: [] },
     { label: "chunks + no-op pack", dir: audit, stack: "chunk", args: noop },
     { label: "chunks + pulumi-flow pack", dir: audit, stack: "chunk", args: flowPack },
+    { label: `chunks + pulumi-flow pack${DEFAULT}`, dir: audit, stack: "chunk", args: flowPack, checkpoints: true },
   ];
+  const measured = (n) => variants.filter((v) => n <= (v.maxN ?? Infinity));
   const results = new Map(); // `${n}\0${label}` → runs
   try {
     for (const [dir, stack] of [
@@ -240,8 +252,10 @@ if (only.has("preview")) {
         // A warm-up round before the first size only; then A, B, C, …, A, B, C, … so that a
         // change of the machine's load hits every variant alike.
         for (let rep = index === 0 ? -1 : 0; rep < PREVIEW_REPS; rep++) {
-          for (const v of variants) {
+          for (const v of measured(n)) {
             const e = { ...env, PWD: v.dir, FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token, FLOOR_N: String(v.floorOf ? v.floorOf(n) : 0) };
+            if (v.checkpoints) delete e.PULUMI_SKIP_CHECKPOINTS;
+            else e.PULUMI_SKIP_CHECKPOINTS = "true";
             const r = await run(engine.pulumi, ["preview", "--stack", v.stack, "--non-interactive", ...v.args], {
               env: e,
               cwd: v.dir,
@@ -258,7 +272,9 @@ if (only.has("preview")) {
       } finally {
         await sim.close();
       }
-      const line = variants.map((v) => `${v.label} ${secs(minMedian(results.get(`${n}\0${v.label}`).map((r) => r.wallMs)).median)}`).join(", ");
+      const line = measured(n)
+        .map((v) => `${v.label} ${secs(minMedian(results.get(`${n}\0${v.label}`).map((r) => r.wallMs)).median)}`)
+        .join(", ");
       log(`N=${n} (K=${chunksFor(n)}): median wall ${line}`);
       // A long run that is stopped keeps what it measured: every run so far, per size and variant.
       fs.mkdirSync(path.join(here, "results", "partial"), { recursive: true });
@@ -292,7 +308,7 @@ if (only.has("preview")) {
   const cpuSecs = (ms) => (ms === undefined ? "n/a" : secs(ms));
   const pct = (a, b) => (a === undefined || b === undefined ? "n/a" : `${Math.round(((a - b) / b) * 100)}%`);
   const rows = PREVIEW_SIZES.flatMap((n) =>
-    variants.map((v) => {
+    measured(n).map((v) => {
       const s = stat(n, v.label);
       const peaks = Object.entries(s.byProcess)
         .map(([k, kb]) => `${k} ${mb(kb)}`)
@@ -311,16 +327,25 @@ if (only.has("preview")) {
       `${pct(m("chunks + pulumi-flow pack"), m("chunks"))} / ${pct(m("chunks + pulumi-flow pack"), m("chunks + no-op pack"))}`,
       `${ratio(m("per integration + pulumi-flow pack") / m("chunks + pulumi-flow pack"))} / ${ratio(m("per integration + pulumi-flow pack", "cpu") / m("chunks + pulumi-flow pack", "cpu"))}`,
       `${mb(stat(n, "per integration + pulumi-flow pack").peakKb)} / ${mb(stat(n, "chunks + pulumi-flow pack").peakKb)}`,
+      `${n <= DEFAULT_CHECKPOINTS_MAX_N ? ratio(m(`per integration + pulumi-flow pack${DEFAULT}`) / m("per integration + pulumi-flow pack")) : "not run"} / ${ratio(m(`chunks + pulumi-flow pack${DEFAULT}`) / m("chunks + pulumi-flow pack"))}`,
     ];
   });
   const big = PREVIEW_SIZES[PREVIEW_SIZES.length - 1];
   const thousand = PREVIEW_SIZES.includes(1000) ? 1000 : PREVIEW_SIZES[Math.max(0, PREVIEW_SIZES.length - 2)];
   const med = (n, label) => stat(n, label).wall.median;
-  const chunkPeak = stat(big, "chunks + pulumi-flow pack").peakKb;
-  target([`Chunks: peak RSS of all processes < 1.5 GB at N=${big.toLocaleString("en")} (with the pack)`, mb(chunkPeak), chunkPeak < 1.5 * 1024 * 1024]);
-  if (big !== thousand) {
-    const growth = med(big, "chunks + pulumi-flow pack") / med(thousand, "chunks + pulumi-flow pack");
-    target([`Chunks: preview at N=${big.toLocaleString("en")} < 2× the time at N=${thousand.toLocaleString("en")} (with the pack)`, ratio(growth), growth < 2]);
+  for (const suffix of ["", DEFAULT]) {
+    const label = `chunks + pulumi-flow pack${suffix}`;
+    const how = suffix ? ", engine default checkpoints" : "";
+    const chunkPeak = stat(big, label).peakKb;
+    target([`Chunks: peak RSS of all processes < 1.5 GB at N=${big.toLocaleString("en")} (with the pack${how})`, mb(chunkPeak), chunkPeak < 1.5 * 1024 * 1024]);
+    if (big !== thousand) {
+      const growth = med(big, label) / med(thousand, label);
+      target([
+        `Chunks: preview at N=${big.toLocaleString("en")} < 2× the time at N=${thousand.toLocaleString("en")} (with the pack${how})`,
+        ratio(growth),
+        growth < 2,
+      ]);
+    }
   }
   const chunkOverhead = med(big, "chunks + pulumi-flow pack") / med(big, "chunks") - 1;
   target([
@@ -336,8 +361,8 @@ if (only.has("preview")) {
   ]);
   section(
     `### pulumi preview at scale (root audit stack, simulator without latency; chunks of ${CHUNK_SIZE}; ${PREVIEW_REPS} interleaved repetitions)\n\n` +
-      `${table(["N", "per integration ÷ floor (wall / CPU)", "pack overhead / above no-op (per integration)", "chunks ÷ floor (K)", "pack overhead / above no-op (chunks)", "per integration ÷ chunks, with pack (wall / CPU)", "peak RSS with pack (per integration / chunks)"], ratioRows)}\n\n` +
-      `Ratios of medians. The floor (\`bench/floor\`) registers as many trivial dynamic resources (no HTTP, no pulumi-flow) as the variant beside it; the no-op pack (\`bench/noop-pack\`) is the engine's cost of any pack.\n\n` +
+      `${table(["N", "per integration ÷ floor (wall / CPU)", "pack overhead / above no-op (per integration)", "chunks ÷ floor (K)", "pack overhead / above no-op (chunks)", "per integration ÷ chunks, with pack (wall / CPU)", "peak RSS with pack (per integration / chunks)", "engine default checkpoints ÷ skipped, with pack (per integration / chunks)"], ratioRows)}\n\n` +
+      `Ratios of medians. Every variant runs with \`PULUMI_SKIP_CHECKPOINTS=true\` (what docs/stack.md advises for previews) except those marked "engine default": engine ${engine.version} serializes the whole snapshot after every step even of a preview, whose snapshot it then discards. The floor (\`bench/floor\`) registers as many trivial dynamic resources (no HTTP, no pulumi-flow) as the variant beside it; the no-op pack (\`bench/noop-pack\`) is the engine's cost of any pack.\n\n` +
       `${table(["N", "variant", "wall min", "wall median", "CPU min", "CPU median", "peak RSS, all processes", "peak RSS by process"], rows)}\n\n` +
       `CPU: user + system time of the whole process tree (GNU time). Peak RSS: the largest sum over the engine, language host, program, policy pack and provider processes, sampled every 50 ms, over the repetitions.`,
   );

@@ -75,6 +75,9 @@ describe("the chunked granularity (flow:chunks): the root audit stack in 3 resou
     expect(text.stdout).toMatch(/\+ 150\s*: \{/);
     expect(text.stdout).toMatch(/webhooks_enabled\s*:\s*true\s*=>\s*false/);
     expect(text.stdout).toMatch(/2 to update/);
+    // The same plan without the engine's per-step snapshot serialization (docs/stack.md).
+    const skipped = await sandbox.expect(["preview", "--json", "--diff", "--stack", stack], 0, { cwd: dir, env: { PULUMI_SKIP_CHECKPOINTS: "true" } });
+    expect(chunkSteps(skipped).map((s) => [s.op, nameOf(s)])).toEqual(chunkSteps(r).map((s) => [s.op, nameOf(s)]));
   });
 
   it("refreshes: re-reads each chunk's integrations, dropping one deleted in Flow", async () => {

@@ -73,6 +73,17 @@ describe("the policy pack gates `pulumi preview` (real engine, simulator demo da
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 
+  it("gates identically with PULUMI_SKIP_CHECKPOINTS=true (the setting docs/stack.md recommends for previews of large tenants)", async () => {
+    // A preview persists nothing, so skipping the engine's per-step snapshot serialization must
+    // change nothing the gate decides: the same exit code, result, violations and messages.
+    const [plain, skipped] = [await preview(), await preview([], { PULUMI_SKIP_CHECKPOINTS: "true" })];
+    expect(skipped.code, skipped.stderr).toBe(plain.code);
+    expect(skipped.events.result).toBe(plain.events.result);
+    const all = (e: PreviewEvents) => e.violations.map((v) => `${v.enforcement} ${v.policy} ${v.resource} ${v.message}`).sort();
+    expect(all(skipped.events)).toEqual(all(plain.events));
+    expect(keys(skipped.events, "mandatory")).toEqual(MANDATORY);
+  });
+
   it("exits 0 with a config that downgrades the mandatory rules to advisory, and still reports them", async () => {
     const advisory = { enforcementLevel: "advisory" };
     const config = write(
