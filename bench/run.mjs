@@ -8,6 +8,8 @@
 //   npm run bench -- --quick           smaller sizes, for a quick look
 //   npm run bench -- --only inventory,faults,preview,startup,audit,html
 //   npm run bench -- --preview-sizes 100,1000 --reps 5   other preview sizes / repetitions
+//   npm run bench -- --only preview --from-progress bench/results/partial/preview-progress.json
+//                                      compose the preview results of a run that was stopped
 //   npm run bench -- --update-docs     also replace the results in docs/performance.md
 //                                      (--update-readme, its old name, still works)
 import * as fs from "node:fs";
@@ -31,21 +33,42 @@ const { values: opts } = parseArgs({
     only: { type: "string" },
     "preview-sizes": { type: "string" },
     reps: { type: "string" },
+    "from-progress": { type: "string" },
     "update-docs": { type: "boolean" },
     "update-readme": { type: "boolean" },
   },
 });
+/** The saved runs of a preview benchmark that was stopped (--from-progress), to compose instead of measuring. */
+const progress = opts["from-progress"] ? JSON.parse(fs.readFileSync(opts["from-progress"], "utf8")) : undefined;
+if (progress && opts.only !== "preview") throw new Error("--from-progress composes the preview scenario only: add --only preview");
+const kind = progress?.meta.kind ?? (opts.quick ? "quick" : opts["preview-sizes"] || opts.reps ? "partial" : "full");
+const command = progress
+  ? `${progress.meta.command}, stopped and composed by --from-progress`
+  : `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 const only = new Set((opts.only ?? "inventory,faults,preview,startup,audit,html").split(","));
 const LATENCY = 20;
 const CONCURRENCY = 10;
 const PAGE = 1000;
 const SIZES = opts.quick ? [100, 1000] : [100, 1000, 10_000];
-const PREVIEW_SIZES = opts["preview-sizes"] ? opts["preview-sizes"].split(",").map(Number) : opts.quick ? [50, 500] : [100, 1000, 5000, 10_000];
-const PREVIEW_REPS = Math.max(1, Number(opts.reps ?? 3));
+const PREVIEW_SIZES = progress
+  ? progress.meta.sizes.filter((n) => Object.keys(progress.runs).some((k) => k.startsWith(`${n} / `)))
+  : opts["preview-sizes"]
+    ? opts["preview-sizes"].split(",").map(Number)
+    : opts.quick
+      ? [50, 500]
+      : [100, 1000, 5000, 10_000];
+const PREVIEW_REPS = progress?.meta.reps ?? Math.max(1, Number(opts.reps ?? 3));
 /** Integrations per chunk in the chunked variants (K = ceil(N / CHUNK_SIZE)), as docs/stack.md advises. */
 const CHUNK_SIZE = 250;
 /** The largest N at which one resource per integration is previewed with the engine's default checkpoints. */
 const DEFAULT_CHECKPOINTS_MAX_N = 1000;
+/**
+ * The largest N at which the no-op pack runs beside the N-resource variants (the floor and one
+ * resource per integration): enough to separate the engine's cost of any pack from the rules'
+ * at the sizes where one resource per integration is advised, while keeping a full run near
+ * 1.5 hours (the chunked variants run with the no-op pack at every size).
+ */
+const NOOP_PER_RESOURCE_MAX_N = 1000;
 /** The label suffix of the variants run with the engine's default checkpoints. */
 const DEFAULT = ", engine default";
 const AUDIT_SIZES = opts.quick ? [1000] : [1000, 10_000];
@@ -216,9 +239,9 @@ if (only.has("preview")) {
   // single run takes many minutes.
   const variants = [
     { label: "floor (N resources)", dir: floor, stack: "floor", args: [], floorOf: (n) => n },
-    { label: "floor (N resources) + no-op pack", dir: floor, stack: "floor", args: noop, floorOf: (n) => n },
+    { label: "floor (N resources) + no-op pack", dir: floor, stack: "floor", args: noop, floorOf: (n) => n, maxN: NOOP_PER_RESOURCE_MAX_N },
     { label: "per integration", dir: audit, stack: "per", args: [] },
-    { label: "per integration + no-op pack", dir: audit, stack: "per", args: noop },
+    { label: "per integration + no-op pack", dir: audit, stack: "per", args: noop, maxN: NOOP_PER_RESOURCE_MAX_N },
     { label: "per integration + pulumi-flow pack", dir: audit, stack: "per", args: flowPack },
     { label: `per integration + pulumi-flow pack${DEFAULT}`, dir: audit, stack: "per", args: flowPack, checkpoints: true, maxN: DEFAULT_CHECKPOINTS_MAX_N },
     { label: "floor (K chunks)", dir: floor, stack: "floor", args: [], floorOf: chunksFor },
@@ -229,76 +252,82 @@ if (only.has("preview")) {
   ];
   const measured = (n) => variants.filter((v) => n <= (v.maxN ?? Infinity));
   const results = new Map(); // `${n}\0${label}` → runs
-  try {
-    for (const [dir, stack] of [
-      [floor, "floor"],
-      [audit, "per"],
-      [audit, "chunk"],
-    ]) {
-      const init = await run(engine.pulumi, ["stack", "init", stack, "--secrets-provider", "passphrase", "--non-interactive"], {
-        env: { ...env, PWD: dir },
-        cwd: dir,
-      });
-      if (init.code !== 0) throw new Error(init.stderr);
-    }
-    for (const [index, n] of PREVIEW_SIZES.entries()) {
-      const sim = await startFlowSimulator({ dataset: `generated:${n}`, maxPageSize: PAGE });
-      const set = await run(engine.pulumi, ["config", "set", "--path", "flow:chunks", String(chunksFor(n)), "--stack", "chunk", "--non-interactive"], {
-        env: { ...env, PWD: audit },
-        cwd: audit,
-      });
-      if (set.code !== 0) throw new Error(set.stderr);
-      try {
-        // A warm-up round before the first size only; then A, B, C, …, A, B, C, … so that a
-        // change of the machine's load hits every variant alike.
-        for (let rep = index === 0 ? -1 : 0; rep < PREVIEW_REPS; rep++) {
-          for (const v of measured(n)) {
-            const e = { ...env, PWD: v.dir, FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token, FLOOR_N: String(v.floorOf ? v.floorOf(n) : 0) };
-            if (v.checkpoints) delete e.PULUMI_SKIP_CHECKPOINTS;
-            else e.PULUMI_SKIP_CHECKPOINTS = "true";
-            const r = await run(engine.pulumi, ["preview", "--stack", v.stack, "--non-interactive", ...v.args], {
-              env: e,
-              cwd: v.dir,
-              cpu: true,
-              sample: true,
-            });
-            if (![0, 1].includes(r.code) || (r.code === 1 && !v.args.includes(flowPack[1])))
-              throw new Error(`preview (${v.label}) failed at N=${n}:\n${r.stdout.slice(-2000)}\n${r.stderr}`);
-            if (rep < 0) continue;
-            const key = `${n}\0${v.label}`;
-            results.set(key, [...(results.get(key) ?? []), r]);
-          }
-        }
-      } finally {
-        await sim.close();
-      }
-      const line = measured(n)
-        .map((v) => `${v.label} ${secs(minMedian(results.get(`${n}\0${v.label}`).map((r) => r.wallMs)).median)}`)
-        .join(", ");
-      log(`N=${n} (K=${chunksFor(n)}): median wall ${line}`);
-      // A long run that is stopped keeps what it measured: every run so far, per size and variant.
-      fs.mkdirSync(path.join(here, "results", "partial"), { recursive: true });
-      fs.writeFileSync(
-        path.join(here, "results", "partial", "preview-progress.json"),
-        JSON.stringify(
-          Object.fromEntries(
-            [...results].map(([k, rs]) => [
-              k.replace("\0", " / "),
-              rs.map((r) => ({ wallMs: r.wallMs, cpuMs: r.cpuMs, peakTotalKb: r.peakTotalKb, peaksKb: r.peaksKb })),
-            ]),
-          ),
-          null,
-          1,
-        ),
-      );
-    }
-  } finally {
+  // A long run that is stopped keeps what it measured: every run so far, per size and variant.
+  const saveProgress = () => {
+    fs.mkdirSync(path.join(here, "results", "partial"), { recursive: true });
+    const runs = [...results].map(([k, rs]) => [
+      k.replace("\0", " / "),
+      rs.map((r) => ({ wallMs: r.wallMs, cpuMs: r.cpuMs, peakTotalKb: r.peakTotalKb, peaksKb: r.peaksKb })),
+    ]);
+    const meta = { when: current.when, loadAtStart: current.loadAtStart, command, kind, sizes: PREVIEW_SIZES, reps: PREVIEW_REPS, loadNow: loadavg() };
+    fs.writeFileSync(path.join(here, "results", "partial", "preview-progress.json"), JSON.stringify({ meta, runs: Object.fromEntries(runs) }, null, 1));
+  };
+  if (progress) {
+    for (const [key, runs] of Object.entries(progress.runs)) results.set(key.replace(" / ", "\0"), runs);
+    current.when = progress.meta.when;
+    current.loadAtStart = progress.meta.loadAtStart;
     fs.rmSync(copies, { recursive: true, force: true });
     fs.rmSync(work, { recursive: true, force: true });
+  } else {
+    try {
+      for (const [dir, stack] of [
+        [floor, "floor"],
+        [audit, "per"],
+        [audit, "chunk"],
+      ]) {
+        const init = await run(engine.pulumi, ["stack", "init", stack, "--secrets-provider", "passphrase", "--non-interactive"], {
+          env: { ...env, PWD: dir },
+          cwd: dir,
+        });
+        if (init.code !== 0) throw new Error(init.stderr);
+      }
+      for (const [index, n] of PREVIEW_SIZES.entries()) {
+        const sim = await startFlowSimulator({ dataset: `generated:${n}`, maxPageSize: PAGE });
+        const set = await run(engine.pulumi, ["config", "set", "--path", "flow:chunks", String(chunksFor(n)), "--stack", "chunk", "--non-interactive"], {
+          env: { ...env, PWD: audit },
+          cwd: audit,
+        });
+        if (set.code !== 0) throw new Error(set.stderr);
+        try {
+          // A warm-up round before the first size only; then A, B, C, …, A, B, C, … so that a
+          // change of the machine's load hits every variant alike.
+          for (let rep = index === 0 ? -1 : 0; rep < PREVIEW_REPS; rep++) {
+            for (const v of measured(n)) {
+              const e = { ...env, PWD: v.dir, FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token, FLOOR_N: String(v.floorOf ? v.floorOf(n) : 0) };
+              if (v.checkpoints) delete e.PULUMI_SKIP_CHECKPOINTS;
+              else e.PULUMI_SKIP_CHECKPOINTS = "true";
+              const r = await run(engine.pulumi, ["preview", "--stack", v.stack, "--non-interactive", ...v.args], {
+                env: e,
+                cwd: v.dir,
+                cpu: true,
+                sample: true,
+              });
+              if (![0, 1].includes(r.code) || (r.code === 1 && !v.args.includes(flowPack[1])))
+                throw new Error(`preview (${v.label}) failed at N=${n}:\n${r.stdout.slice(-2000)}\n${r.stderr}`);
+              if (rep < 0) continue;
+              const key = `${n}\0${v.label}`;
+              results.set(key, [...(results.get(key) ?? []), r]);
+              saveProgress();
+            }
+          }
+        } finally {
+          await sim.close();
+        }
+        const line = measured(n)
+          .map((v) => `${v.label} ${secs(minMedian(results.get(`${n}\0${v.label}`).map((r) => r.wallMs)).median)}`)
+          .join(", ");
+        log(`N=${n} (K=${chunksFor(n)}): median wall ${line}`);
+      }
+    } finally {
+      fs.rmSync(copies, { recursive: true, force: true });
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   }
   const stat = (n, label) => {
     const rs = results.get(`${n}\0${label}`);
+    if (!rs?.length) return undefined;
     return {
+      runs: rs.length,
       wall: minMedian(rs.map((r) => r.wallMs)),
       cpu: minMedian(rs.map((r) => r.cpuMs)),
       peakKb: Math.max(...rs.map((r) => r.peakTotalKb)),
@@ -306,31 +335,36 @@ if (only.has("preview")) {
     };
   };
   const cpuSecs = (ms) => (ms === undefined ? "n/a" : secs(ms));
-  const pct = (a, b) => (a === undefined || b === undefined ? "n/a" : `${Math.round(((a - b) / b) * 100)}%`);
+  const pct = (a, b) => (a === undefined || b === undefined ? "not run" : `${Math.round(((a - b) / b) * 100)}%`);
   const rows = PREVIEW_SIZES.flatMap((n) =>
-    measured(n).map((v) => {
-      const s = stat(n, v.label);
-      const peaks = Object.entries(s.byProcess)
-        .map(([k, kb]) => `${k} ${mb(kb)}`)
-        .join(", ");
-      return [n.toLocaleString("en"), v.label, secs(s.wall.min), secs(s.wall.median), cpuSecs(s.cpu.min), cpuSecs(s.cpu.median), mb(s.peakKb), peaks];
-    }),
+    measured(n)
+      .filter((v) => stat(n, v.label))
+      .map((v) => {
+        const s = stat(n, v.label);
+        const peaks = Object.entries(s.byProcess)
+          .map(([k, kb]) => `${k} ${mb(kb)}`)
+          .join(", ");
+        return [n.toLocaleString("en"), v.label, s.runs, secs(s.wall.min), secs(s.wall.median), cpuSecs(s.cpu.min), cpuSecs(s.cpu.median), mb(s.peakKb), peaks];
+      }),
   );
   // Ratios of medians, side by side in one run.
+  const rt = (a, b) => (a === undefined || b === undefined ? "not run" : ratio(a / b));
   const ratioRows = PREVIEW_SIZES.map((n) => {
-    const m = (label, what = "wall") => stat(n, label)[what].median;
+    const m = (label, what = "wall") => stat(n, label)?.[what].median;
+    const peak = (label) => (stat(n, label) ? mb(stat(n, label).peakKb) : "not run");
     return [
       n.toLocaleString("en"),
-      `${ratio(m("per integration") / m("floor (N resources)"))} / ${ratio(m("per integration", "cpu") / m("floor (N resources)", "cpu"))}`,
+      `${rt(m("per integration"), m("floor (N resources)"))} / ${rt(m("per integration", "cpu"), m("floor (N resources)", "cpu"))}`,
       `${pct(m("per integration + pulumi-flow pack"), m("per integration"))} / ${pct(m("per integration + pulumi-flow pack"), m("per integration + no-op pack"))}`,
-      `${ratio(m("chunks") / m("floor (K chunks)"))}`,
+      `${rt(m("chunks"), m("floor (K chunks)"))}`,
       `${pct(m("chunks + pulumi-flow pack"), m("chunks"))} / ${pct(m("chunks + pulumi-flow pack"), m("chunks + no-op pack"))}`,
-      `${ratio(m("per integration + pulumi-flow pack") / m("chunks + pulumi-flow pack"))} / ${ratio(m("per integration + pulumi-flow pack", "cpu") / m("chunks + pulumi-flow pack", "cpu"))}`,
-      `${mb(stat(n, "per integration + pulumi-flow pack").peakKb)} / ${mb(stat(n, "chunks + pulumi-flow pack").peakKb)}`,
-      `${n <= DEFAULT_CHECKPOINTS_MAX_N ? ratio(m(`per integration + pulumi-flow pack${DEFAULT}`) / m("per integration + pulumi-flow pack")) : "not run"} / ${ratio(m(`chunks + pulumi-flow pack${DEFAULT}`) / m("chunks + pulumi-flow pack"))}`,
+      `${rt(m("per integration + pulumi-flow pack"), m("chunks + pulumi-flow pack"))} / ${rt(m("per integration + pulumi-flow pack", "cpu"), m("chunks + pulumi-flow pack", "cpu"))}`,
+      `${peak("per integration + pulumi-flow pack")} / ${peak("chunks + pulumi-flow pack")}`,
+      `${rt(m(`per integration + pulumi-flow pack${DEFAULT}`), m("per integration + pulumi-flow pack"))} / ${rt(m(`chunks + pulumi-flow pack${DEFAULT}`), m("chunks + pulumi-flow pack"))}`,
     ];
   });
-  const big = PREVIEW_SIZES[PREVIEW_SIZES.length - 1];
+  // The largest size with chunked runs with the pack (a run stopped early may lack the last).
+  const big = PREVIEW_SIZES.filter((n) => stat(n, "chunks + pulumi-flow pack")).at(-1);
   const thousand = PREVIEW_SIZES.includes(1000) ? 1000 : PREVIEW_SIZES[Math.max(0, PREVIEW_SIZES.length - 2)];
   const med = (n, label) => stat(n, label).wall.median;
   for (const suffix of ["", DEFAULT]) {
@@ -363,9 +397,10 @@ if (only.has("preview")) {
     `### pulumi preview at scale (root audit stack, simulator without latency; chunks of ${CHUNK_SIZE}; ${PREVIEW_REPS} interleaved repetitions)\n\n` +
       `${table(["N", "per integration ÷ floor (wall / CPU)", "pack overhead / above no-op (per integration)", "chunks ÷ floor (K)", "pack overhead / above no-op (chunks)", "per integration ÷ chunks, with pack (wall / CPU)", "peak RSS with pack (per integration / chunks)", "engine default checkpoints ÷ skipped, with pack (per integration / chunks)"], ratioRows)}\n\n` +
       `Ratios of medians. Every variant runs with \`PULUMI_SKIP_CHECKPOINTS=true\` (what docs/stack.md advises for previews) except those marked "engine default": engine ${engine.version} serializes the whole snapshot after every step even of a preview, whose snapshot it then discards. The floor (\`bench/floor\`) registers as many trivial dynamic resources (no HTTP, no pulumi-flow) as the variant beside it; the no-op pack (\`bench/noop-pack\`) is the engine's cost of any pack.\n\n` +
-      `${table(["N", "variant", "wall min", "wall median", "CPU min", "CPU median", "peak RSS, all processes", "peak RSS by process"], rows)}\n\n` +
+      `${table(["N", "variant", "runs", "wall min", "wall median", "CPU min", "CPU median", "peak RSS, all processes", "peak RSS by process"], rows)}\n\n` +
       `CPU: user + system time of the whole process tree (GNU time). Peak RSS: the largest sum over the engine, language host, program, policy pack and provider processes, sampled every 50 ms, over the repetitions.`,
   );
+  if (progress) current.loadAtEnd = progress.meta.loadNow;
 }
 
 // 3b. Start-up: the root audit stack's fixed cost per run, by how its program is started.
@@ -586,11 +621,9 @@ if (only.has("html")) {
 // each with its own date and machine load. Quick runs and runs with other sizes or repetitions
 // go to files of their own, never committed, and never replace the full results.
 const SCENARIOS = ["inventory", "faults", "preview", "startup", "audit", "html"];
-const kind = opts.quick ? "quick" : opts["preview-sizes"] || opts.reps ? "partial" : "full";
 const store = path.join(here, "results", kind === "full" ? "scenarios" : kind);
 fs.mkdirSync(store, { recursive: true });
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
 for (const r of results.values()) {
   if (r.sections.length === 0) continue;
   fs.writeFileSync(path.join(store, `${r.name}.json`), `${JSON.stringify({ ...r, version, machine, command }, null, 2)}\n`);
