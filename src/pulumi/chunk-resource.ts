@@ -1,17 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ChunkEntry, ChunkState } from "./chunk";
-import { recordingProvider } from "./dynamic";
-
-/**
- * The chunk provider: like the Integration provider, it never writes to Flow. Create and
- * update record what the program read; delete forgets; read (refresh) re-reads the chunk's
- * integrations; the diff names each integration and field.
- */
-const chunkProvider = recordingProvider({
-  id: (inputs) => `chunk-${String(inputs.chunk)}-of-${String(inputs.chunks)}`,
-  diff: (rt, olds, news) => rt.diffChunk(olds, news),
-  read: async (rt, id, props) => ({ id, props: await rt.readChunk(props as unknown as ChunkState) }),
-});
+import * as chunkProvider from "./providers/chunk";
 
 /** Arguments of an IntegrationChunk: one bucket of the inventory (see toChunkStates). */
 export interface IntegrationChunkArgs {

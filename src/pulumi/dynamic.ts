@@ -1,14 +1,27 @@
 /**
- * The Flow dynamic providers. The serialized provider (stored in state as `__provider`) holds
- * only small functions, copied by value; the provider-side runtime is required through the
- * package's `pulumi-flow/provider` entry point when the engine calls a method, so no client,
- * token or agent is ever captured.
+ * The Flow dynamic providers. Each resource type's provider is the exports of a module of its
+ * own (providers/integration.ts, providers/chunk.ts) that exports nothing but the provider's
+ * methods, because of how the SDK stores a dynamic provider: it serializes the provider into
+ * every resource's inputs and outputs (`__provider`), and its closure serializer captures an
+ * object that is the exports of a module under `node_modules` as a `require()` of that module.
+ * So an installed pulumi-flow stores a require of about 270 bytes per resource instead of the
+ * functions themselves (about 2.6 KB, over 40% of a resource's state; the engine re-serializes
+ * all of state after every step, so this is paid again and again). The serializer names the
+ * module by its file (`pulumi-flow/dist/pulumi/providers/integration.js`) and maps that through
+ * the package's `exports`, but the mapping finds package.json by the first "pulumi-flow" in the
+ * path, so a project under a folder named like `pulumi-flow-infra` gets the file path itself:
+ * the package exports these two files under their own paths, so both spellings load them.
+ * A linked copy (`npm link`, `file:`
+ * dependencies, workspaces, this repository) is not under `node_modules` once Node resolves its
+ * real path, and the serializer copies the functions by value, as small as they can be:
  *
- * Serialization copies a function with what it references. A function defined in another
- * module that refers to something it imported refers to that module's exports object, which
- * the SDK captures as a `require()` of the file — a path the package's `exports` do not
- * allow once installed. So every function of a provider is built here, and what differs per
- * resource type is passed in as functions that use only their arguments.
+ * the provider-side runtime is required through the package's `pulumi-flow/provider` entry
+ * point when the engine calls a method, so no client, token or agent is ever captured. A
+ * function defined in another module that refers to something it imported refers to that
+ * module's exports object, which the serializer captures as a `require()` of the file — a path
+ * the package's `exports` do not allow once installed. So every function of a provider is built
+ * here, and what differs per resource type is passed in as functions that use only their
+ * arguments.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -31,10 +44,9 @@ export interface RecordingMethods {
  * API URL only), diff and read are the resource type's own.
  */
 export function recordingProvider(methods: RecordingMethods): pulumi.dynamic.ResourceProvider {
-  const runtime = (): Runtime => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by the engine's provider process, by package name
-    return require("pulumi-flow/provider") as Runtime;
-  };
+  // Comments stay outside the functions: a linked copy stores their text in every resource.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by the engine's provider process, by package name
+  const runtime = (): Runtime => require("pulumi-flow/provider") as Runtime;
   return {
     configure(req: pulumi.dynamic.ConfigureRequest) {
       runtime().configure((key: string) => req.config.get(key));
@@ -49,8 +61,8 @@ export function recordingProvider(methods: RecordingMethods): pulumi.dynamic.Res
     update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
       return Promise.resolve({ outs: news });
     },
+    // Forgetting an integration never touches Flow.
     delete() {
-      // Forgetting an integration never touches Flow.
       return Promise.resolve();
     },
     read(id: string, props?: Record<string, unknown>) {

@@ -1,27 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionStatus, Integration as FlowIntegrationData, InventoryRecord } from "../api/types";
 import { getIntegrationOutput, programSettings, runError } from "./functions";
-import { recordingProvider } from "./dynamic";
 import { flowProvider } from "./provider";
+import * as integrationProvider from "./providers/integration";
 import type { FlowConnectionArgs } from "./settings";
 import { toIntegrationState, type IntegrationState } from "./state";
 
 export { INTEGRATION_TYPE } from "./type";
-
-/**
- * The dynamic provider. Flow is read by the program (so live data is in the checked inputs
- * that preview and policies see); the provider never writes to Flow: create and update
- * record what was read, delete only forgets state, and read (refresh) re-reads Flow.
- */
-const integrationProvider = recordingProvider({
-  id: (inputs) => String(inputs.integrationId),
-  diff: (rt, olds, news) => rt.diff(olds, news),
-  read: async (rt, id) => {
-    // An integration deleted in Flow answers no record: an empty id tells the engine it is gone.
-    const props = await rt.readIntegration(Number(id));
-    return props ? { id, props } : { id: "", props: {} };
-  },
-});
 
 /** Arguments of an Integration resource: the record read from Flow. */
 export interface IntegrationArgs {
