@@ -78,6 +78,12 @@ describe("examples/ci", () => {
         expect(pack).toBe("node_modules/pulumi-flow/policies");
         // In this repository node_modules/pulumi-flow is the package itself; test/e2e/adoption.test.ts runs the installed one.
         expect(fs.existsSync(path.join(repoRoot, pack, "PulumiPolicy.yaml"))).toBe(true);
+        // The preview skips the engine's per-step snapshot serialization (test/e2e/policy-pack.test.ts: it gates the same).
+        const env =
+          name === "GitHub Actions"
+            ? parse(fs.readFileSync(path.join(ci, "github-actions.yml"), "utf8")).jobs["flow-gate"].steps.find((s: { run?: string }) => s.run === gate[0]).env
+            : gitlabJob().variables;
+        expect(env.PULUMI_SKIP_CHECKPOINTS).toBe("true");
       });
 
       it("runs a flow-audit command that parses and produces the files the job publishes", async () => {
