@@ -5,8 +5,8 @@
  * every resource's inputs and outputs (`__provider`), and its closure serializer captures an
  * object that is the exports of a module under `node_modules` as a `require()` of that module.
  * So an installed pulumi-flow stores a require of about 270 bytes per resource instead of the
- * functions themselves (about 2.6 KB, over 40% of a resource's state; the engine re-serializes
- * all of state after every step, so this is paid again and again). The serializer names the
+ * functions themselves (about 3.3 KB, twice: inputs and outputs; the engine re-serializes all of
+ * state after every step, so this is paid again and again). The serializer names the
  * module by its file (`pulumi-flow/dist/pulumi/providers/integration.js`) and maps that through
  * the package's `exports`, but the mapping finds package.json by the first "pulumi-flow" in the
  * path, so a project under a folder named like `pulumi-flow-infra` gets the file path itself:
