@@ -5,23 +5,24 @@
  * every resource's inputs and outputs (`__provider`), and its closure serializer captures an
  * object that is the exports of a module under `node_modules` as a `require()` of that module.
  * So an installed pulumi-flow stores a require of about 270 bytes per resource instead of the
- * functions themselves (about 3.3 KB, twice: inputs and outputs; the engine re-serializes all of
- * state after every step, so this is paid again and again). The serializer names the
- * module by its file (`pulumi-flow/dist/pulumi/providers/integration.js`) and maps that through
- * the package's `exports`, but the mapping finds package.json by the first "pulumi-flow" in the
- * path, so a project under a folder named like `pulumi-flow-infra` gets the file path itself:
- * the package exports these two files under their own paths, so both spellings load them.
- * A linked copy (`npm link`, `file:`
- * dependencies, workspaces, this repository) is not under `node_modules` once Node resolves its
- * real path, and the serializer copies the functions by value, as small as they can be:
+ * functions themselves (about 3.3 KB, twice: inputs and outputs; the engine re-serializes all
+ * of state after every step, so this is paid again and again).
  *
- * the provider-side runtime is required through the package's `pulumi-flow/provider` entry
- * point when the engine calls a method, so no client, token or agent is ever captured. A
- * function defined in another module that refers to something it imported refers to that
- * module's exports object, which the serializer captures as a `require()` of the file — a path
- * the package's `exports` do not allow once installed. So every function of a provider is built
- * here, and what differs per resource type is passed in as functions that use only their
- * arguments.
+ * The serializer names the module by its file (`pulumi-flow/dist/pulumi/providers/integration.js`)
+ * and maps that through the package's `exports`, but it finds package.json by the first
+ * "pulumi-flow" in the path, so a project under a folder named like `pulumi-flow-infra` gets
+ * the file path itself: the package exports these two files under their own paths, so both
+ * spellings load them.
+ *
+ * A linked copy (`npm link`, `file:` dependencies, workspaces, this repository) is not under
+ * `node_modules` once Node resolves its real path, and the serializer copies the functions by
+ * value, as small as they can be: the provider-side runtime is required through the package's
+ * `pulumi-flow/provider` entry point when the engine calls a method, so no client, token or
+ * agent is ever captured. A function defined in another module that refers to something it
+ * imported refers to that module's exports object, which the serializer captures as a
+ * `require()` of the file — a path the package's `exports` do not allow once installed. So
+ * every function of a provider is built here, and what differs per resource type is passed in
+ * as functions that use only their arguments.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
