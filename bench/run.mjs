@@ -3,8 +3,9 @@
 // alternative. Prints each figure as it is measured, then a Markdown summary with the
 // targets, also written to bench/results/. Not a test: nothing here fails on slowness.
 //
-//   npm run bench                      all scenarios (about 1.5 hours on two cores: the preview
-//                                      scenario runs 9 variants × 3 rounds up to N = 10,000)
+//   npm run bench                      all scenarios (about 2 hours on two cores: the preview
+//                                      scenario, about 95 minutes, runs up to 11 variants × 3
+//                                      rounds up to N = 10,000)
 //   npm run bench -- --quick           smaller sizes, for a quick look
 //   npm run bench -- --only inventory,faults,preview,startup,audit,html
 //   npm run bench -- --preview-sizes 100,1000 --reps 5   other preview sizes / repetitions
@@ -65,8 +66,8 @@ const DEFAULT_CHECKPOINTS_MAX_N = 1000;
 /**
  * The largest N at which the no-op pack runs beside the N-resource variants (the floor and one
  * resource per integration): enough to separate the engine's cost of any pack from the rules'
- * at the sizes where one resource per integration is advised, while keeping a full run near
- * 1.5 hours (the chunked variants run with the no-op pack at every size).
+ * at the sizes where one resource per integration is advised, while keeping the preview scenario
+ * near 1.5 hours (the chunked variants run with the no-op pack at every size).
  */
 const NOOP_PER_RESOURCE_MAX_N = 1000;
 /** The label suffix of the variants run with the engine's default checkpoints. */
@@ -233,7 +234,7 @@ if (only.has("preview")) {
   const chunksFor = (n) => Math.max(1, Math.ceil(n / CHUNK_SIZE));
   // Each variant: where, which stack, extra arguments, how many resources it registers (for the
   // floor). Every variant runs with PULUMI_SKIP_CHECKPOINTS=true, as docs/stack.md advises for
-  // previews: engine 3.2xx serializes the whole (discarded) snapshot after every step of a
+  // previews: engine 3.276 serializes the whole (discarded) snapshot after every step of a
   // preview, which is quadratic in the number of resources. Two "engine default" variants show
   // what that costs; the one per integration stops at DEFAULT_CHECKPOINTS_MAX_N, past which a
   // single run takes many minutes.
