@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePreviewEvents } from "../../src/pulumi/events";
 import { rules as allRules } from "../../src/rules/index";
 import { startFlowSimulator, type FlowSimulator } from "../../src/simulator/server";
+import { CHUNK_TYPE, INTEGRATION_TYPE } from "../../src/pulumi/type";
 import { PulumiSandbox, repoRoot, type PulumiResult } from "../helpers/pulumi";
 
 // A platform engineer adopting pulumi-flow: the packed tarball (not this repository) installed
@@ -185,8 +186,8 @@ describe("adopting pulumi-flow from the packed tarball (real engine)", () => {
 
   it("stores each resource's provider as a require of the installed package, not its code, and it runs: refresh, preview, in both granularities", async () => {
     for (const [config, type, entry] of [
-      [{}, "pulumi-nodejs:dynamic/flow:Integration", "pulumi-flow/dist/pulumi/providers/integration.js"],
-      [{ chunks: "3" }, "pulumi-nodejs:dynamic/flow:IntegrationChunk", "pulumi-flow/dist/pulumi/providers/chunk.js"],
+      [{}, INTEGRATION_TYPE, "pulumi-flow/dist/pulumi/providers/integration.js"],
+      [{ chunks: "3" }, CHUNK_TYPE, "pulumi-flow/dist/pulumi/providers/chunk.js"],
     ] as const) {
       const name = await stack(config);
       const up = await pulumi(["up", "--yes", "--skip-preview"], name);
@@ -196,7 +197,7 @@ describe("adopting pulumi-flow from the packed tarball (real engine)", () => {
       expect(resources.length).toBeGreaterThan(2);
       for (const r of resources) {
         // The SDK's closure serializer captures a module installed under node_modules by name
-        // (src/pulumi/dynamic.ts); a copy of the provider's functions would be about 2.6 KB.
+        // (src/pulumi/dynamic.ts); a copy of the provider's functions would be about 3.3 KB.
         for (const props of [r.inputs, r.outputs]) {
           const provider = String(props?.__provider);
           expect(provider).toContain(`require("${entry}")`);
