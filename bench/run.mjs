@@ -9,6 +9,8 @@
 //   npm run bench -- --quick           smaller sizes, for a quick look
 //   npm run bench -- --only inventory,faults,preview,startup,audit,html
 //   npm run bench -- --preview-sizes 100,1000 --reps 5   other preview sizes / repetitions
+//   npm run bench -- --only preview --variants chunks    only the variants whose label starts so
+//                                      (floor, per, chunks; a partial run, like --preview-sizes)
 //   npm run bench -- --only preview --from-progress bench/results/partial/preview-progress.json
 //                                      compose the preview results of a run that was stopped
 //   npm run bench -- --update-docs     also replace the results in docs/performance.md
@@ -34,6 +36,7 @@ const { values: opts } = parseArgs({
     only: { type: "string" },
     "preview-sizes": { type: "string" },
     reps: { type: "string" },
+    variants: { type: "string" },
     "from-progress": { type: "string" },
     "update-docs": { type: "boolean" },
     "update-readme": { type: "boolean" },
@@ -42,7 +45,7 @@ const { values: opts } = parseArgs({
 /** The saved runs of a preview benchmark that was stopped (--from-progress), to compose instead of measuring. */
 const progress = opts["from-progress"] ? JSON.parse(fs.readFileSync(opts["from-progress"], "utf8")) : undefined;
 if (progress && opts.only !== "preview") throw new Error("--from-progress composes the preview scenario only: add --only preview");
-const kind = progress?.meta.kind ?? (opts.quick ? "quick" : opts["preview-sizes"] || opts.reps ? "partial" : "full");
+const kind = progress?.meta.kind ?? (opts.quick ? "quick" : opts["preview-sizes"] || opts.reps || opts.variants ? "partial" : "full");
 const command = progress
   ? `${progress.meta.command}, stopped and composed by --from-progress`
   : `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
@@ -251,7 +254,8 @@ if (only.has("preview")) {
     { label: "chunks + pulumi-flow pack", dir: audit, stack: "chunk", args: flowPack },
     { label: `chunks + pulumi-flow pack${DEFAULT}`, dir: audit, stack: "chunk", args: flowPack, checkpoints: true },
   ];
-  const measured = (n) => variants.filter((v) => n <= (v.maxN ?? Infinity));
+  const chosen = opts.variants ? opts.variants.split(",").map((p) => p.trim()) : undefined;
+  const measured = (n) => variants.filter((v) => n <= (v.maxN ?? Infinity) && (!chosen || chosen.some((p) => v.label.startsWith(p))));
   const results = new Map(); // `${n}\0${label}` → runs
   // A long run that is stopped keeps what it measured: every run so far, per size and variant.
   const saveProgress = () => {

@@ -35,7 +35,7 @@ export type { FlowConnectionArgs } from "./pulumi/settings";
 export { fromIntegrationState } from "./pulumi/state";
 export { IntegrationChunk } from "./pulumi/chunk-resource";
 export type { IntegrationChunkArgs } from "./pulumi/chunk-resource";
-export { CHUNK_TYPE } from "./pulumi/type";
+export { CHUNK_TYPE, chunkEntries } from "./pulumi/type";
 export { chunkOf, MAX_CHUNKS } from "./pulumi/chunk";
 export type { ChunkEntry, ChunkState } from "./pulumi/chunk";
 

@@ -22,10 +22,26 @@ export function withoutVolatile(value: unknown): unknown {
   return value;
 }
 
-/** Paths (a.b.c) whose values differ between two JSON values; keys starting with "__" are ignored. */
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The keys of an object that hold a value (JSON drops undefined ones). */
+const definedKeys = (o: Record<string, unknown>) => Object.keys(o).filter((k) => o[k] !== undefined);
+
+/**
+ * Whether two JSON values are equal, whatever the order of their objects' keys (state read back
+ * from the engine may order keys differently from Flow's response), at any depth.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  if (!isObj(a) || !isObj(b)) return false;
+  const keys = definedKeys(a);
+  return keys.length === definedKeys(b).length && keys.every((k) => sameJson(a[k], b[k]));
+}
+
+/** Paths (a.b.c) whose values differ between two JSON values (key order aside); keys starting with "__" are ignored. */
 export function changedPaths(olds: unknown, news: unknown, prefix = ""): string[] {
-  if (JSON.stringify(olds) === JSON.stringify(news)) return [];
-  const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (sameJson(olds, news)) return [];
   if (!isObj(olds) || !isObj(news)) return [prefix || "."];
   const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => !k.startsWith("__")));
   return [...keys].sort().flatMap((k) => changedPaths(olds[k], news[k], prefix ? `${prefix}.${k}` : k));

@@ -81,18 +81,27 @@ interface ResourceRecords {
   chunk: boolean;
 }
 
-type RecordView = (type: string, props: Record<string, unknown>, name: string) => ResourceRecords | undefined;
+type RecordView = (type: string, props: Record<string, unknown>, name: string, urn: string) => ResourceRecords | undefined;
 
 function recordView(showPersonalData: boolean): RecordView {
   const mask = (records: InventoryRecord[]) => (showPersonalData || records.length === 0 ? records : maskPersonalData(records));
-  return (type, props, name) => {
+  // The SDK deserializes a resource's properties afresh for every policy, so a chunk's records
+  // are kept by URN and reused while its JSON texts are the same: each chunk is parsed and
+  // masked once per preview, not once per policy.
+  const chunks = new Map<string, { texts: unknown[]; records: ResourceRecords }>();
+  return (type, props, name, urn) => {
     if (type === CHUNK_TYPE) {
+      const texts = Object.values((props.integrations ?? {}) as Record<string, unknown>);
+      const kept = chunks.get(urn);
+      if (kept && kept.texts.length === texts.length && kept.texts.every((t, i) => t === texts[i])) return kept.records;
       const entries = chunkEntries(props);
-      return {
+      const records = {
         records: mask(entries.flatMap((e) => (e.record ? [e.record] : []))),
         empty: entries.filter((e) => !e.record).map((e) => `${name} integrations["${e.key}"]`),
         chunk: true,
       };
+      chunks.set(urn, { texts, records });
+      return records;
     }
     const record = recordOf(type, props);
     if (!record) return undefined;
@@ -138,7 +147,7 @@ function stackRecords(
   const urnById = new Map<number, string>();
   const empty: Array<{ name: string; urn: string }> = [];
   for (const r of resources) {
-    const seen = view(r.type, r.props, r.name);
+    const seen = view(r.type, r.props, r.name, r.urn);
     if (!seen) continue;
     for (const name of seen.empty) empty.push({ name, urn: r.urn });
     for (const record of seen.records) {
@@ -195,7 +204,7 @@ function rulePolicy(
     return {
       ...base,
       validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-        const seen = view(args.type, args.props, args.name);
+        const seen = view(args.type, args.props, args.name, args.urn);
         if (!seen) return;
         for (const name of seen.empty) report(violationMessage(malformed(rule, name, settings.enforcement)), args.urn);
         if (seen.records.length === 0) return;
@@ -238,7 +247,7 @@ function dataPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date,
     enforcementLevel: "mandatory",
     severity: "high",
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-      for (const record of view(args.type, args.props, args.name)?.records ?? []) {
+      for (const record of view(args.type, args.props, args.name, args.urn)?.records ?? []) {
         const problems = recordProblems(record);
         if (problems.length === 0) continue;
         // Only errors no active exception covers fail the gate, as for any other finding.

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ChunkEntry, ChunkState } from "./chunk";
+import type { ChunkState } from "./chunk";
 import * as chunkProvider from "./providers/chunk";
 
 /** Arguments of an IntegrationChunk: one bucket of the inventory (see toChunkStates). */
@@ -16,8 +16,8 @@ export class IntegrationChunk extends pulumi.dynamic.Resource {
   declare readonly chunk: pulumi.Output<number>;
   /** How many chunks the inventory is recorded in. */
   declare readonly chunks: pulumi.Output<number>;
-  /** The integrations of this chunk by Flow id. */
-  declare readonly integrations: pulumi.Output<Record<string, ChunkEntry>>;
+  /** The integrations of this chunk by Flow id, each a ChunkEntry as JSON text (`chunkEntries` reads them). */
+  declare readonly integrations: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: IntegrationChunkArgs, opts?: pulumi.CustomResourceOptions) {
     super(chunkProvider, name, { chunk: args.state.chunk, chunks: args.state.chunks, integrations: args.state.integrations }, opts, "flow", "IntegrationChunk");

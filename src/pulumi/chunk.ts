@@ -3,14 +3,14 @@
  * the integrations whose id falls in its bucket (`id % chunks`). Pure functions only (the pack
  * and the provider use them); the resource itself is in chunk-resource.ts.
  *
- * A chunk's state keys each integration by its id, so a diff names the integration and field
- * (`integrations["102"].integration.webhooks_enabled`), and the pack judges and reports every
+ * A chunk's state keys each integration by its id, its value the integration's entry as JSON
+ * text (see encodeChunkEntry), so a diff names the integration (`integrations["102"]`) and
+ * `pulumi preview --diff` shows its changed fields, and the pack judges and reports every
  * integration of a chunk on its own.
  */
 import type { InventoryRecord } from "../api/types";
 import { changedPaths, withoutVolatile } from "../inventory/diff";
-import { toIntegrationState } from "./state";
-import type { ChunkEntry } from "./type";
+import { decodeChunkEntry, encodeChunkEntry } from "./type";
 
 /** Most chunks a stack may ask for (more would be the one-resource-per-integration mode with extra steps). */
 export const MAX_CHUNKS = 1000;
@@ -23,8 +23,8 @@ export interface ChunkState {
   chunk: number;
   /** How many chunks the inventory is recorded in. */
   chunks: number;
-  /** The integrations of this bucket by Flow id (as a string key). */
-  integrations: Record<string, ChunkEntry>;
+  /** The integrations of this bucket by Flow id (as a string key), each a ChunkEntry as JSON text. */
+  integrations: Record<string, string>;
 }
 
 /** Checks a `chunks` setting: an integer from 1 to MAX_CHUNKS; the message names where it came from. */
@@ -46,8 +46,8 @@ export function chunkOf(id: number, chunks: number): number {
 export function toChunkStates(records: readonly InventoryRecord[], chunks: number): ChunkState[] {
   const states: ChunkState[] = Array.from({ length: chunks }, (_, chunk) => ({ chunk, chunks, integrations: {} }));
   for (const record of records) {
-    const { integrationId, ...entry } = toIntegrationState(record);
-    states[chunkOf(integrationId, chunks)].integrations[String(integrationId)] = entry;
+    const id = record.integration.id;
+    states[chunkOf(id, chunks)].integrations[String(id)] = encodeChunkEntry(record);
   }
   return states;
 }
@@ -58,12 +58,15 @@ export interface PropertyDiff {
   inputDiff: boolean;
 }
 
-/** The property path of a field of one integration in a chunk: integrations["102"].integration.name. */
-const entryPath = (id: string, path?: string) => `integrations["${id}"]${path ? `.${path}` : ""}`;
+/** The property path of one integration in a chunk: integrations["102"]. */
+const entryPath = (id: string) => `integrations["${id}"]`;
 
 /**
- * The diff of a chunk: per integration, added, removed, or the fields that changed (volatile
- * fields ignored), each path naming the integration. Never a replace.
+ * The diff of a chunk: per integration, added, removed, or updated when a field other than a
+ * volatile one changed, each path naming the integration (an entry is JSON text, so the engine
+ * can resolve no deeper path; its display decodes the text and shows the fields that differ).
+ * Entries are compared as data, so state recorded as objects (0.2.0) and as text compare
+ * equal when the integration is unchanged. Never a replace.
  */
 export function chunkDiff(olds: Record<string, unknown>, news: Record<string, unknown>): Record<string, PropertyDiff> {
   const before = (olds.integrations ?? {}) as Record<string, unknown>;
@@ -72,9 +75,8 @@ export function chunkDiff(olds: Record<string, unknown>, news: Record<string, un
   for (const id of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (!(id in before)) diff[entryPath(id)] = { kind: "add", inputDiff: true };
     else if (!(id in after)) diff[entryPath(id)] = { kind: "delete", inputDiff: true };
-    else
-      for (const p of changedPaths(withoutVolatile(before[id]), withoutVolatile(after[id])))
-        diff[entryPath(id, p === "." ? "" : p)] = { kind: "update", inputDiff: true };
+    else if (changedPaths(withoutVolatile(decodeChunkEntry(before[id])), withoutVolatile(decodeChunkEntry(after[id]))).length > 0)
+      diff[entryPath(id)] = { kind: "update", inputDiff: true };
   }
   for (const key of ["chunk", "chunks"]) if (olds[key] !== news[key]) diff[key] = { kind: "update", inputDiff: true };
   return diff;

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHUNK_TYPE, INTEGRATION_TYPE } from "../../src/pulumi/type";
@@ -53,9 +54,41 @@ describe("the chunked granularity (flow:chunks): the root audit stack in 3 resou
     const ids = chunks.flatMap((r) => Object.keys((r.outputs?.integrations ?? {}) as object)).map(Number);
     expect(ids.sort()).toEqual([101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112]);
     for (const r of chunks) for (const id of Object.keys(r.outputs?.integrations as object)) expect(Number(id) % 3).toBe(r.outputs?.chunk);
+    // Each entry is the integration and its connection status as JSON text.
+    for (const r of chunks)
+      for (const [id, text] of Object.entries(r.outputs?.integrations as Record<string, string>))
+        expect(JSON.parse(text)).toMatchObject({ integration: { id: Number(id) }, connectionStatus: {} });
     const outputs = (await sandbox.outputs(dir, stack)) as { summary: Record<string, unknown>; integrations: unknown[] };
     expect(outputs.summary).toMatchObject({ total: 12, webhooksOff: [102], disconnected: [105] });
     expect(outputs.integrations).toHaveLength(12);
+  });
+
+  it("reads state that 0.2.0 recorded (entries as objects) without a change, and judges it the same", async () => {
+    const { raw } = await sandbox.exportStack(dir, stack);
+    const old = JSON.parse(raw) as { deployment: { resources: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }> } };
+    const asObjects = (m?: Record<string, unknown>) => {
+      if (m?.integrations)
+        m.integrations = Object.fromEntries(Object.entries(m.integrations as Record<string, string>).map(([k, v]) => [k, JSON.parse(v) as unknown]));
+    };
+    for (const r of old.deployment.resources.filter((r) => r.type === CHUNK_TYPE)) {
+      asObjects(r.inputs);
+      asObjects(r.outputs);
+    }
+    const file = path.join(dir, "state-0.2.0.json");
+    fs.writeFileSync(file, JSON.stringify(old));
+    const restore = path.join(dir, "state-now.json");
+    fs.writeFileSync(restore, raw);
+    try {
+      await sandbox.expect(["stack", "import", "--file", file, "--stack", stack], 0, { cwd: dir });
+      const again = await sandbox.exportStack(dir, stack);
+      expect(typeof Object.values(again.deployment.deployment.resources.find((r) => r.type === CHUNK_TYPE)!.outputs!.integrations as object)[0]).toBe("object");
+      await sandbox.expect(["preview", "--expect-no-changes", "--stack", stack], 0, { cwd: dir });
+      const r = await sandbox.run(["preview", "--policy-pack", path.join(repoRoot, "policies"), "--stack", stack], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).toContain("Integration 'GitHub Mobile' (id 102, github) has webhooks off");
+    } finally {
+      await sandbox.expect(["stack", "import", "--file", restore, "--stack", stack], 0, { cwd: dir });
+    }
   });
 
   it("updates only the chunks that changed, and the diff names the integration and field", async () => {
@@ -70,14 +103,20 @@ describe("the chunked granularity (flow:chunks): the root audit stack in 3 resou
     ]);
     const text = await sandbox.expect(["preview", "--diff", "--stack", stack], 0, { cwd: dir });
     // The engine's own view (the Node SDK's dynamic providers cannot hand it a detailed diff):
-    // the changed field is marked inside its integration's entry, and the added entry as an add.
-    expect(text.stdout).toMatch(/~ 103: \{[^]*?~ integration\s*: \{[^]*?~ webhooks_enabled\s*: true => false/);
-    expect(text.stdout).toMatch(/\+ 150\s*: \{/);
+    // an entry is JSON text, which the display decodes, so the changed field is marked inside
+    // its integration's entry, and the added entry is shown as an add of its fields.
+    expect(text.stdout).toMatch(/~ 103: \(json\) \{[^]*?~ integration\s*: \{[^]*?~ webhooks_enabled\s*: true => false/);
+    expect(text.stdout).toMatch(/\+ 150\s*: \(json\) \{[^]*?name\s*: "GitHub New"/);
     expect(text.stdout).toMatch(/webhooks_enabled\s*:\s*true\s*=>\s*false/);
     expect(text.stdout).toMatch(/2 to update/);
     // The same plan without the engine's per-step snapshot serialization (docs/stack.md).
     const skipped = await sandbox.expect(["preview", "--json", "--diff", "--stack", stack], 0, { cwd: dir, env: { PULUMI_SKIP_CHECKPOINTS: "true" } });
-    expect(chunkSteps(skipped).map((s) => [s.op, nameOf(s)])).toEqual(chunkSteps(r).map((s) => [s.op, nameOf(s)]));
+    // (Steps of resources that do not depend on each other come in any order.)
+    const plan = (res: PulumiResult) =>
+      chunkSteps(res)
+        .map((s) => `${s.op} ${nameOf(s)}`)
+        .sort();
+    expect(plan(skipped)).toEqual(plan(r));
   });
 
   it("refreshes: re-reads each chunk's integrations, dropping one deleted in Flow", async () => {
@@ -85,12 +124,9 @@ describe("the chunked granularity (flow:chunks): the root audit stack in 3 resou
     await sandbox.expect(["refresh", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir, env: { FLOW_API_TOKEN: TOKEN } });
     const { deployment } = await sandbox.exportStack(dir, stack);
     const chunk = (k: number) =>
-      deployment.deployment.resources.find((r) => r.type === CHUNK_TYPE && r.id === `chunk-${k}-of-3`)!.outputs!.integrations as Record<
-        string,
-        { integration: Record<string, unknown> }
-      >;
+      deployment.deployment.resources.find((r) => r.type === CHUNK_TYPE && r.id === `chunk-${k}-of-3`)!.outputs!.integrations as Record<string, string>;
     expect(Object.keys(chunk(0)).sort()).toEqual(["102", "105", "111"]);
-    expect(chunk(1)["103"].integration).toMatchObject({ webhooks_enabled: false });
+    expect(JSON.parse(chunk(1)["103"])).toMatchObject({ integration: { id: 103, webhooks_enabled: false }, connectionStatus: { status: "connected" } });
   });
 
   it("refuses a chunk count that is not a whole number from 1 to 1000, before reading Flow", async () => {

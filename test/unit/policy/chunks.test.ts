@@ -20,11 +20,19 @@ const records: InventoryRecord[] = [
   another(107, { webhooks_enabled: "yes" as never }),
 ];
 
-/** Runs every policy over the resources as the engine would: each resource policy per resource, each stack policy once. */
-async function evaluate(resources: Array<{ type: string; props: Record<string, unknown>; urn: string; name: string }>): Promise<Report[]> {
+/** The pack's policies, as the pack builds them once per preview. */
+function packPolicies() {
   const policy = parsePolicy("rules:\n  flow-integration-owner-active: {enforcement: advisory}\n", "flow-policy.yaml");
+  return flowPolicies({ policy, now: () => NOW });
+}
+
+/** Runs every policy over the resources as the engine would: each resource policy per resource, each stack policy once. */
+async function evaluate(
+  resources: Array<{ type: string; props: Record<string, unknown>; urn: string; name: string }>,
+  policies = packPolicies(),
+): Promise<Report[]> {
   const reports: Report[] = [];
-  for (const p of flowPolicies({ policy, now: () => NOW })) {
+  for (const p of policies) {
     const report = (message: string, urn?: string) => reports.push({ policy: p.name, message, urn });
     if ("validateResource" in p) {
       const validate = (p as ResourceValidationPolicy).validateResource as (args: unknown, r: typeof report) => void;
@@ -75,5 +83,22 @@ describe("the pack over chunks", () => {
     const empty = reports.filter((r) => r.message.includes(`Resource 'flow-chunk-0-of-1 integrations["9"]'`));
     expect(empty.length).toBeGreaterThan(0);
     expect(empty.every((r) => r.message.includes("carries no integration data") && r.urn === chunkUrn(0))).toBe(true);
+  });
+
+  it("judges a chunk again when its integrations change under the same URN (the pack keeps a chunk's records while its texts are the same)", async () => {
+    const policies = packPolicies();
+    const at = (recs: InventoryRecord[]) =>
+      toChunkStates(recs, 1).map((s) => ({ type: CHUNK_TYPE, props: s as never, urn: chunkUrn(0), name: "flow-chunk-0-of-1" }));
+    const webhooks = (reports: Report[]) => reports.filter((r) => r.policy === "flow-integration-webhooks-enabled").map((r) => r.message);
+    // Copies of the same texts (as the SDK deserializes them for every policy) are the same chunk.
+    const before = await evaluate(at([another(101), another(102)]), policies);
+    expect(webhooks(before)).toEqual([]);
+    expect(await evaluate(at([another(101), another(102)]), policies)).toEqual(before);
+    const after = await evaluate(at([another(101), another(102, { webhooks_enabled: false })]), policies);
+    expect(webhooks(after)).toHaveLength(1);
+    expect(webhooks(after)[0]).toContain("(id 102");
+    const fewer = await evaluate(at([another(102, { webhooks_enabled: false })]), policies);
+    expect(webhooks(fewer)).toHaveLength(1);
+    expect(fewer.some((r) => r.message.includes("(id 101"))).toBe(false);
   });
 });
