@@ -73,6 +73,8 @@ const DEFAULT_CHECKPOINTS_MAX_N = 1000;
  * near 1.5 hours (the chunked variants run with the no-op pack at every size).
  */
 const NOOP_PER_RESOURCE_MAX_N = 1000;
+/** The label of the chunked variants of the root stack without its `integrations` output (flow:listIntegrations false). */
+const LEAN = "chunks, no integrations output";
 /** The label suffix of the variants run with the engine's default checkpoints. */
 const DEFAULT = ", engine default";
 const AUDIT_SIZES = opts.quick ? [1000] : [1000, 10_000];
@@ -253,6 +255,9 @@ if (only.has("preview")) {
     { label: "chunks + no-op pack", dir: audit, stack: "chunk", args: noop },
     { label: "chunks + pulumi-flow pack", dir: audit, stack: "chunk", args: flowPack },
     { label: `chunks + pulumi-flow pack${DEFAULT}`, dir: audit, stack: "chunk", args: flowPack, checkpoints: true },
+    // The root stack with flow:listIntegrations false: no per-integration list among the outputs.
+    { label: LEAN, dir: audit, stack: "lean", args: [] },
+    { label: `${LEAN} + pulumi-flow pack`, dir: audit, stack: "lean", args: flowPack },
   ];
   const chosen = opts.variants ? opts.variants.split(",").map((p) => p.trim()) : undefined;
   const measured = (n) => variants.filter((v) => n <= (v.maxN ?? Infinity) && (!chosen || chosen.some((p) => v.label.startsWith(p))));
@@ -279,6 +284,7 @@ if (only.has("preview")) {
         [floor, "floor"],
         [audit, "per"],
         [audit, "chunk"],
+        [audit, "lean"],
       ]) {
         const init = await run(engine.pulumi, ["stack", "init", stack, "--secrets-provider", "passphrase", "--non-interactive"], {
           env: { ...env, PWD: dir },
@@ -288,11 +294,17 @@ if (only.has("preview")) {
       }
       for (const [index, n] of PREVIEW_SIZES.entries()) {
         const sim = await startFlowSimulator({ dataset: `generated:${n}`, maxPageSize: PAGE });
-        const set = await run(engine.pulumi, ["config", "set", "--path", "flow:chunks", String(chunksFor(n)), "--stack", "chunk", "--non-interactive"], {
-          env: { ...env, PWD: audit },
-          cwd: audit,
-        });
-        if (set.code !== 0) throw new Error(set.stderr);
+        for (const [stack, key, value] of [
+          ["chunk", "flow:chunks", String(chunksFor(n))],
+          ["lean", "flow:chunks", String(chunksFor(n))],
+          ["lean", "flow:listIntegrations", "false"],
+        ]) {
+          const set = await run(engine.pulumi, ["config", "set", "--path", key, value, "--stack", stack, "--non-interactive"], {
+            env: { ...env, PWD: audit },
+            cwd: audit,
+          });
+          if (set.code !== 0) throw new Error(set.stderr);
+        }
         try {
           // A warm-up round before the first size only; then A, B, C, …, A, B, C, … so that a
           // change of the machine's load hits every variant alike.
@@ -366,41 +378,60 @@ if (only.has("preview")) {
       `${rt(m("per integration + pulumi-flow pack"), m("chunks + pulumi-flow pack"))} / ${rt(m("per integration + pulumi-flow pack", "cpu"), m("chunks + pulumi-flow pack", "cpu"))}`,
       `${peak("per integration + pulumi-flow pack")} / ${peak("chunks + pulumi-flow pack")}`,
       `${rt(m(`per integration + pulumi-flow pack${DEFAULT}`), m("per integration + pulumi-flow pack"))} / ${rt(m(`chunks + pulumi-flow pack${DEFAULT}`), m("chunks + pulumi-flow pack"))}`,
+      `${rt(m(`${LEAN} + pulumi-flow pack`), m("chunks + pulumi-flow pack"))} / ${pct(m(`${LEAN} + pulumi-flow pack`), m(LEAN))} / ${peak(`${LEAN} + pulumi-flow pack`)}`,
     ];
   });
   // The largest size with chunked runs with the pack (a run stopped early may lack the last).
   const big = PREVIEW_SIZES.filter((n) => stat(n, "chunks + pulumi-flow pack")).at(-1);
   const thousand = PREVIEW_SIZES.includes(1000) ? 1000 : PREVIEW_SIZES[Math.max(0, PREVIEW_SIZES.length - 2)];
   const med = (n, label) => stat(n, label).wall.median;
-  for (const suffix of ["", DEFAULT]) {
-    const label = `chunks + pulumi-flow pack${suffix}`;
-    const how = suffix ? ", engine default checkpoints" : "";
-    const chunkPeak = stat(big, label).peakKb;
-    target([`Chunks: peak RSS of all processes < 1.5 GB at N=${big.toLocaleString("en")} (with the pack${how})`, mb(chunkPeak), chunkPeak < 1.5 * 1024 * 1024]);
-    if (big !== thousand) {
-      const growth = med(big, label) / med(thousand, label);
+  // (A run of some variants only, --variants, states the targets of those it ran.)
+  if (big !== undefined) {
+    for (const [label, how] of [
+      ["chunks + pulumi-flow pack", ""],
+      [`chunks + pulumi-flow pack${DEFAULT}`, ", engine default checkpoints"],
+      [`${LEAN} + pulumi-flow pack`, ", flow:listIntegrations false"],
+    ]) {
+      if (!stat(big, label)) continue;
+      const chunkPeak = stat(big, label).peakKb;
       target([
-        `Chunks: preview at N=${big.toLocaleString("en")} < 2× the time at N=${thousand.toLocaleString("en")} (with the pack${how})`,
-        ratio(growth),
-        growth < 2,
+        `Chunks: peak RSS of all processes < 1.5 GB at N=${big.toLocaleString("en")} (with the pack${how})`,
+        mb(chunkPeak),
+        chunkPeak < 1.5 * 1024 * 1024,
+      ]);
+      if (big !== thousand) {
+        const growth = med(big, label) / med(thousand, label);
+        target([
+          `Chunks: preview at N=${big.toLocaleString("en")} < 2× the time at N=${thousand.toLocaleString("en")} (with the pack${how})`,
+          ratio(growth),
+          growth < 2,
+        ]);
+      }
+    }
+    for (const [base, how] of [
+      ["chunks", ""],
+      [LEAN, " (flow:listIntegrations false)"],
+    ]) {
+      if (!stat(big, base) || !stat(big, `${base} + pulumi-flow pack`)) continue;
+      const chunkOverhead = med(big, `${base} + pulumi-flow pack`) / med(big, base) - 1;
+      target([
+        `Chunks: pack overhead ≤ 25% at N=${big.toLocaleString("en")}${how}`,
+        pct(med(big, `${base} + pulumi-flow pack`), med(big, base)),
+        chunkOverhead <= 0.25,
       ]);
     }
   }
-  const chunkOverhead = med(big, "chunks + pulumi-flow pack") / med(big, "chunks") - 1;
-  target([
-    `Chunks: pack overhead ≤ 25% at N=${big.toLocaleString("en")}`,
-    pct(med(big, "chunks + pulumi-flow pack"), med(big, "chunks")),
-    chunkOverhead <= 0.25,
-  ]);
-  const ownCost = med(thousand, "per integration + pulumi-flow pack") / med(thousand, "per integration + no-op pack") - 1;
-  target([
-    `Per integration: the pack's own cost above a no-op pack ≤ 10% at N=${thousand.toLocaleString("en")}`,
-    pct(med(thousand, "per integration + pulumi-flow pack"), med(thousand, "per integration + no-op pack")),
-    ownCost <= 0.1,
-  ]);
+  if (stat(thousand, "per integration + pulumi-flow pack") && stat(thousand, "per integration + no-op pack")) {
+    const ownCost = med(thousand, "per integration + pulumi-flow pack") / med(thousand, "per integration + no-op pack") - 1;
+    target([
+      `Per integration: the pack's own cost above a no-op pack ≤ 10% at N=${thousand.toLocaleString("en")}`,
+      pct(med(thousand, "per integration + pulumi-flow pack"), med(thousand, "per integration + no-op pack")),
+      ownCost <= 0.1,
+    ]);
+  }
   section(
     `### pulumi preview at scale (root audit stack, simulator without latency; chunks of ${CHUNK_SIZE}; ${PREVIEW_REPS} interleaved repetitions)\n\n` +
-      `${table(["N", "per integration ÷ floor (wall / CPU)", "pack overhead / above no-op (per integration)", "chunks ÷ floor (K)", "pack overhead / above no-op (chunks)", "per integration ÷ chunks, with pack (wall / CPU)", "peak RSS with pack (per integration / chunks)", "engine default checkpoints ÷ skipped, with pack (per integration / chunks)"], ratioRows)}\n\n` +
+      `${table(["N", "per integration ÷ floor (wall / CPU)", "pack overhead / above no-op (per integration)", "chunks ÷ floor (K)", "pack overhead / above no-op (chunks)", "per integration ÷ chunks, with pack (wall / CPU)", "peak RSS with pack (per integration / chunks)", "engine default checkpoints ÷ skipped, with pack (per integration / chunks)", "chunks without the integrations output: ÷ chunks with pack / pack overhead / peak RSS with pack"], ratioRows)}\n\n` +
       `Ratios of medians. Every variant runs with \`PULUMI_SKIP_CHECKPOINTS=true\` (what docs/stack.md advises for previews) except those marked "engine default": engine ${engine.version} serializes the whole snapshot after every step even of a preview, whose snapshot it then discards. The floor (\`bench/floor\`) registers as many trivial dynamic resources (no HTTP, no pulumi-flow) as the variant beside it; the no-op pack (\`bench/noop-pack\`) is the engine's cost of any pack.\n\n` +
       `${table(["N", "variant", "runs", "wall min", "wall median", "CPU min", "CPU median", "peak RSS, all processes", "peak RSS by process"], rows)}\n\n` +
       `CPU: user + system time of the whole process tree (GNU time). Peak RSS: the largest sum over the engine, language host, program, policy pack and provider processes, sampled every 50 ms, over the repetitions.`,

@@ -61,6 +61,16 @@ describe("the chunked granularity (flow:chunks): the root audit stack in 3 resou
     const outputs = (await sandbox.outputs(dir, stack)) as { summary: Record<string, unknown>; integrations: unknown[] };
     expect(outputs.summary).toMatchObject({ total: 12, webhooksOff: [102], disconnected: [105] });
     expect(outputs.integrations).toHaveLength(12);
+    // flow:listIntegrations false leaves the per-integration list out of the outputs (large tenants).
+    await sandbox.expect(["config", "set", "flow:listIntegrations", "false", "--stack", stack], 0, { cwd: dir });
+    try {
+      await sandbox.expect(["up", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir });
+      expect(Object.keys(await sandbox.outputs(dir, stack))).toEqual(["summary"]);
+    } finally {
+      await sandbox.expect(["config", "rm", "flow:listIntegrations", "--stack", stack], 0, { cwd: dir });
+    }
+    await sandbox.expect(["up", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir });
+    expect(await sandbox.outputs(dir, stack)).toHaveProperty("integrations");
   });
 
   it("reads state that 0.2.0 recorded (entries as objects) without a change, and judges it the same", async () => {
