@@ -3,8 +3,8 @@
 // alternative. Prints each figure as it is measured, then a Markdown summary with the
 // targets, also written to bench/results/. Not a test: nothing here fails on slowness.
 //
-//   npm run bench                      all scenarios (about 2 hours on two cores: the preview
-//                                      scenario, about 95 minutes, runs up to 11 variants × 3
+//   npm run bench                      all scenarios (about 1.5 hours on two cores: the preview
+//                                      scenario, about 70 minutes, runs up to 13 variants × 3
 //                                      rounds up to N = 10,000)
 //   npm run bench -- --quick           smaller sizes, for a quick look
 //   npm run bench -- --only inventory,faults,preview,startup,audit,html
@@ -70,7 +70,7 @@ const DEFAULT_CHECKPOINTS_MAX_N = 1000;
  * The largest N at which the no-op pack runs beside the N-resource variants (the floor and one
  * resource per integration): enough to separate the engine's cost of any pack from the rules'
  * at the sizes where one resource per integration is advised, while keeping the preview scenario
- * near 1.5 hours (the chunked variants run with the no-op pack at every size).
+ * near 70 minutes (the chunked variants run with the no-op pack at every size).
  */
 const NOOP_PER_RESOURCE_MAX_N = 1000;
 /** The label of the chunked variants of the root stack without its `integrations` output (flow:listIntegrations false). */
