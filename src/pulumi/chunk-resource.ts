@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ChunkState } from "./chunk";
+import { shortenFlowResponseDebugText } from "./debug-text";
 import * as chunkProvider from "./providers/chunk";
 
 /** Arguments of an IntegrationChunk: one bucket of the inventory (see toChunkStates). */
@@ -20,6 +21,7 @@ export class IntegrationChunk extends pulumi.dynamic.Resource {
   declare readonly integrations: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: IntegrationChunkArgs, opts?: pulumi.CustomResourceOptions) {
+    shortenFlowResponseDebugText();
     super(chunkProvider, name, { chunk: args.state.chunk, chunks: args.state.chunks, integrations: args.state.integrations }, opts, "flow", "IntegrationChunk");
   }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionStatus, Integration as FlowIntegrationData, InventoryRecord } from "../api/types";
 import { getIntegrationOutput, programSettings, runError } from "./functions";
+import { shortenFlowResponseDebugText } from "./debug-text";
 import { flowProvider } from "./provider";
 import * as integrationProvider from "./providers/integration";
 import type { FlowConnectionArgs } from "./settings";
@@ -43,6 +44,7 @@ export class Integration extends pulumi.dynamic.Resource {
       integration: state?.integration,
       connectionStatus: state?.connectionStatus,
     };
+    shortenFlowResponseDebugText();
     super(integrationProvider, name, props, opts, "flow", "Integration");
   }
 

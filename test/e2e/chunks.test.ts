@@ -44,6 +44,25 @@ describe("the chunked granularity (flow:chunks): the root audit stack in 3 resou
     expect(text).not.toContain(TOKEN);
   });
 
+  it("keeps each chunk's reading out of the SDK's per-resource debug line (src/pulumi/debug-text.ts), and that line's text otherwise", async () => {
+    const r = await sandbox.run(["preview", "--debug", "--stack", stack], { cwd: dir });
+    const text = r.stdout + r.stderr;
+    expect(r.code, text).toBe(0);
+    const finished = text.split("\n").filter((l) => l.includes("RegisterResource RPC finished"));
+    const forChunks = finished.filter((l) => l.includes(CHUNK_TYPE));
+    // Each once in the progress and once among the diagnostics.
+    expect(new Set(forChunks.map((l) => /flow-chunk-\d-of-3/.exec(l)?.[0])), text.slice(-3000)).toEqual(
+      new Set(["flow-chunk-0-of-3", "flow-chunk-1-of-3", "flow-chunk-2-of-3"]),
+    );
+    for (const line of forChunks) {
+      expect(line).toContain("left out of this debug line by pulumi-flow");
+      expect(line).not.toContain("webhooks_enabled");
+    }
+    // The SDK's other lines (the component, the stack) are as the SDK writes them.
+    expect(finished.length).toBeGreaterThan(forChunks.length);
+    expect(text).not.toContain(TOKEN);
+  });
+
   it("records the inventory in 3 chunk resources and the same outputs with `up`", async () => {
     await sandbox.expect(["up", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir });
     const { deployment } = await sandbox.exportStack(dir, stack);
