@@ -14,7 +14,7 @@ import type {
 } from "@pulumi/policy";
 import { terminalSafe } from "../api/ingest";
 import type { ConnectionStatus, Integration, InventoryRecord } from "../api/types";
-import { describeProblem, recordProblems } from "../api/validation";
+import { describeProblem, recordProblems, type DataProblem } from "../api/validation";
 import { DEFAULT_POLICY_FILE, findProjectDir, loadPolicy, PolicyFileError } from "../config/policy-file";
 import { dataErrorFinding, enabledRules, isOpen, judge, ruleSettings, type JudgeContext } from "../rules/evaluate";
 import { applyExceptions } from "../rules/exceptions";
@@ -81,7 +81,16 @@ interface ResourceRecords {
   chunk: boolean;
 }
 
-type RecordView = (type: string, props: Record<string, unknown>, name: string, urn: string) => ResourceRecords | undefined;
+/** The records of a resource, and each record's data problems, computed once per record. */
+interface RecordView {
+  (type: string, props: Record<string, unknown>, name: string, urn: string): ResourceRecords | undefined;
+  /**
+   * A record's data problems (recordProblems), kept per record object: a chunk's records are
+   * reused by every policy (see recordView), so each is checked against the spec once per
+   * preview instead of once per rule.
+   */
+  problemsOf: (record: InventoryRecord) => readonly DataProblem[];
+}
 
 function recordView(showPersonalData: boolean): RecordView {
   const mask = (records: InventoryRecord[]) => (showPersonalData || records.length === 0 ? records : maskPersonalData(records));
@@ -89,7 +98,13 @@ function recordView(showPersonalData: boolean): RecordView {
   // are kept by URN and reused while its JSON texts are the same: each chunk is parsed and
   // masked once per preview, not once per policy.
   const chunks = new Map<string, { texts: unknown[]; records: ResourceRecords }>();
-  return (type, props, name, urn) => {
+  const problems = new WeakMap<InventoryRecord, readonly DataProblem[]>();
+  const problemsOf = (record: InventoryRecord) => {
+    let found = problems.get(record);
+    if (!found) problems.set(record, (found = recordProblems(record)));
+    return found;
+  };
+  const view = (type: string, props: Record<string, unknown>, name: string, urn: string): ResourceRecords | undefined => {
     if (type === CHUNK_TYPE) {
       const texts = Object.values((props.integrations ?? {}) as Record<string, unknown>);
       const kept = chunks.get(urn);
@@ -107,6 +122,7 @@ function recordView(showPersonalData: boolean): RecordView {
     if (!record) return undefined;
     return record.integration ? { records: mask([record]), empty: [], chunk: false } : { records: [], empty: [name], chunk: false };
   };
+  return Object.assign(view, { problemsOf });
 }
 
 /** Turns a flow:Integration resource's properties into an inventory record (undefined if it is not one). */
@@ -180,7 +196,7 @@ function rulePolicy(
   };
   // The engine decides the level (pack config may change it) and fills the parameters; a policy that runs reports every open finding.
   const effective = (getConfig: () => Record<string, unknown>) => ({ enforcement: settings.enforcement, config: configOf(rule, getConfig()) });
-  const ctx = (): JudgeContext => ({ now: now(), exceptions: policy.exceptions, baseline: policy.baseline });
+  const ctx = (): JudgeContext => ({ now: now(), exceptions: policy.exceptions, baseline: policy.baseline, problemsOf: view.problemsOf });
   if (rule.scope === "integration" && settings.enforcement === "advisory") {
     // An advisory per-integration rule judges the whole stack at once, so that it can report
     // many findings as one (see ADVISORY_DETAIL_LIMIT); up to the limit, each on its resource.
@@ -248,7 +264,7 @@ function dataPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => Date,
     severity: "high",
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
       for (const record of view(args.type, args.props, args.name, args.urn)?.records ?? []) {
-        const problems = recordProblems(record);
+        const problems = view.problemsOf(record);
         if (problems.length === 0) continue;
         // Only errors no active exception covers fail the gate, as for any other finding.
         const open = enabled
@@ -275,7 +291,7 @@ function exceptionsPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () =>
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       if (policy.exceptions.length === 0) return;
       const { records, urnById } = stackRecords(args.resources, view);
-      const ctx: JudgeContext = { now: now(), exceptions: policy.exceptions };
+      const ctx: JudgeContext = { now: now(), exceptions: policy.exceptions, problemsOf: view.problemsOf };
       for (const rule of enabledRules(policy, rules)) {
         for (const f of judge(rule, records, ruleSettings(policy, rule), ctx)) {
           if (f.exception?.state === "active") report(exceptionNotice(f), f.integration ? urnById.get(f.integration.id) : undefined);
@@ -302,7 +318,9 @@ function baselinePolicy(policy: FlowPolicy, rules: readonly Rule[], now: () => D
       const { records } = stackRecords(args.resources, view);
       const at = now();
       const enabled = enabledRules(policy, rules);
-      const findings = enabled.flatMap((rule) => judge(rule, records, ruleSettings(policy, rule), { now: at, exceptions: policy.exceptions, baseline }));
+      const findings = enabled.flatMap((rule) =>
+        judge(rule, records, ruleSettings(policy, rule), { now: at, exceptions: policy.exceptions, baseline, problemsOf: view.problemsOf }),
+      );
       const scope = baselineScope({
         enabledRules: new Set(enabled.map((r) => r.id)),
         findings,
