@@ -83,6 +83,10 @@ describe("the CrossGuard adapter (flowPolicies)", () => {
     expect(byName("flow-integration-recently-synced").configSchema?.properties.maxAgeDays).toMatchObject({ type: "number", default: 3 });
     expect(byName("flow-integration-allowed-vendor").enforcementLevel).toBe("disabled");
     expect(byName(EXCEPTIONS_POLICY).enforcementLevel).toBe("advisory");
+    // No baseline in this policy file: its notice policy does not run (nor cost the SDK a pass over the stack).
+    expect(byName(BASELINE_POLICY).enforcementLevel).toBe("disabled");
+    const bare = flowPolicies({ policy: parsePolicy("rules: {}\n", "flow-policy.yaml"), now: () => NOW });
+    expect([EXCEPTIONS_POLICY, BASELINE_POLICY].map((name) => byPolicy(bare, name).enforcementLevel)).toEqual(["disabled", "disabled"]);
     expect("validateStack" in byName("flow-no-duplicate-integrations")).toBe(true);
   });
 
