@@ -5,8 +5,8 @@
  * response holds the resource's outputs, so for a Flow resource that is its whole reading —
  * a chunk's 250 integrations, about 530 KB — turned into text by google-protobuf's
  * Message#toString (an Array join over the message tree) and then encoded once more into a
- * LogRequest, which google-protobuf does byte by byte. The engine drops the line unless it runs
- * with `-v`. At 10,000 integrations that was a quarter of what the program allocated and about
+ * LogRequest, which google-protobuf does byte by byte. The engine shows the line only with
+ * `--debug` or `-v`. At 10,000 integrations that was a quarter of what the program allocated and about
  * a fifth of a chunked preview's time (docs/performance.md).
  *
  * So the text of a response is shortened for the Flow resource types only: their outputs are
@@ -31,7 +31,7 @@ export function isFlowResource(urn: string): boolean {
 }
 
 /**
- * Makes the debug text of a RegisterResource response for a Flow resource its URN and id only.
+ * Makes the debug text of a RegisterResource response for a Flow resource its URN (and id) only.
  * Idempotent, also across copies of this package sharing one SDK.
  */
 export function shortenFlowResponseDebugText(): void {
