@@ -17,11 +17,16 @@ export class IntegrationChunk extends pulumi.dynamic.Resource {
   declare readonly chunk: pulumi.Output<number>;
   /** How many chunks the inventory is recorded in. */
   declare readonly chunks: pulumi.Output<number>;
-  /** The integrations of this chunk by Flow id, each a ChunkEntry as JSON text (`chunkEntries` reads them). */
+  /** The integrations of this chunk by Flow id, each a ChunkEntry as JSON text (`chunkEntries` reads them, with the shared values filled in). */
   declare readonly integrations: pulumi.Output<Record<string, string>>;
+  /** The user objects the entries share, by user id, as JSON text. */
+  declare readonly users: pulumi.Output<Record<string, string>>;
+  /** The vendor descriptions the entries share, by vendor name, as JSON text. */
+  declare readonly vendorMeta: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: IntegrationChunkArgs, opts?: pulumi.CustomResourceOptions) {
     shortenFlowResponseDebugText();
-    super(chunkProvider, name, { chunk: args.state.chunk, chunks: args.state.chunks, integrations: args.state.integrations }, opts, "flow", "IntegrationChunk");
+    const { chunk, chunks, integrations, users, vendorMeta } = args.state;
+    super(chunkProvider, name, { chunk, chunks, integrations, users, vendorMeta }, opts, "flow", "IntegrationChunk");
   }
 }

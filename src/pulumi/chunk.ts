@@ -4,13 +4,15 @@
  * and the provider use them); the resource itself is in chunk-resource.ts.
  *
  * A chunk's state keys each integration by its id, its value the integration's entry as JSON
- * text (see encodeChunkEntry), so a diff names the integration (`integrations["102"]`) and
+ * text (see encodeChunk), so a diff names the integration (`integrations["102"]`) and
  * `pulumi preview --diff` shows its changed fields, and the pack judges and reports every
- * integration of a chunk on its own.
+ * integration of a chunk on its own. The user objects and vendor descriptions its entries
+ * share are held once (`users["19994"]`, `vendorMeta["github"]`), and a change in one of them
+ * is shown there.
  */
 import type { InventoryRecord } from "../api/types";
 import { changedPaths, withoutVolatile } from "../inventory/diff";
-import { decodeChunkEntry, encodeChunkEntry } from "./type";
+import { decodeChunkEntry, encodeChunk, resolveChunkEntry, SHARED_FIELDS, sharedValues, type ChunkEntry, type SharedField } from "./type";
 
 /** Most chunks a stack may ask for (more would be the one-resource-per-integration mode with extra steps). */
 export const MAX_CHUNKS = 1000;
@@ -25,6 +27,10 @@ export interface ChunkState {
   chunks: number;
   /** The integrations of this bucket by Flow id (as a string key), each a ChunkEntry as JSON text. */
   integrations: Record<string, string>;
+  /** The user objects its entries share, by user id, as JSON text (see encodeChunk). */
+  users: Record<string, string>;
+  /** The vendor descriptions its entries share, by vendor name, as JSON text. */
+  vendorMeta: Record<string, string>;
 }
 
 /** Checks a `chunks` setting: an integer from 1 to MAX_CHUNKS; the message names where it came from. */
@@ -44,12 +50,9 @@ export function chunkOf(id: number, chunks: number): number {
 
 /** The records in `chunks` buckets, as chunk states (every bucket, also an empty one, so the resource count stays fixed). */
 export function toChunkStates(records: readonly InventoryRecord[], chunks: number): ChunkState[] {
-  const states: ChunkState[] = Array.from({ length: chunks }, (_, chunk) => ({ chunk, chunks, integrations: {} }));
-  for (const record of records) {
-    const id = record.integration.id;
-    states[chunkOf(id, chunks)].integrations[String(id)] = encodeChunkEntry(record);
-  }
-  return states;
+  const buckets: InventoryRecord[][] = Array.from({ length: chunks }, () => []);
+  for (const record of records) buckets[chunkOf(record.integration.id, chunks)].push(record);
+  return buckets.map((bucket, chunk) => ({ chunk, chunks, ...encodeChunk(bucket) }));
 }
 
 /** A detailed diff entry of the engine (the kinds this provider reports). */
@@ -61,22 +64,48 @@ export interface PropertyDiff {
 /** The property path of one integration in a chunk: integrations["102"]. */
 const entryPath = (id: string) => `integrations["${id}"]`;
 
+/** A chunk's entries by id, each as its own text holds it and with its shared fields filled in (undefined when they cannot be). */
+function entriesOf(props: Record<string, unknown>): Map<string, { own: Partial<ChunkEntry> | undefined; whole: Partial<ChunkEntry> | undefined }> {
+  const integrations = (props.integrations ?? {}) as Record<string, unknown>;
+  const lookup = sharedValues(props);
+  const entries = new Map<string, { own: Partial<ChunkEntry> | undefined; whole: Partial<ChunkEntry> | undefined }>();
+  for (const [id, value] of Object.entries(integrations)) {
+    const own = decodeChunkEntry(value);
+    entries.set(id, { own, whole: own && resolveChunkEntry(own, lookup) });
+  }
+  return entries;
+}
+
 /**
  * The diff of a chunk: per integration, added, removed, or updated when a field other than a
  * volatile one changed, each path naming the integration (an entry is JSON text, so the engine
  * can resolve no deeper path; its display decodes the text and shows the fields that differ).
- * Entries are compared as data, so state recorded as objects (0.2.0) and as text compare
- * equal when the integration is unchanged. Never a replace.
+ * A change inside a shared value both readings hold under the same key (a user deactivated)
+ * is the update of that value (`users["19994"]`), shown once, not on every integration that
+ * refers to it. Entries are compared as data with their shared fields filled in, so state
+ * recorded as objects (0.2.0), as text without shared tables, and as it is now compare equal
+ * when the integration is unchanged. Never a replace.
  */
 export function chunkDiff(olds: Record<string, unknown>, news: Record<string, unknown>): Record<string, PropertyDiff> {
-  const before = (olds.integrations ?? {}) as Record<string, unknown>;
-  const after = (news.integrations ?? {}) as Record<string, unknown>;
+  const before = entriesOf(olds);
+  const after = entriesOf(news);
   const diff: Record<string, PropertyDiff> = {};
-  for (const id of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (!(id in before)) diff[entryPath(id)] = { kind: "add", inputDiff: true };
-    else if (!(id in after)) diff[entryPath(id)] = { kind: "delete", inputDiff: true };
-    else if (changedPaths(withoutVolatile(decodeChunkEntry(before[id])), withoutVolatile(decodeChunkEntry(after[id]))).length > 0)
-      diff[entryPath(id)] = { kind: "update", inputDiff: true };
+  for (const id of new Set([...before.keys(), ...after.keys()])) {
+    const old = before.get(id);
+    const now = after.get(id);
+    if (!old) diff[entryPath(id)] = { kind: "add", inputDiff: true };
+    else if (!now) diff[entryPath(id)] = { kind: "delete", inputDiff: true };
+    else {
+      // An entry that cannot be read whole is compared as its text holds it.
+      const whole = old.whole && now.whole;
+      for (const path of changedPaths(withoutVolatile(whole ? old.whole : old.own), withoutVolatile(whole ? now.whole : now.own))) {
+        const [top, field] = path.split(".");
+        const key = whole && top === "integration" && Object.hasOwn(SHARED_FIELDS, field) ? old.own?.shared?.[field as SharedField] : undefined;
+        if (key !== undefined && key === now.own?.shared?.[field as SharedField])
+          diff[`${SHARED_FIELDS[field as SharedField]}["${key}"]`] = { kind: "update", inputDiff: true };
+        else diff[entryPath(id)] = { kind: "update", inputDiff: true };
+      }
+    }
   }
   for (const key of ["chunk", "chunks"]) if (olds[key] !== news[key]) diff[key] = { kind: "update", inputDiff: true };
   return diff;

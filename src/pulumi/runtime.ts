@@ -8,7 +8,7 @@ import { FlowApiError, missingToken } from "../api/errors";
 import { changedPaths, withoutVolatile } from "../inventory/diff";
 import { PROVIDER_API_URL_KEY, PROVIDER_TOKEN_HINT, providerSettings } from "./settings";
 import { chunkDiff, type ChunkState, type PropertyDiff } from "./chunk";
-import { encodeChunkEntry } from "./type";
+import { encodeChunk } from "./type";
 import { fromIntegrationState, toIntegrationState, type IntegrationState } from "./state";
 
 let providerConfig: ((key: string) => string | undefined) | undefined;
@@ -73,11 +73,8 @@ export function readChunk(state: ChunkState): Promise<ChunkState> {
     const limit = pLimit(CHUNK_READ_CONCURRENCY);
     const ids = Object.keys(state.integrations ?? {});
     const read = await Promise.all(ids.map((id) => limit(() => readOne(client, Number(id)))));
-    const integrations: Record<string, string> = {};
-    read.forEach((entry, i) => {
-      if (entry) integrations[ids[i]] = encodeChunkEntry(fromIntegrationState(entry));
-    });
-    return { chunk: state.chunk, chunks: state.chunks, integrations };
+    const records = read.flatMap((entry) => (entry ? [fromIntegrationState(entry)] : []));
+    return { chunk: state.chunk, chunks: state.chunks, ...encodeChunk(records) };
   });
 }
 

@@ -1,7 +1,7 @@
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { formatFlowTimestamp } from "../api/time";
-import type { ConnectionStatus, Integration } from "../api/types";
+import type { ConnectionStatus, FlowUser, Integration } from "../api/types";
 import { loadDataset, prng, type SimulatedIntegration } from "./datasets";
 import { BadRequest, filter, LIST_PARAMS, order, parseIntParam, trim } from "./drf";
 import { deliver, replacement, transformBody, type FaultAction, type FaultRule, type Route } from "./faults";
@@ -69,6 +69,11 @@ export interface FlowSimulator {
   updateIntegration(id: number, patch: Partial<Integration>): void;
   /** Records a sync of one integration, as Flow does on its own: only `source_projects_last_updated` moves. */
   recordSync(id: number, at?: number): void;
+  /**
+   * Changes fields of a user (deactivated, renamed) wherever an integration embeds it in
+   * `created_by`/`updated_by`; the integrations' `updated_at` stays. Returns how many integrations embed it.
+   */
+  updateUser(id: number, patch: Partial<FlowUser>): number;
   setConnectionStatus(id: number, status: ConnectionStatus): void;
   addIntegration(record: SimulatedIntegration): void;
   removeIntegration(id: number): void;
@@ -267,6 +272,25 @@ function controls(st: State): Omit<FlowSimulator, "url" | "token" | "port" | "cl
     recordSync(id, at = Date.now()) {
       const r = mustGet(id);
       r.integration = { ...r.integration, source_projects_last_updated: formatFlowTimestamp(at) };
+    },
+    updateUser(id, patch) {
+      let embedding = 0;
+      for (const r of st.records.values()) {
+        let changed = false;
+        const integration = { ...r.integration };
+        for (const field of ["created_by", "updated_by"] as const) {
+          const user = integration[field];
+          if (user && typeof user === "object" && user.id === id) {
+            integration[field] = { ...user, ...patch, id };
+            changed = true;
+          }
+        }
+        if (changed) {
+          r.integration = integration;
+          embedding++;
+        }
+      }
+      return embedding;
     },
     setConnectionStatus(id, status) {
       mustGet(id).connectionStatus = status;

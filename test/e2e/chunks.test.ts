@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHUNK_TYPE, INTEGRATION_TYPE } from "../../src/pulumi/type";
+import { CHUNK_TYPE, chunkEntries, INTEGRATION_TYPE } from "../../src/pulumi/type";
 import { startFlowSimulator, type FlowSimulator } from "../../src/simulator/server";
 import { PulumiSandbox, repoRoot, type PulumiResult } from "../helpers/pulumi";
 
@@ -73,10 +73,20 @@ describe("the chunked granularity (flow:chunks): the root audit stack in 3 resou
     const ids = chunks.flatMap((r) => Object.keys((r.outputs?.integrations ?? {}) as object)).map(Number);
     expect(ids.sort()).toEqual([101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112]);
     for (const r of chunks) for (const id of Object.keys(r.outputs?.integrations as object)) expect(Number(id) % 3).toBe(r.outputs?.chunk);
-    // Each entry is the integration and its connection status as JSON text.
-    for (const r of chunks)
+    // Each entry is the integration and its connection status as JSON text; the users and
+    // vendor descriptions its entries share are held once, and chunkEntries reads them back whole.
+    for (const r of chunks) {
       for (const [id, text] of Object.entries(r.outputs?.integrations as Record<string, string>))
-        expect(JSON.parse(text)).toMatchObject({ integration: { id: Number(id) }, connectionStatus: {} });
+        expect(JSON.parse(text)).toMatchObject({
+          integration: { id: Number(id), created_by: null },
+          connectionStatus: {},
+          shared: { created_by: expect.any(String) },
+        });
+      for (const entry of chunkEntries(r.outputs!))
+        expect(entry.record?.integration.created_by).toMatchObject({ id: expect.any(Number), name: expect.any(String) });
+    }
+    expect(chunks.flatMap((r) => Object.keys(r.outputs?.users as object)).sort()).toEqual(["1001", "1001", "1001", "1002", "1003", "1003"]);
+    expect(JSON.parse((chunks.find((r) => r.id === "chunk-0-of-3")!.outputs!.vendorMeta as Record<string, string>).github)).toMatchObject({ name: "github" });
     const outputs = (await sandbox.outputs(dir, stack)) as { summary: Record<string, unknown>; integrations: unknown[] };
     expect(outputs.summary).toMatchObject({ total: 12, webhooksOff: [102], disconnected: [105] });
     expect(outputs.integrations).toHaveLength(12);
@@ -95,9 +105,12 @@ describe("the chunked granularity (flow:chunks): the root audit stack in 3 resou
   it("reads state that 0.2.0 recorded (entries as objects) without a change, and judges it the same", async () => {
     const { raw } = await sandbox.exportStack(dir, stack);
     const old = JSON.parse(raw) as { deployment: { resources: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }> } };
+    // 0.2.0 held each integration whole, as an object, and no shared tables.
     const asObjects = (m?: Record<string, unknown>) => {
-      if (m?.integrations)
-        m.integrations = Object.fromEntries(Object.entries(m.integrations as Record<string, string>).map(([k, v]) => [k, JSON.parse(v) as unknown]));
+      if (!m?.integrations) return;
+      m.integrations = Object.fromEntries(chunkEntries(m).map(({ key, record }) => [key, record]));
+      delete m.users;
+      delete m.vendorMeta;
     };
     for (const r of old.deployment.resources.filter((r) => r.type === CHUNK_TYPE)) {
       asObjects(r.inputs);
@@ -148,6 +161,21 @@ describe("the chunked granularity (flow:chunks): the root audit stack in 3 resou
     expect(plan(skipped)).toEqual(plan(r));
   });
 
+  it("shows a change of a user that integrations share once, as the change of that user", async () => {
+    const embedding = sim.integrations().filter((i) => [i.created_by, i.updated_by].some((u) => (u as { id?: number } | null)?.id === 1001));
+    expect(sim.updateUser(1001, { name: "Dana Operations" })).toBe(embedding.length);
+    expect(embedding.length).toBeGreaterThan(3);
+    try {
+      const text = await sandbox.expect(["preview", "--diff", "--stack", stack], 0, { cwd: dir });
+      expect(text.stdout).toMatch(/~ users\s*: \{[^]*?~ 1001: \(json\) \{[^]*?~ name\s*: "Dana Ops" => "Dana Operations"/);
+      // Shown under the user, not under each integration the user created (103 and 150 changed in the test before).
+      for (const { id } of embedding.filter((i) => ![103, 150].includes(i.id))) expect(text.stdout).not.toMatch(new RegExp(`[~+-] ${id}: `));
+      expect(text.stdout).toMatch(/3 to update/);
+    } finally {
+      sim.updateUser(1001, { name: "Dana Ops" });
+    }
+  });
+
   it("refreshes: re-reads each chunk's integrations, dropping one deleted in Flow", async () => {
     sim.removeIntegration(108); // chunk 0
     await sandbox.expect(["refresh", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir, env: { FLOW_API_TOKEN: TOKEN } });
@@ -156,6 +184,13 @@ describe("the chunked granularity (flow:chunks): the root audit stack in 3 resou
       deployment.deployment.resources.find((r) => r.type === CHUNK_TYPE && r.id === `chunk-${k}-of-3`)!.outputs!.integrations as Record<string, string>;
     expect(Object.keys(chunk(0)).sort()).toEqual(["102", "105", "111"]);
     expect(JSON.parse(chunk(1)["103"])).toMatchObject({ integration: { id: 103, webhooks_enabled: false }, connectionStatus: { status: "connected" } });
+    // Refresh records the shared users and vendor descriptions as the program does.
+    const outputs = deployment.deployment.resources.find((r) => r.type === CHUNK_TYPE && r.id === "chunk-1-of-3")!.outputs!;
+    expect(Object.keys(outputs.users as object).sort()).toEqual(["1001", "1003"]);
+    expect(chunkEntries(outputs).find((e) => e.key === "103")?.record?.integration).toMatchObject({
+      created_by: { id: 1001, name: "Dana Ops" },
+      vendor_meta: { name: "gitlab" },
+    });
   });
 
   it("refuses a chunk count that is not a whole number from 1 to 1000, before reading Flow", async () => {

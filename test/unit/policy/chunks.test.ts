@@ -18,7 +18,15 @@ const records: InventoryRecord[] = [
   { ...another(105), connectionStatus: { status: "disconnected", connected: false } },
   another(106, { name: "Integration 101" }),
   another(107, { webhooks_enabled: "yes" as never }),
+  // The same deactivated user created two integrations (one value in the chunk's shared users).
+  another(108, { created_by: deactivated(), updated_by: deactivated() }),
+  another(110, { created_by: deactivated() }),
 ];
+
+/** A deactivated user of the published example's shape. */
+function deactivated(): never {
+  return { ...(another(1).integration.created_by as object), id: 31, user_id: 31, is_active: false } as never;
+}
 
 /** The pack's policies, as the pack builds them once per preview. */
 function packPolicies() {
@@ -68,6 +76,7 @@ describe("the pack over chunks", () => {
       toChunkStates(records, 2).map((s) => ({ type: CHUNK_TYPE, props: s as never, urn: chunkUrn(s.chunk), name: `flow-chunk-${s.chunk}-of-2` })),
     );
     expect(single.length).toBeGreaterThanOrEqual(6);
+    expect(single.filter((r) => r.policy === "flow-integration-owner-active")).toHaveLength(2);
     expect(single.some((r) => r.policy === DATA_POLICY)).toBe(true);
     const idOf = (urn: string | undefined) => Number(/flow-(\d+)$/.exec(urn ?? "")?.[1]);
     const expected = single.map((r) => ({ ...r, urn: r.urn && chunkUrn(idOf(r.urn) % 2) })); // stack-level findings have none
@@ -100,5 +109,13 @@ describe("the pack over chunks", () => {
     const fewer = await evaluate(at([another(102, { webhooks_enabled: false })]), policies);
     expect(webhooks(fewer)).toHaveLength(1);
     expect(fewer.some((r) => r.message.includes("(id 101"))).toBe(false);
+    // A change in a shared value alone (the entries' texts are the same) is a change too.
+    const owner = (reports: Report[]) => reports.filter((r) => r.policy === "flow-integration-owner-active").map((r) => r.message);
+    const user = (active: boolean) => ({ ...(another(1).integration.created_by as object), id: 31, user_id: 31, is_active: active }) as never;
+    const active = at([another(101, { created_by: user(true) })]);
+    const inactive = at([another(101, { created_by: user(false) })]);
+    expect((inactive[0].props as { integrations: object }).integrations).toEqual((active[0].props as { integrations: object }).integrations);
+    expect(owner(await evaluate(active, policies))).toEqual([]);
+    expect(owner(await evaluate(inactive, policies))).toHaveLength(1);
   });
 });
