@@ -28,6 +28,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..");
 const require = createRequire(import.meta.url);
 const { startFlowSimulator } = require("../dist/simulator/server.js");
+const { createFlowClient } = require("../dist/api/client.js");
+const { toChunkStates } = require("../dist/pulumi/chunk.js");
 const { version } = require("../package.json");
 
 const { values: opts } = parseArgs({
@@ -75,6 +77,8 @@ const DEFAULT_CHECKPOINTS_MAX_N = 1000;
 const NOOP_PER_RESOURCE_MAX_N = 1000;
 /** The label of the chunked variants of the root stack without its `integrations` output (flow:listIntegrations false). */
 const LEAN = "chunks, no integrations output";
+/** The floor of K chunks that carry as many bytes as the chunked mode records (see bench/floor). */
+const BYTES_FLOOR = "floor (K chunks, same bytes)";
 /** The label suffix of the variants run with the engine's default checkpoints. */
 const DEFAULT = ", engine default";
 const AUDIT_SIZES = opts.quick ? [1000] : [1000, 10_000];
@@ -251,6 +255,8 @@ if (only.has("preview")) {
     { label: "per integration + pulumi-flow pack", dir: audit, stack: "per", args: flowPack },
     { label: `per integration + pulumi-flow pack${DEFAULT}`, dir: audit, stack: "per", args: flowPack, checkpoints: true, maxN: DEFAULT_CHECKPOINTS_MAX_N },
     { label: "floor (K chunks)", dir: floor, stack: "floor", args: [], floorOf: chunksFor },
+    { label: BYTES_FLOOR, dir: floor, stack: "floor", args: [], floorOf: chunksFor, sameBytes: true },
+    { label: `${BYTES_FLOOR} + no-op pack`, dir: floor, stack: "floor", args: noop, floorOf: chunksFor, sameBytes: true },
     { label: "chunks", dir: audit, stack: "chunk", args: [] },
     { label: "chunks + no-op pack", dir: audit, stack: "chunk", args: noop },
     { label: "chunks + pulumi-flow pack", dir: audit, stack: "chunk", args: flowPack },
@@ -294,6 +300,11 @@ if (only.has("preview")) {
       }
       for (const [index, n] of PREVIEW_SIZES.entries()) {
         const sim = await startFlowSimulator({ dataset: `generated:${n}`, maxPageSize: PAGE });
+        // What the chunked mode records per integration (its chunks' properties as text), for the floor of the same bytes.
+        const client = createFlowClient({ baseUrl: sim.url, token: sim.token });
+        const reading = await client.getInventory({}, { connectionStatus: true }).finally(() => client.close());
+        const bytesPerIntegration = Math.round(toChunkStates(reading, chunksFor(n)).reduce((sum, state) => sum + JSON.stringify(state).length, 0) / n);
+        log(`N=${n}: the chunked mode records ${bytesPerIntegration} bytes per integration`);
         for (const [stack, key, value] of [
           ["chunk", "flow:chunks", String(chunksFor(n))],
           ["lean", "flow:chunks", String(chunksFor(n))],
@@ -311,6 +322,7 @@ if (only.has("preview")) {
           for (let rep = index === 0 ? -1 : 0; rep < PREVIEW_REPS; rep++) {
             for (const v of measured(n)) {
               const e = { ...env, PWD: v.dir, FLOW_API_URL: sim.url, FLOW_API_TOKEN: sim.token, FLOOR_N: String(v.floorOf ? v.floorOf(n) : 0) };
+              if (v.sameBytes) Object.assign(e, { FLOOR_ENTRIES: String(n), FLOOR_ENTRY_BYTES: String(bytesPerIntegration) });
               if (v.checkpoints) delete e.PULUMI_SKIP_CHECKPOINTS;
               else e.PULUMI_SKIP_CHECKPOINTS = "true";
               const r = await run(engine.pulumi, ["preview", "--stack", v.stack, "--non-interactive", ...v.args], {
@@ -379,6 +391,7 @@ if (only.has("preview")) {
       `${peak("per integration + pulumi-flow pack")} / ${peak("chunks + pulumi-flow pack")}`,
       `${rt(m(`per integration + pulumi-flow pack${DEFAULT}`), m("per integration + pulumi-flow pack"))} / ${rt(m(`chunks + pulumi-flow pack${DEFAULT}`), m("chunks + pulumi-flow pack"))}`,
       `${rt(m(`${LEAN} + pulumi-flow pack`), m("chunks + pulumi-flow pack"))} / ${pct(m(`${LEAN} + pulumi-flow pack`), m(LEAN))} / ${peak(`${LEAN} + pulumi-flow pack`)}`,
+      `${rt(m("chunks"), m(BYTES_FLOOR))} / ${rt(m("chunks + pulumi-flow pack"), m(`${BYTES_FLOOR} + no-op pack`))} / ${pct(m(`${BYTES_FLOOR} + no-op pack`), m(BYTES_FLOOR))}`,
     ];
   });
   // The largest size with chunked runs with the pack (a run stopped early may lack the last).
@@ -429,10 +442,14 @@ if (only.has("preview")) {
       ownCost <= 0.1,
     ]);
   }
+  const bytesGrowth =
+    big !== undefined && big !== thousand && stat(big, BYTES_FLOOR) && stat(thousand, BYTES_FLOOR)
+      ? ` The floor of the same bytes takes ${ratio(med(big, BYTES_FLOOR) / med(thousand, BYTES_FLOOR))} the time at N=${big.toLocaleString("en")} that it takes at N=${thousand.toLocaleString("en")}${stat(big, `${BYTES_FLOOR} + no-op pack`) && stat(thousand, `${BYTES_FLOOR} + no-op pack`) ? ` (${ratio(med(big, `${BYTES_FLOOR} + no-op pack`) / med(thousand, `${BYTES_FLOOR} + no-op pack`))} with the no-op pack)` : ""}.`
+      : "";
   section(
     `### pulumi preview at scale (root audit stack, simulator without latency; chunks of ${CHUNK_SIZE}; ${PREVIEW_REPS} interleaved repetitions)\n\n` +
-      `${table(["N", "per integration ÷ floor (wall / CPU)", "pack overhead / above no-op (per integration)", "chunks ÷ floor (K)", "pack overhead / above no-op (chunks)", "per integration ÷ chunks, with pack (wall / CPU)", "peak RSS with pack (per integration / chunks)", "engine default checkpoints ÷ skipped, with pack (per integration / chunks)", "chunks without the integrations output: ÷ chunks with pack / pack overhead / peak RSS with pack"], ratioRows)}\n\n` +
-      `Ratios of medians. Every variant runs with \`PULUMI_SKIP_CHECKPOINTS=true\` (what docs/stack.md advises for previews) except those marked "engine default": engine ${engine.version} serializes the whole snapshot after every step even of a preview, whose snapshot it then discards. The floor (\`bench/floor\`) registers as many trivial dynamic resources (no HTTP, no pulumi-flow) as the variant beside it; the no-op pack (\`bench/noop-pack\`) is the engine's cost of any pack.\n\n` +
+      `${table(["N", "per integration ÷ floor (wall / CPU)", "pack overhead / above no-op (per integration)", "chunks ÷ floor (K)", "pack overhead / above no-op (chunks)", "per integration ÷ chunks, with pack (wall / CPU)", "peak RSS with pack (per integration / chunks)", "engine default checkpoints ÷ skipped, with pack (per integration / chunks)", "chunks without the integrations output: ÷ chunks with pack / pack overhead / peak RSS with pack", "chunks ÷ floor of the same bytes: no pack / pulumi-flow pack ÷ no-op pack / no-op pack overhead on that floor"], ratioRows)}\n\n` +
+      `Ratios of medians. Every variant runs with \`PULUMI_SKIP_CHECKPOINTS=true\` (what docs/stack.md advises for previews) except those marked "engine default": engine ${engine.version} serializes the whole snapshot after every step even of a preview, whose snapshot it then discards. The floor (\`bench/floor\`) registers as many trivial dynamic resources (no HTTP, no pulumi-flow) as the variant beside it; the floor of the same bytes gives its K resources as many bytes of text between them as the chunked mode records (no reading, validation or rules): what the engine charges for recording that data; the no-op pack (\`bench/noop-pack\`) is the engine's cost of any pack.${bytesGrowth}\n\n` +
       `${table(["N", "variant", "runs", "wall min", "wall median", "CPU min", "CPU median", "peak RSS, all processes", "peak RSS by process"], rows)}\n\n` +
       `CPU: user + system time of the whole process tree (GNU time). Peak RSS: the largest sum over the engine, language host, program, policy pack and provider processes, sampled every 50 ms, over the repetitions.`,
   );
