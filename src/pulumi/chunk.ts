@@ -95,12 +95,15 @@ export function chunkDiff(olds: Record<string, unknown>, news: Record<string, un
     const now = after.get(id);
     if (!old) diff[entryPath(id)] = { kind: "add", inputDiff: true };
     else if (!now) diff[entryPath(id)] = { kind: "delete", inputDiff: true };
-    else {
-      // An entry that cannot be read whole is compared as its text holds it.
-      const whole = old.whole && now.whole;
-      for (const path of changedPaths(withoutVolatile(whole ? old.whole : old.own), withoutVolatile(whole ? now.whole : now.own))) {
+    else if (!old.whole || !now.whole) {
+      // An entry that cannot be read whole (it names a value its chunk lacks) is rewritten when
+      // the other reading can be; two that cannot are compared as their texts hold them.
+      if (old.whole || now.whole || changedPaths(withoutVolatile(old.own), withoutVolatile(now.own)).length > 0)
+        diff[entryPath(id)] = { kind: "update", inputDiff: true };
+    } else {
+      for (const path of changedPaths(withoutVolatile(old.whole), withoutVolatile(now.whole))) {
         const [top, field] = path.split(".");
-        const key = whole && top === "integration" && Object.hasOwn(SHARED_FIELDS, field) ? old.own?.shared?.[field as SharedField] : undefined;
+        const key = top === "integration" && Object.hasOwn(SHARED_FIELDS, field) ? old.own?.shared?.[field as SharedField] : undefined;
         if (key !== undefined && key === now.own?.shared?.[field as SharedField])
           diff[`${SHARED_FIELDS[field as SharedField]}["${key}"]`] = { kind: "update", inputDiff: true };
         else diff[entryPath(id)] = { kind: "update", inputDiff: true };
