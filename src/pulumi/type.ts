@@ -22,7 +22,7 @@ export type SharedField = keyof typeof SHARED_FIELDS;
 /** A chunk property that holds shared values by key. */
 export type SharedTable = (typeof SHARED_FIELDS)[SharedField];
 /** The chunk properties that hold shared values. */
-export const SHARED_TABLES: readonly SharedTable[] = ["users", "vendorMeta"];
+export const SHARED_TABLES: readonly SharedTable[] = [...new Set(Object.values(SHARED_FIELDS))];
 
 /** One integration inside a chunk: the state an Integration resource would have, without the id (it is the key). */
 export interface ChunkEntry {
