@@ -8,19 +8,25 @@ import type { ConnectionStatus, Integration, InventoryRecord } from "../api/type
 /** The connection statuses counted as healthy when nothing configures them. */
 export const DEFAULT_HEALTHY_STATUSES: readonly string[] = ["connected"];
 
-/** A connection's health: from `status` (compared case-insensitively) or else the `connected` flag. */
-export type ConnectionHealth = "healthy" | "unhealthy" | "unknown";
+/**
+ * A connection's health, from `status` (compared case-insensitively) and the `connected` flag.
+ * `conflicting` when the body says both and they disagree (`"status": "connected"` with
+ * `"connected": false`): the body is undocumented, so a contradiction is a data problem, never a pass.
+ */
+export type ConnectionHealth = "healthy" | "unhealthy" | "unknown" | "conflicting";
 
 /** The health a connection-status body reports (`unknown` when it says neither, or was not read). */
 export function connectionHealth(status: ConnectionStatus | undefined, healthyStatuses: readonly string[] = DEFAULT_HEALTHY_STATUSES): ConnectionHealth {
   if (!status) return "unknown";
+  const flag = typeof status.connected === "boolean" ? status.connected : undefined;
   if (typeof status.status === "string") {
     const s = status.status.toLowerCase();
-    return healthyStatuses.some((h) => h.toLowerCase() === s) ? "healthy" : "unhealthy";
+    const healthy = healthyStatuses.some((h) => h.toLowerCase() === s);
+    if (flag !== undefined && flag !== healthy) return "conflicting";
+    return healthy ? "healthy" : "unhealthy";
   }
-  if (status.connected === true) return "healthy";
-  if (status.connected === false) return "unhealthy";
-  return "unknown";
+  if (flag === undefined) return "unknown";
+  return flag ? "healthy" : "unhealthy";
 }
 
 /** Whether a record's connection is healthy (a missing or unreadable status is not). */

@@ -38,6 +38,15 @@ export const connected: IntegrationRule<ConnectedConfig> = {
     };
     const health = connectionHealth(s, config.healthyStatuses);
     if (health === "unknown") return error("returned a connection status with neither `status` nor `connected`, so the rule cannot decide.", evidence);
+    if (health === "conflicting") {
+      const said = s.connected
+        ? `status '${s.status}' is not healthy (healthy is ${list(config.healthyStatuses)}) but connected is true`
+        : `status '${s.status}' counts as healthy but connected is false`;
+      return error(
+        `returned a connection status that contradicts itself: ${said}${s.message ? ` (message: ${s.message})` : ""}; the body is not documented by Flow, so the rule cannot decide. Check the integration in Flow.`,
+        evidence,
+      );
+    }
     const status = typeof s.status === "string" ? ` (status '${s.status}')` : "";
     if (health === "healthy") return ok(`is connected${status}.`, evidence);
     if (typeof s.status === "string")

@@ -23,6 +23,20 @@ describe("flow-integration-connected", () => {
     expect(run(connected, withStatus({ connected: true })).status).toBe("ok");
     expect(run(connected, withStatus({ connected: false })).status).toBe("violation");
   });
+  it("is an error naming both fields when status and connected contradict each other (never a pass)", () => {
+    const f = run(connected, withStatus({ status: "connected", connected: false, message: "token revoked" }));
+    expect(f.status).toBe("error");
+    expect(f.message).toContain(
+      "returned a connection status that contradicts itself: status 'connected' counts as healthy but connected is false (message: token revoked)",
+    );
+    expect(f.evidence).toEqual({ "connection_status.status": "connected", "connection_status.connected": false, "connection_status.message": "token revoked" });
+    const g = run(connected, withStatus({ status: "disconnected", connected: true }));
+    expect(g.status).toBe("error");
+    expect(g.message).toContain("status 'disconnected' is not healthy (healthy is 'connected') but connected is true");
+    // they agree under the configured healthy values: no contradiction
+    expect(run(connected, withStatus({ status: "syncing", connected: true }), { healthyStatuses: ["connected", "syncing"] }).status).toBe("ok");
+    expect(run(connected, withStatus({ status: "connected", connected: null })).status).toBe("ok");
+  });
   it("is an error when no status was read or the body says nothing", () => {
     expect(run(connected, withStatus(undefined)).status).toBe("error");
     expect(run(connected, withStatus({ detail: "?" })).status).toBe("error");
