@@ -29,6 +29,13 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_DEADLINE_MS = 600_000;
 /** Largest response body read, in bytes: 32 MiB (a 1,000-record page of Flow's example shape is about 3 MB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/**
+ * Budget of response bytes (decompressed) for a whole run: 256 MiB. A 10,000-integration tenant
+ * of Flow's example shape reads about 30 MB of records and 2 MB of connection statuses.
+ */
+export const DEFAULT_MAX_TOTAL_BYTES = 256 * 1024 * 1024;
+/** Most integrations one listing may hold: 50,000 (five times a 10,000-integration tenant). */
+export const DEFAULT_MAX_RECORDS = 50_000;
 
 /** Options of createFlowClient; every one has a default. */
 export interface FlowClientOptions {
@@ -44,6 +51,10 @@ export interface FlowClientOptions {
   deadlineMs?: number;
   /** Largest response body in bytes (default FLOW_API_MAX_RESPONSE_BYTES, else 32 MiB). */
   maxResponseBytes?: number;
+  /** Budget of response bytes for everything this client reads (default FLOW_API_MAX_TOTAL_BYTES, else 256 MiB). */
+  maxTotalBytes?: number;
+  /** Most integrations a listing may hold (default FLOW_API_MAX_RECORDS, else 50,000). */
+  maxRecords?: number;
   /** Retry policy (maxAttempts default FLOW_API_MAX_ATTEMPTS, else 5). */
   retry?: RetryOptions;
   /** Concurrent connection-status requests (default 8). */
@@ -140,21 +151,17 @@ function answerOf<T>(result: { data?: T; error?: unknown; response: Response }):
 }
 
 /**
- * A transport's direct answer parsed as openapi-fetch parses ours (our responses carry no
- * Content-Length): nothing for 204; for 2xx, the JSON of a non-empty body; otherwise the body's
- * JSON if it is JSON, else its text. The text is dropped once parsed.
+ * A transport's direct answer as openapi-fetch gives ours: nothing for 204 or an empty body;
+ * for 2xx, the body's (already parsed and cleaned) JSON, a SyntaxError when it is not JSON;
+ * otherwise the JSON if it is JSON, else the text.
  */
 function parseAnswer<T>(res: IngestedBody): Answer<T> {
-  if (res.status === 204) return { status: res.status };
-  const text = res.body ?? "";
-  if (res.status >= 200 && res.status <= 299) return { status: res.status, data: text ? (JSON.parse(text) as T) : undefined };
-  let error: unknown = text;
-  try {
-    error = JSON.parse(text);
-  } catch {
-    // not JSON: the text itself
-  }
-  return { status: res.status, error };
+  const content = res.body;
+  const ok = res.status >= 200 && res.status <= 299;
+  if (content === null || ("text" in content && content.text === "")) return { status: res.status };
+  if ("json" in content) return ok ? { status: res.status, data: content.json as T } : { status: res.status, error: content.json };
+  if (ok) throw new SyntaxError(content.syntaxError);
+  return { status: res.status, error: content.text };
 }
 
 /** The data of a 2xx response, or a FlowApiError with DRF's detail and a hint for other statuses. */
@@ -224,6 +231,7 @@ function transportSettings(
     timeoutMs: setting(options.timeoutMs, env, "FLOW_API_TIMEOUT_MS", DEFAULT_TIMEOUT_MS),
     deadlineMs: setting(options.deadlineMs, env, "FLOW_API_DEADLINE_MS", DEFAULT_DEADLINE_MS),
     maxResponseBytes: setting(options.maxResponseBytes, env, "FLOW_API_MAX_RESPONSE_BYTES", DEFAULT_MAX_RESPONSE_BYTES),
+    maxTotalBytes: setting(options.maxTotalBytes, env, "FLOW_API_MAX_TOTAL_BYTES", DEFAULT_MAX_TOTAL_BYTES),
     maxRedirects: 3,
     retry: {
       maxAttempts: Math.max(1, Math.floor(setting(options.retry?.maxAttempts, env, "FLOW_API_MAX_ATTEMPTS", 5))),
@@ -264,6 +272,7 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
   const baseUrl = base.toString().replace(/\/$/, "");
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const pageSize = Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE);
+  const maxRecords = Math.floor(setting(options.maxRecords, env, "FLOW_API_MAX_RECORDS", DEFAULT_MAX_RECORDS));
   const { api, transport } = typedApi(baseUrl, token, options, env, base);
 
   async function listAll(query: IntegrationQuery): Promise<Integration[]> {
@@ -274,7 +283,7 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
           const r = await api.GET("/integrations", { params: { query: params } });
           return validateIntegrationList(operation, check(token, operation, answerOf(r)));
         },
-        { base, token, operation, first: { limit: pageSize, offset: 0, ...(withIdentityFields(query) as Record<string, string | number>) } },
+        { base, token, operation, maxRecords, first: { limit: pageSize, offset: 0, ...(withIdentityFields(query) as Record<string, string | number>) } },
       ),
     );
   }
@@ -309,14 +318,15 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     // rules that read it, not of the whole read.
     // Straight through the transport: openapi-fetch would build a Request and a Response for each
     // of these small bodies (one per integration), which cost more than the bodies themselves.
-    return guarded(token, operation, id, async () =>
-      check(
+    return guarded(token, operation, id, async () => {
+      const status = check(
         token,
         operation,
         parseAnswer<ConnectionStatus>(await transport.get(new URL(`${baseUrl}/integrations/${id}/connection_status`), { operation, integrationId: id })),
         id,
-      ),
-    );
+      );
+      return ownStatus(status, id, operation);
+    });
   }
 
   async function getInventory(query: IntegrationQuery = {}, inventoryOptions: InventoryOptions = {}): Promise<InventoryRecord[]> {
@@ -362,6 +372,29 @@ async function withStatuses(
   await Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, worker));
   if (firstError !== undefined) throw firstError;
   return records;
+}
+
+/**
+ * A connection-status body, unless it says it is about another integration (`integration` or
+ * `integration_id`, a number or a string of digits, as Flow writes ids in either form): an
+ * answer for another integration is a data problem, however it arrived.
+ */
+function ownStatus(status: ConnectionStatus, id: number, operation: string): ConnectionStatus {
+  if (!status || typeof status !== "object" || Array.isArray(status)) return status;
+  for (const key of ["integration", "integration_id"]) {
+    const v = (status as Record<string, unknown>)[key];
+    const other = typeof v === "number" ? v : typeof v === "string" && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
+    if (other !== undefined && other !== id) {
+      throw new FlowApiError({
+        kind: "validation",
+        operation,
+        integrationId: id,
+        summary: `Flow answered with the connection status of integration ${other}; a status that answers for another integration is a data problem`,
+        path: `$.${key}`,
+      });
+    }
+  }
+  return status;
 }
 
 /** Fields every record must keep (they identify it in findings and errors). */

@@ -33,6 +33,8 @@ export interface ListingOptions {
   token: string;
   operation: string;
   first: Record<string, string | number>;
+  /** Most records a listing may hold; past it the read stops with an error (default: no limit). */
+  maxRecords?: number;
 }
 
 function nextParams(page: IntegrationList, o: ListingOptions, seen: Set<string>): Record<string, string> | undefined {
@@ -77,6 +79,14 @@ async function readPass(read: PageReader, o: ListingOptions): Promise<Pass> {
       maxPages = Math.ceil(page.count / Math.max(1, page.results.length)) + PAGE_MARGIN;
     } else if (page.count !== firstCount) {
       return { records, inconsistency: `\`count\` changed from ${firstCount ?? "absent"} to ${page.count ?? "absent"} on page ${pages}` };
+    }
+    if (o.maxRecords !== undefined && (records.length + page.results.length > o.maxRecords || (page.count ?? 0) > o.maxRecords)) {
+      throw new FlowApiError({
+        kind: "validation",
+        operation: o.operation,
+        summary: `the listing holds more than ${o.maxRecords} integrations (maxRecords, FLOW_API_MAX_RECORDS), far more than any Flow tenant; refusing to read more, so the read is incomplete`,
+        detail: `${records.length + page.results.length} read by page ${pages}${page.count !== undefined ? `; \`count\` says ${page.count}` : ""}`,
+      });
     }
     for (const item of page.results) {
       if (ids.has(item.id)) return { records, inconsistency: `integration ${item.id} appeared twice` };

@@ -7,10 +7,14 @@
  *   timer we own raced against the exchange, so it fires even if the HTTP stack never settles.
  * - The whole run has a deadline too (`deadlineMs`); when it passes, pending exchanges and
  *   retry waits stop and the error lists what was still pending.
- * - Bodies are capped (`maxResponseBytes`) while they stream in, and pass through ingestBody
- *   (token redaction, unsafe characters, nesting depth) before anyone parses them.
+ * - Bodies are asked for gzip-compressed and capped (`maxResponseBytes`) while they stream in
+ *   and again as they are decompressed (a compression bomb stops at the cap); the whole run's
+ *   bodies share one budget (`maxTotalBytes`). Each body is parsed and cleaned by ingestBody
+ *   (token redaction and unsafe characters on every decoded string, nesting depth) before
+ *   anything else sees it.
  * - Redirects are never followed off the base URL's origin; same-origin ones are followed at
- *   most `maxRedirects` times.
+ *   most `maxRedirects` times, and one integration's request is never answered by another
+ *   integration's resource.
  * - Rate limits and gateway errors are retried with capped, jittered backoff honouring
  *   `Retry-After`, within a per-request budget.
  *
@@ -20,9 +24,10 @@
  * injectable clock for tests, respect a per-request and a per-run budget, or stop a wait when
  * the run's deadline passes; the retry loop below is what those tests need.
  */
+import { gunzipSync } from "node:zlib";
 import { Agent, type Dispatcher } from "undici";
 import { FlowApiError, isRetryableStatus } from "./errors";
-import { IngestError, ingestBody, ingestText } from "./ingest";
+import { IngestError, ingestBody, ingestText, type IngestedContent } from "./ingest";
 import { count } from "./text";
 
 /** Retry policy for transient failures (429, 502, 503, 504, network errors, timeouts). */
@@ -66,6 +71,8 @@ export interface TransportSettings {
   timeoutMs: number;
   deadlineMs: number;
   maxResponseBytes: number;
+  /** Budget of response bytes (decompressed) for the whole run. */
+  maxTotalBytes: number;
   maxRedirects: number;
   retry: Required<RetryOptions>;
   dispatcher?: Dispatcher;
@@ -75,10 +82,10 @@ export interface TransportSettings {
   contextOf: (request: Request) => RequestContext;
 }
 
-/** A response as the transport hands it over: the status and the ingested body text (null for 204, 205 and 304). */
+/** A response as the transport hands it over: the status and the ingested body (null for 204, 205 and 304). */
 export interface IngestedBody {
   status: number;
-  body: string | null;
+  body: IngestedContent | null;
 }
 
 /** A fetch-compatible transport for openapi-fetch, a direct GET, their counters and a way to stop them. */
@@ -127,8 +134,24 @@ function headerOf(res: Exchange, name: string): string | null {
 
 class AttemptTimeout extends Error {}
 class BodyTooLarge extends Error {}
+/** The run's byte budget is spent (not retried: another attempt cannot make the run smaller). */
+class RunTooLarge extends Error {}
+/** A body in an encoding we did not ask for, or that does not decompress; its message is the summary. */
+class BadEncoding extends Error {}
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A body's bytes (gunzipped when the server compressed it, within `cap` decompressed bytes). */
+function decode(body: Buffer, encoding: string | undefined, cap: number, overRun: boolean): Buffer {
+  const coding = (encoding ?? "identity").trim().toLowerCase();
+  if (coding === "identity" || coding === "") return body;
+  if (coding !== "gzip" && coding !== "x-gzip")
+    throw new BadEncoding(`Flow answered with Content-Encoding "${coding.slice(0, 40)}", which pulumi-flow did not ask for (it accepts gzip or none)`);
+  try {
+    return gunzipSync(body, { maxOutputLength: cap });
+  } catch (e) {
+    if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw overRun ? new RunTooLarge() : new BodyTooLarge();
+    throw new BadEncoding(`the gzip-compressed body cannot be decompressed (${(e as Error).message})`);
+  }
+}
 
 /**
  * The run's deadline and what is pending under it. Its timer is one we own (an
@@ -145,6 +168,8 @@ class RunDeadline {
   private nextWatch = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly endsAt: number;
+  /** Response bytes (decompressed) read so far in this run. */
+  bytes = 0;
 
   constructor(private readonly ms: number) {
     this.endsAt = Date.now() + ms;
@@ -181,6 +206,23 @@ class RunDeadline {
     return new Promise<T>((resolve, reject) => {
       const unwatch = this.watch(reject);
       work.then(resolve, reject).finally(unwatch);
+    });
+  }
+
+  /**
+   * Waits `ms`, or rejects with the deadline's error when the deadline passes first; either way
+   * the timer is gone when the wait ends (a retry wait never outlives the run).
+   */
+  sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        unwatch();
+        resolve();
+      }, ms);
+      const unwatch = this.watch((e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
     });
   }
 
@@ -249,6 +291,10 @@ function exchange(s: TransportSettings, run: RunDeadline, url: URL, headers: Rec
     // connection statuses), there until the next full collection.
     const runLeft = run.remainingMs();
     if (runLeft <= 0) return reject(run.error());
+    // The body may not exceed the per-response cap nor what is left of the run's byte budget.
+    const budgetLeft = s.maxTotalBytes - run.bytes;
+    const cap = Math.min(s.maxResponseBytes, budgetLeft);
+    const tooLarge = () => (budgetLeft < s.maxResponseBytes ? new RunTooLarge() : new BodyTooLarge());
     const runFirst = runLeft < s.timeoutMs;
     const timer = setTimeout(() => stop(runFirst ? run.error() : new AttemptTimeout()), runFirst ? runLeft : s.timeoutMs);
     (s.dispatcher ?? agent()).dispatch(
@@ -266,13 +312,21 @@ function exchange(s: TransportSettings, run: RunDeadline, url: URL, headers: Rec
         onResponseData(c, chunk) {
           if (settled) return c.abort(new AttemptTimeout());
           size += chunk.length;
-          if (size > s.maxResponseBytes) stop(new BodyTooLarge());
+          if (size > cap) stop(tooLarge());
           else chunks.push(chunk);
         },
         onResponseEnd() {
-          const body = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks, size).toString("utf8");
+          const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
           chunks.length = 0;
-          settle(undefined, { status, headers: responseHeaders, body });
+          let bytes: Buffer;
+          try {
+            const encoding = responseHeaders["content-encoding"];
+            bytes = decode(raw, Array.isArray(encoding) ? encoding.join(",") : encoding, cap, budgetLeft < s.maxResponseBytes);
+          } catch (e) {
+            return settle(e as Error);
+          }
+          run.bytes += bytes.length;
+          settle(undefined, { status, headers: responseHeaders, body: bytes.toString("utf8") });
         },
         onResponseError(_c, e) {
           settle(e);
@@ -280,6 +334,11 @@ function exchange(s: TransportSettings, run: RunDeadline, url: URL, headers: Rec
       },
     );
   });
+}
+
+/** Whether two paths name the same resource (DRF may add or drop the trailing slash). */
+function sameResource(a: string, b: string): boolean {
+  return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 }
 
 /** Follows same-origin redirects (at most maxRedirects); refuses any other. */
@@ -302,6 +361,14 @@ async function exchangeFollowing(s: TransportSettings, run: RunDeadline, url: UR
         status: res.status,
         summary: `Flow answered HTTP ${res.status} redirecting ${target ? `to another origin (${ingestText(target.origin, s.token, 100)})` : "to an unusable location"}; refusing to follow it: the API token is only sent to ${s.base.origin}`,
         detail: location ? `Location: ${ingestText(location, s.token, 120)}` : undefined,
+      });
+    }
+    if (ctx.integrationId !== undefined && !sameResource(target.pathname, url.pathname)) {
+      throw new FlowApiError({
+        kind: "validation",
+        ...ctx,
+        status: res.status,
+        summary: `Flow answered HTTP ${res.status} redirecting the request for integration ${ctx.integrationId} to another resource (${ingestText(target.pathname, s.token, 100)}); an answer for another integration is a data problem, not this integration's data`,
       });
     }
     if (hop >= s.maxRedirects) {
@@ -329,6 +396,14 @@ function attemptFailure(s: TransportSettings, e: unknown, ctx: RequestContext, a
       summary: `the response is larger than ${s.maxResponseBytes} bytes (maxResponseBytes, FLOW_API_MAX_RESPONSE_BYTES); refusing to read it`,
     });
   }
+  if (e instanceof RunTooLarge) {
+    return new FlowApiError({
+      kind: "validation",
+      ...ctx,
+      summary: `the responses of this run add up to more than ${s.maxTotalBytes} bytes (maxTotalBytes, FLOW_API_MAX_TOTAL_BYTES), far more than any Flow tenant's integrations; refusing to read more, so the read is incomplete`,
+    });
+  }
+  if (e instanceof BadEncoding) return new FlowApiError({ kind: "validation", ...ctx, summary: ingestText(e.message, s.token) });
   const message = e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e);
   return new FlowApiError({
     kind: "network",
@@ -341,7 +416,7 @@ function attemptFailure(s: TransportSettings, e: unknown, ctx: RequestContext, a
 
 /** The ingested body (refused here if absurdly nested) and its status, which must be one a Response can carry. */
 function ingested(s: TransportSettings, res: Exchange, ctx: RequestContext): IngestedBody {
-  let body: string;
+  let body: IngestedContent;
   try {
     body = ingestBody(res.body, s.token);
   } catch (e) {
@@ -360,29 +435,46 @@ function ingested(s: TransportSettings, res: Exchange, ctx: RequestContext): Ing
   return { status: res.status, body: nullBody ? null : body };
 }
 
-/** The Response openapi-fetch sees. */
+/** Whether an ingested body is empty (no body, or empty text). */
+function isEmpty(content: IngestedContent | null): boolean {
+  return content === null || ("text" in content && content.text === "");
+}
+
+/**
+ * The Response openapi-fetch sees. It carries a Content-Length (0 for an empty body) so that
+ * openapi-fetch reads a success with `json()` — the value ingestBody already parsed and cleaned —
+ * instead of parsing `text()` again.
+ */
 function toResponse(res: IngestedBody, contentType: string | null): Response {
-  const headers = new Headers({ "content-type": contentType ?? "application/json" });
+  const headers = new Headers({ "content-type": contentType ?? "application/json", "content-length": isEmpty(res.body) ? "0" : "1" });
   return new IngestedResponse(res.body, { status: res.status, headers });
 }
 
 const BODY = Symbol("body");
 
 /**
- * The Response openapi-fetch reads: the ingested text handed over once by `text()` (or
- * `json()`), then dropped. A plain `new Response(text)` would encode the text into a byte
- * stream for openapi-fetch to decode back into text: a stream (with a native handle) and two
- * more copies of every body. `body` stays null: read it with `text()` or `json()`, once, as
- * fetch allows.
+ * The Response openapi-fetch reads: the ingested body handed over once by `json()` (or
+ * `text()`, for error bodies), then dropped. A plain `new Response(text)` would encode the text
+ * into a byte stream for openapi-fetch to decode and parse again: a stream (with a native
+ * handle), more copies of every body, and strings that never passed through ingestion. `body`
+ * stays null: read it with `json()` or `text()`, once, as fetch allows.
  */
 class IngestedResponse extends Response {
-  /** The text until it is read; undefined once read. */
-  [BODY]: string | null | undefined;
+  /** The content until it is read; undefined once read. */
+  [BODY]: IngestedContent | null | undefined;
 
-  constructor(text: string | null, init: ResponseInit) {
+  constructor(content: IngestedContent | null, init: ResponseInit) {
     super(null, init);
-    this[BODY] = text;
+    this[BODY] = content;
   }
+}
+
+/** The content of an IngestedResponse, once. */
+function take(r: IngestedResponse): IngestedContent | null {
+  const content = r[BODY];
+  if (content === undefined) throw new TypeError("Body is unusable: Body has already been read");
+  r[BODY] = undefined;
+  return content;
 }
 
 // Methods replace Response's own (TypeScript types them as properties, so they are set here).
@@ -394,15 +486,25 @@ Object.defineProperties(IngestedResponse.prototype, {
   },
   text: {
     value(this: IngestedResponse): Promise<string> {
-      const text = this[BODY];
-      if (text === undefined) return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
-      this[BODY] = undefined;
-      return Promise.resolve(text ?? "");
+      try {
+        const content = take(this);
+        // An error body openapi-fetch parses again: the cleaned value, as JSON (error bodies are small).
+        return Promise.resolve(content === null ? "" : "json" in content ? JSON.stringify(content.json) : content.text);
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
     },
   },
   json: {
-    async value(this: IngestedResponse): Promise<unknown> {
-      return JSON.parse(await this.text()) as unknown;
+    value(this: IngestedResponse): Promise<unknown> {
+      try {
+        const content = take(this);
+        if (content === null) throw new SyntaxError("Unexpected end of JSON input");
+        if ("json" in content) return Promise.resolve(content.json);
+        throw new SyntaxError(content.syntaxError);
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
     },
   },
 });
@@ -442,7 +544,6 @@ function checkRequest(s: TransportSettings, input: Pick<Request, "method" | "url
 /** Creates the transport; the run's deadline starts now. */
 export function createTransport(s: TransportSettings): Transport {
   const stats: ClientStats = { requests: 0, retries: 0 };
-  const sleep = s.sleep ?? defaultSleep;
   const run = new RunDeadline(s.deadlineMs);
 
   /**
@@ -469,7 +570,7 @@ export function createTransport(s: TransportSettings): Transport {
           if (e instanceof FlowApiError) throw e;
           failure = attemptFailure(s, e, ctx, attempt);
           s.onRequest?.({ method: "GET", url: href, attempt, durationMs: Date.now() - attemptStart, error: failure.kind });
-          if (failure.kind === "validation") throw failure;
+          if (failure.kind === "validation" || e instanceof RunTooLarge) throw failure;
         }
         const wait = retryWait(s, res, attempt, Date.now() - started);
         if (wait === undefined) {
@@ -477,7 +578,8 @@ export function createTransport(s: TransportSettings): Transport {
           throw failure!;
         }
         stats.retries++;
-        await run.race(sleep(wait, { operation: ctx.operation, url: href, attempt }));
+        // The run's own sleep ends (timer cleared) when the deadline passes; an injected one is raced.
+        await (s.sleep ? run.race(s.sleep(wait, { operation: ctx.operation, url: href, attempt })) : run.sleep(wait));
       }
     } finally {
       done();
@@ -489,7 +591,7 @@ export function createTransport(s: TransportSettings): Transport {
     try {
       const ctx = s.contextOf(input);
       const url = checkRequest(s, input, ctx);
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { "accept-encoding": "gzip" };
       input.headers.forEach((v, k) => (headers[k] = v));
       return send(url, headers, ctx, (res) => toResponse(ingested(s, res, ctx), headerOf(res, "content-type")));
     } catch (e) {
@@ -498,7 +600,7 @@ export function createTransport(s: TransportSettings): Transport {
   }
 
   // The headers openapi-fetch sends (as Headers lists them: lower-case names, sorted).
-  const headers: Record<string, string> = { accept: "application/json", authorization: `Bearer ${s.token}` };
+  const headers: Record<string, string> = { accept: "application/json", "accept-encoding": "gzip", authorization: `Bearer ${s.token}` };
 
   function get(url: URL, ctx: RequestContext): Promise<IngestedBody> {
     try {

@@ -5,6 +5,7 @@
  */
 import * as http from "node:http";
 import { Readable } from "node:stream";
+import { createGzip } from "node:zlib";
 
 /** The simulator's routes, as named in fault rules and the request log. */
 export type Route = "list" | "get" | "status";
@@ -27,8 +28,14 @@ export type FaultAction =
   | { type: "trickle"; intervalMs: number }
   /** Answer with a redirect to `location` (absolute or relative). */
   | { type: "redirect"; status: 301 | 302 | 303 | 307 | 308; location: string }
-  /** Answer normally with one record's field (list: the second record; status: the body) set to the request's Authorization header. */
-  | { type: "echo-auth"; field: string }
+  /**
+   * Answer normally with one record's field (list: the second record; status: the body) set to
+   * the request's Authorization header, written as `encoding` says (default: plain JSON). A list
+   * page's field "next" is its `next` link, with the header added as a query parameter.
+   */
+  | { type: "echo-auth"; field: string; encoding?: EchoEncoding }
+  /** Answer 200 with a gzip-compressed JSON page that decompresses to about this many bytes (a compression bomb). */
+  | { type: "gzip-bomb"; bytes: number }
   /** Answer exactly this body. */
   | { type: "raw"; status?: number; body: string; headers?: Record<string, string> }
   /** Answer 200 with a valid JSON body of about this many bytes, streamed. */
@@ -41,6 +48,33 @@ export type FaultAction =
   | { type: "endless-next" }
   /** Answer normally, then run this (e.g. change the data between two pages). */
   | { type: "after"; run: () => void };
+
+/**
+ * How an echoed credential is written: `unicode-first` (first character as a \u escape),
+ * `unicode-all` (every character), `slash` (every "/" as "\/", as many JSON encoders write it),
+ * `split` (every other character escaped), `percent` (the value percent-encoded), `key` (the value
+ * as an object key).
+ */
+export type EchoEncoding = "plain" | "unicode-first" | "unicode-all" | "slash" | "split" | "percent" | "key";
+
+const hex4 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/** The JSON text of a string (without quotes) as a hostile encoder may write it. */
+export function encodeEcho(value: string, encoding: EchoEncoding): string {
+  const plain = JSON.stringify(value).slice(1, -1);
+  switch (encoding) {
+    case "unicode-first":
+      return `${hex4(value[0])}${JSON.stringify(value.slice(1)).slice(1, -1)}`;
+    case "unicode-all":
+      return [...value].map(hex4).join("");
+    case "slash":
+      return plain.replace(/\//g, "\\/");
+    case "split":
+      return [...value].map((c, i) => (i % 2 ? hex4(c) : JSON.stringify(c).slice(1, -1))).join("");
+    default:
+      return plain;
+  }
+}
 
 /** A fault rule: which requests it hits and what it does. */
 export interface FaultRule {
@@ -56,7 +90,7 @@ export interface FaultRule {
 }
 
 /** A response that replaces the route's own; "hang" never answers. */
-export type Replacement = "hang" | { status: number; body: string | Readable; headers: Record<string, string> };
+export type Replacement = "hang" | { status: number; body: string | Buffer | Readable; headers: Record<string, string> };
 
 /** The response a fault answers instead of the route, or undefined to serve the route. */
 export function replacement(action: FaultAction | undefined): Replacement | undefined {
@@ -75,6 +109,8 @@ export function replacement(action: FaultAction | undefined): Replacement | unde
       return { status: action.status ?? 200, body: action.body, headers: action.headers ?? {} };
     case "huge":
       return { status: 200, body: hugeBody(action.bytes), headers: {} };
+    case "gzip-bomb":
+      return { status: 200, body: hugeBody(action.bytes).pipe(createGzip({ level: 9 })), headers: { "content-encoding": "gzip" } };
     case "deep":
       return { status: 200, body: `{"count":1,"next":null,"previous":null,"results":${"[".repeat(action.depth)}${"]".repeat(action.depth)}}`, headers: {} };
     default:
@@ -114,8 +150,16 @@ export function transformBody(action: FaultAction | undefined, route: Route, bod
       break;
     }
     case "echo-auth": {
+      const value = authorization ?? "";
+      if (route === "list" && action.field === "next") {
+        if (typeof body.next === "string") body.next = `${body.next}&echo=${encodeURIComponent(value)}`;
+        break;
+      }
       const r = record();
-      if (r) r[action.field] = authorization ?? null;
+      if (!r) break;
+      if (action.encoding === "percent") r[action.field] = [...Buffer.from(value)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+      else if (action.encoding === "key") r[action.field] = { [value]: "echoed" };
+      else r[action.field] = value;
       break;
     }
     case "count":
@@ -126,7 +170,13 @@ export function transformBody(action: FaultAction | undefined, route: Route, bod
 }
 
 /** Writes a response, all at once or (trickle) one byte per interval after the headers. */
-export function deliver(res: http.ServerResponse, status: number, body: string | Readable, headers: Record<string, string>, trickleMs?: number): Promise<void> {
+export function deliver(
+  res: http.ServerResponse,
+  status: number,
+  body: string | Buffer | Readable,
+  headers: Record<string, string>,
+  trickleMs?: number,
+): Promise<void> {
   return new Promise((resolve) => {
     if (res.destroyed) return resolve();
     res.on("close", () => resolve());

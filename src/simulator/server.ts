@@ -1,12 +1,13 @@
 import * as http from "node:http";
+import { gzipSync } from "node:zlib";
 import type { AddressInfo, Socket } from "node:net";
 import { formatFlowTimestamp } from "../api/time";
 import type { ConnectionStatus, FlowUser, Integration } from "../api/types";
 import { loadDataset, prng, type SimulatedIntegration } from "./datasets";
 import { BadRequest, filter, LIST_PARAMS, order, parseIntParam, trim } from "./drf";
-import { deliver, replacement, transformBody, type FaultAction, type FaultRule, type Route } from "./faults";
+import { deliver, encodeEcho, replacement, transformBody, type FaultAction, type FaultRule, type Route } from "./faults";
 
-export type { FaultAction, FaultRule, Route } from "./faults";
+export type { EchoEncoding, FaultAction, FaultRule, Route } from "./faults";
 
 /** One request as the simulator saw it. */
 export interface RequestLogEntry {
@@ -18,6 +19,10 @@ export interface RequestLogEntry {
   authorized: boolean;
   /** True when an Authorization header was present at all. */
   authHeaderPresent: boolean;
+  /** The request's Accept-Encoding header. */
+  acceptEncoding?: string;
+  /** True when the answer was sent gzip-compressed. */
+  compressed?: boolean;
   status?: number;
   fault?: FaultAction["type"];
   startedAt: number;
@@ -42,6 +47,8 @@ export interface FlowSimulatorOptions {
   latencyMs?: number;
   /** Leave `count` out of list responses (some deployments do). */
   omitCount?: boolean;
+  /** Compress bodies of 1 KiB or more with gzip when the client accepts it, as Flow's servers do (default true). */
+  gzip?: boolean;
   /** API path prefix (default /v3/customer/core). */
   basePath?: string;
   /** Seed for probabilistic faults (default 1). */
@@ -117,12 +124,14 @@ interface Settings {
   maxPageSize: number;
   defaultPageSize: number;
   omitCount: boolean;
+  gzip: boolean;
 }
 
 /** One list page with DRF links; `endless-next` and `foreign-next` faults bend the links. */
 function listPage(url: URL, items: Integration[], s: Settings, fault: FaultAction | undefined): Record<string, unknown> {
   const q = url.searchParams;
-  for (const key of q.keys()) if (!LIST_PARAMS.has(key)) throw new BadRequest(`Unknown query parameter: ${key}.`);
+  // `echo` is the echo-auth fault's own parameter on `next` links.
+  for (const key of q.keys()) if (!LIST_PARAMS.has(key) && key !== "echo") throw new BadRequest(`Unknown query parameter: ${key}.`);
   const limit = Math.min(q.has("limit") ? parseIntParam("limit", q.get("limit")!, 1) : s.defaultPageSize, s.maxPageSize);
   const offset = q.has("offset") ? parseIntParam("offset", q.get("offset")!, 0) : 0;
   const matching = order(filter(items, q), q.get("ordering"));
@@ -199,7 +208,11 @@ async function respond(
 ): Promise<void> {
   entry.status = status;
   if (st.latencyMs > 0) await new Promise((r) => setTimeout(r, st.latencyMs));
-  await deliver(res, status, typeof body === "string" ? body : JSON.stringify(body), headers, trickleMs);
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  if (st.gzip && text.length >= 1024 && /\bgzip\b/.test(res.req.headers["accept-encoding"] ?? "")) {
+    entry.compressed = true;
+    await deliver(res, status, gzipSync(text, { level: 1 }), { ...headers, "content-encoding": "gzip", vary: "Accept-Encoding" }, trickleMs);
+  } else await deliver(res, status, text, headers, trickleMs);
   entry.endedAt = Date.now();
 }
 
@@ -215,6 +228,7 @@ async function handle(st: State, req: http.IncomingMessage, res: http.ServerResp
     integrationId: id,
     authorized: false,
     authHeaderPresent: req.headers.authorization !== undefined,
+    acceptEncoding: req.headers["accept-encoding"],
     startedAt: Date.now(),
   };
   st.requests.push(entry);
@@ -235,7 +249,12 @@ async function handle(st: State, req: http.IncomingMessage, res: http.ServerResp
   }
   if (fault?.type === "latency") await new Promise((r) => setTimeout(r, fault.ms));
   const { status, body } = answer(st, route, id, url, fault, auth);
-  await respond(st, res, entry, status, body, {}, fault?.type === "trickle" ? fault.intervalMs : undefined);
+  let text = JSON.stringify(body);
+  // An echo written with escapes: the same text to a JSON reader, other bytes on the wire.
+  if (fault?.type === "echo-auth" && fault.encoding && fault.encoding !== "percent" && fault.encoding !== "key") {
+    text = text.split(JSON.stringify(auth).slice(1, -1)).join(encodeEcho(auth, fault.encoding));
+  }
+  await respond(st, res, entry, status, text, {}, fault?.type === "trickle" ? fault.intervalMs : undefined);
   if (fault?.type === "after") fault.run();
 }
 
@@ -322,6 +341,7 @@ export async function startFlowSimulator(options: FlowSimulatorOptions = {}): Pr
     maxPageSize: options.maxPageSize ?? 100,
     defaultPageSize: options.defaultPageSize ?? 50,
     omitCount: options.omitCount ?? false,
+    gzip: options.gzip ?? true,
     latencyMs: options.latencyMs ?? 0,
     records: new Map(dataset.map((r) => [r.integration.id, structuredClone(r)])),
     faults,

@@ -212,3 +212,119 @@ describe("resource limits", () => {
     }
   });
 });
+
+describe("the token never leaves, however Flow writes it (issue 27, item 1)", () => {
+  // A base64-like token: `/` and `+` are in the alphabet, and JSON encoders may write `/` as `\/`.
+  const B64 = "Zq8/t+Rk2v/Lm9xW4+pQ7s";
+  const encodings = ["unicode-first", "unicode-all", "slash", "split", "percent", "key"] as const;
+
+  it.each(encodings)("redacts an echo written %s in a list record, a connection status and a `next` link", async (encoding) => {
+    const sim = await flow({ token: B64, maxPageSize: 5 });
+    sim.addFault({ route: "list", times: 1, action: { type: "echo-auth", field: "name", encoding } });
+    sim.addFault({ route: "list", action: { type: "echo-auth", field: "next" } });
+    sim.addFault({ route: "status", integrationId: 101, action: { type: "echo-auth", field: "message", encoding } });
+    const records = await createFlowClient({ baseUrl: sim.url, token: B64, sleep: async () => undefined }).getInventory();
+    expect(records).toHaveLength(12);
+    const text = JSON.stringify(records);
+    expect(text).not.toContain(B64.slice(0, 6));
+    expect(text).toMatch(/\[redacted\]|%5Bredacted%5D/);
+    // the `next` link was followed with the echo redacted in it
+    expect(sim.requests.some((r) => r.query.echo === "Bearer [redacted]")).toBe(true);
+  });
+
+  it("redacts an escaped echo in an error body's detail", async () => {
+    const sim = await flow();
+    const escaped = `\\u${TOKEN.charCodeAt(0).toString(16).padStart(4, "0")}${TOKEN.slice(1)}`;
+    sim.addFault({ route: "list", action: { type: "raw", status: 400, body: `{"detail": "bad token ${escaped}"}` } });
+    const { error } = await failure(client(sim).getInventory());
+    expect(error.message).toContain("bad token [redacted]");
+    sim.clearFaults();
+    sim.addFault({
+      route: "list",
+      action: { type: "raw", status: 502, body: `<html>token ${encodeURIComponent(TOKEN)}</html>`, headers: { "content-type": "text/html" } },
+    });
+    const html = await failure(client(sim, { retry: { maxAttempts: 1 } }).getInventory());
+    expect(html.error.message).not.toContain(TOKEN.slice(0, 8));
+  });
+});
+
+describe("an answer for another integration is a data problem (issue 27)", () => {
+  it("refuses a same-origin redirect from one integration's status to another's", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "status", integrationId: 103, action: { type: "redirect", status: 302, location: "../104/connection_status" } });
+    const { error } = await failure(client(sim).getInventory());
+    expect(error).toMatchObject({ kind: "validation", operation: "getConnectionStatus", integrationId: 103 });
+    expect(error.message).toContain("redirecting the request for integration 103 to another resource");
+    expect(sim.requests.filter((r) => r.route === "status" && r.integrationId === 104 && r.fault === undefined).length).toBeLessThanOrEqual(1);
+  });
+
+  it("follows a redirect that only adds the trailing slash", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "status", integrationId: 103, times: 1, action: { type: "redirect", status: 301, location: "connection_status/" } });
+    expect(await client(sim).getInventory()).toHaveLength(12);
+  });
+
+  it("refuses a connection status that names another integration", async () => {
+    const sim = await flow();
+    sim.setConnectionStatus(105, { status: "connected", connected: true, integration: 106 } as never);
+    const { error } = await failure(client(sim).getInventory());
+    expect(error.message).toContain("Flow API getConnectionStatus (integration 105): Flow answered with the connection status of integration 106");
+  });
+});
+
+describe("compression and budgets for the whole run (issue 27, items 5 and gzip)", () => {
+  it("asks for gzip and reads compressed bodies", async () => {
+    const sim = await flow({ dataset: "published" });
+    const records = await client(sim).getInventory();
+    expect(records.length).toBeGreaterThan(0);
+    expect(sim.requests.find((r) => r.route === "list")?.acceptEncoding).toContain("gzip");
+    expect(sim.requests.find((r) => r.route === "list")?.compressed).toBe(true);
+  });
+
+  it("caps the decompressed bytes: a compression bomb stops at maxResponseBytes", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "list", action: { type: "gzip-bomb", bytes: 64 * 1024 * 1024 } });
+    const { error } = await failure(client(sim, { maxResponseBytes: 2 * 1024 * 1024 }).getInventory());
+    expect(error.message).toContain("the response is larger than 2097152 bytes (maxResponseBytes, FLOW_API_MAX_RESPONSE_BYTES)");
+  }, 30_000);
+
+  it("refuses an encoding it did not ask for, and a body that does not decompress", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "list", action: { type: "raw", body: "{}", headers: { "content-encoding": "br" } } });
+    expect((await failure(client(sim).getInventory())).error.message).toContain('Flow answered with Content-Encoding "br", which pulumi-flow did not ask for');
+    sim.clearFaults();
+    sim.addFault({ route: "list", action: { type: "raw", body: "not gzip at all", headers: { "content-encoding": "gzip" } } });
+    expect((await failure(client(sim).getInventory())).error.message).toContain("the gzip-compressed body cannot be decompressed");
+  });
+
+  it("stops when the run's responses add up to more than maxTotalBytes", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "status", action: { type: "huge", bytes: 1024 * 1024 } });
+    const { error } = await failure(client(sim, { maxTotalBytes: 4 * 1024 * 1024, concurrency: 1 }).getInventory());
+    expect(error.kind).toBe("validation");
+    expect(error.message).toContain("the responses of this run add up to more than 4194304 bytes (maxTotalBytes, FLOW_API_MAX_TOTAL_BYTES)");
+    expect(sim.requests.filter((r) => r.route === "status").length).toBeLessThanOrEqual(5);
+  });
+
+  it("stops a listing past maxRecords, and at once when `count` claims more", async () => {
+    const sim = await flow({ maxPageSize: 5, omitCount: true });
+    const { error } = await failure(client(sim, { maxRecords: 7 }).getInventory());
+    expect(error.message).toContain("the listing holds more than 7 integrations (maxRecords, FLOW_API_MAX_RECORDS)");
+    sim.addFault({ route: "list", action: { type: "count", value: 1e9 } });
+    const claimed = await failure(client(sim, { env: { FLOW_API_MAX_RECORDS: "100" } }).getInventory());
+    expect(claimed.error.message).toContain("`count` says 1000000000");
+    expect(sim.requests.filter((r) => r.route === "list").length).toBe(3);
+  });
+});
+
+describe("the deadline is the exit time (issue 27, item 3)", () => {
+  it("leaves no retry timer behind when the run's deadline passes during a Retry-After wait", async () => {
+    const sim = await flow();
+    sim.addFault({ route: "status", action: { type: "status", status: 503, retryAfter: "30" } });
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    const { error } = await failure(createFlowClient({ baseUrl: sim.url, token: TOKEN, deadlineMs: 600 }).getInventory());
+    expect(error.message).toContain("the run's deadline");
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+});
