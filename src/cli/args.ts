@@ -37,6 +37,10 @@ export interface AuditArgs {
   /** Deadline of the whole read, in ms (from --timeout SECONDS). */
   deadlineMs?: number;
   maxResponseBytes?: number;
+  /** Budget of response bytes for the whole read (from --max-total-mb). */
+  maxTotalBytes?: number;
+  /** Most integrations a listing may hold (from --max-integrations). */
+  maxRecords?: number;
   help: boolean;
   version: boolean;
 }
@@ -68,7 +72,9 @@ Source
   --timeout-ms N           per-request deadline in ms, headers and whole body (default 30000)
   --timeout SECONDS        deadline of the whole read (default 600); when it passes the run
                            stops with exit code 3 and names the requests still pending
-  --max-response-mb N      largest response body accepted (default 32)
+  --max-response-mb N      largest response body accepted, decompressed (default 32)
+  --max-total-mb N         most response bytes one read may take in all (default 256)
+  --max-integrations N     most integrations a listing may hold (default 50000)
 
 Policy
   --policy-file FILE       YAML policy file (env FLOW_POLICY_FILE; default ./flow-policy.yaml
@@ -180,6 +186,8 @@ const OPTIONS = {
   "timeout-ms": { type: "string" },
   timeout: { type: "string" },
   "max-response-mb": { type: "string" },
+  "max-total-mb": { type: "string" },
+  "max-integrations": { type: "string" },
   token: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
@@ -241,6 +249,8 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     timeoutMs: positiveInt("--timeout-ms", values["timeout-ms"]),
     deadlineMs: scaled(positiveInt("--timeout", values.timeout), 1000),
     maxResponseBytes: scaled(positiveInt("--max-response-mb", values["max-response-mb"]), 1024 * 1024),
+    maxTotalBytes: scaled(positiveInt("--max-total-mb", values["max-total-mb"]), 1024 * 1024),
+    maxRecords: positiveInt("--max-integrations", values["max-integrations"]),
     help: values.help ?? false,
     version: values.version ?? false,
   };

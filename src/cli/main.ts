@@ -112,6 +112,8 @@ async function readInventory(args: AuditArgs, io: AuditIO): Promise<{ records: I
     timeoutMs: args.timeoutMs,
     deadlineMs: args.deadlineMs,
     maxResponseBytes: args.maxResponseBytes,
+    maxTotalBytes: args.maxTotalBytes,
+    maxRecords: args.maxRecords,
     env: io.env,
   });
   const query: IntegrationQuery = {};

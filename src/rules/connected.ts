@@ -29,7 +29,7 @@ export const connected: IntegrationRule<ConnectedConfig> = {
   }),
   remediation: "In Flow, open Settings > Integrations and reconnect the integration (re-authorise or update its credentials).",
   reads: ["connection_status.status", "connection_status.connected", "connection_status.message"],
-  evaluate({ connectionStatus: s }, config) {
+  evaluate({ integration, connectionStatus: s }, config) {
     if (!s) return error("has no connection status (it was not read), so the rule cannot decide; read the inventory with connection status.", {});
     const evidence = {
       "connection_status.status": s.status ?? null,
@@ -42,10 +42,22 @@ export const connected: IntegrationRule<ConnectedConfig> = {
       const said = s.connected
         ? `status '${s.status}' is not healthy (healthy is ${list(config.healthyStatuses)}) but connected is true`
         : `status '${s.status}' counts as healthy but connected is false`;
-      return error(
-        `returned a connection status that contradicts itself: ${said}${s.message ? ` (message: ${s.message})` : ""}; the body is not documented by Flow, so the rule cannot decide. Check the integration in Flow.`,
-        evidence,
-      );
+      return {
+        ...error(
+          `returned a connection status that contradicts itself: ${said}${s.message ? ` (message: ${s.message})` : ""}; the body is not documented by Flow, so the rule cannot decide. Check the integration in Flow.`,
+          evidence,
+        ),
+        dataProblems: [
+          {
+            integrationId: integration.id,
+            document: "connection_status",
+            path: "$.connected",
+            field: "connection_status.connected",
+            expected: `${String(!s.connected)}, as status '${s.status}' says`,
+            got: `a boolean (${String(s.connected)})`,
+          },
+        ],
+      };
     }
     const status = typeof s.status === "string" ? ` (status '${s.status}')` : "";
     if (health === "healthy") return ok(`is connected${status}.`, evidence);

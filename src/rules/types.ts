@@ -25,6 +25,8 @@ export interface Outcome {
   evidence?: Record<string, unknown>;
   /** Overrides the rule's remediation with one specific to this case. */
   remediation?: string;
+  /** For an error: the data problems that decided it (Flow's data contradicts itself), which make the evaluation incomplete. */
+  dataProblems?: DataProblem[];
 }
 
 /** An outcome of a stack rule, about one integration or about the inventory as a whole. */

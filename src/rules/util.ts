@@ -111,6 +111,7 @@ export function toFinding(rule: Rule, outcome: Outcome | StackOutcome, integrati
     remediation: flat(outcome.remediation ?? rule.remediation),
     helpUri: ruleHelpUri(rule.id),
     evidence: outcome.evidence ?? {},
+    ...(outcome.dataProblems?.length ? { dataProblems: outcome.dataProblems } : {}),
   };
 }
 

@@ -30,6 +30,7 @@ describe("flow-integration-connected", () => {
       "returned a connection status that contradicts itself: status 'connected' counts as healthy but connected is false (message: token revoked)",
     );
     expect(f.evidence).toEqual({ "connection_status.status": "connected", "connection_status.connected": false, "connection_status.message": "token revoked" });
+    expect(f.dataProblems).toEqual([expect.objectContaining({ field: "connection_status.connected", path: "$.connected", got: "a boolean (false)" })]);
     const g = run(connected, withStatus({ status: "disconnected", connected: true }));
     expect(g.status).toBe("error");
     expect(g.message).toContain("status 'disconnected' is not healthy (healthy is 'connected') but connected is true");
