@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFlowSimulator, type FlowSimulator } from "../../src/simulator/server";
 import { flowAudit, type CliResult } from "../helpers/cli";
-import { PulumiSandbox } from "../helpers/pulumi";
+import { PulumiSandbox, repoRoot } from "../helpers/pulumi";
 
 // A hostile Flow against the real entry points: the flow-audit bin (also under forced garbage
 // collection) and `pulumi preview` with the real engine. Bounds are generous (a hang takes
@@ -136,6 +136,60 @@ describe("flow-audit against a hostile Flow", () => {
     expect(rejected.stderr).not.toContain(TOKEN.slice(0, 8));
   });
 
+  it("keeps a token echoed with JSON escapes out of every report, the snapshot and the history (issue 27, item 1)", async () => {
+    sim.addFault({ route: "list", action: { type: "echo-auth", field: "name", encoding: "unicode-first" } });
+    sim.addFault({ route: "status", integrationId: 105, action: { type: "echo-auth", field: "message", encoding: "split" } });
+    sim.addFault({ route: "status", integrationId: 106, action: { type: "echo-auth", field: "detail", encoding: "unicode-all" } });
+    const history = fs.mkdtempSync(path.join(os.tmpdir(), "flow-hostile-history-"));
+    try {
+      const formats = ["json", "sarif", "junit", "markdown", "html", "table"];
+      const r = await run([
+        "--show-personal-data",
+        "--snapshot-out",
+        file("escaped-snap.json"),
+        "--history-dir",
+        history,
+        ...formats.flatMap((f) => ["--output", `${f}=${file(`escaped.${f}`)}`]),
+      ]);
+      expect(r.code, r.stderr).toBe(1);
+      const saved = fs.readdirSync(history).map((f) => fs.readFileSync(path.join(history, f), "utf8"));
+      expect(saved).toHaveLength(1);
+      const all = [
+        r.stdout,
+        r.stderr,
+        ...formats.map((f) => fs.readFileSync(file(`escaped.${f}`), "utf8")),
+        fs.readFileSync(file("escaped-snap.json"), "utf8"),
+        ...saved,
+      ];
+      for (const text of all) expect(text).not.toContain(TOKEN.slice(0, 8));
+      const snap = JSON.parse(fs.readFileSync(file("escaped-snap.json"), "utf8"));
+      expect(snap.records[1].integration.name).toBe("Bearer [redacted]");
+    } finally {
+      fs.rmSync(history, { recursive: true, force: true });
+    }
+  });
+
+  it("fails closed (exit 3) on a connection status that contradicts itself, naming both fields (issue 27, item 2)", async () => {
+    sim.setConnectionStatus(101, { status: "connected", connected: false, message: "token revoked" });
+    const r = await run(["--format", "json"]);
+    expect(r.code, r.stderr).toBe(3);
+    const finding = JSON.parse(r.stdout).findings.find(
+      (f: { ruleId: string; integration?: { id: number } }) => f.ruleId === "flow-integration-connected" && f.integration?.id === 101,
+    );
+    expect(finding).toMatchObject({ status: "error", evidence: { "connection_status.status": "connected", "connection_status.connected": false } });
+    expect(finding.message).toContain("contradicts itself: status 'connected' counts as healthy but connected is false (message: token revoked)");
+    expect(r.stderr).toContain("Flow sent unusable data for integration 101");
+  });
+
+  it("exits at --timeout even when Flow asks for 30 s Retry-After waits (issue 27, item 3)", async () => {
+    sim.addFault({ route: "status", action: { type: "status", status: 503, retryAfter: "30" } });
+    const r = await run(["--quiet", "--timeout", "2"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("the run's deadline of 2 s passed before Flow finished answering");
+    // Before, the process stayed until the 30 s wait's timer fired; now it ends at the deadline.
+    expect(r.ms).toBeLessThan(2_000 + GENEROUS);
+  });
+
   it("keeps terminal escapes, bidi tricks and Markdown out of the table and the Markdown report", async () => {
     const hostile =
       "\u001b[2J\u001b]0;owned\u0007\rPASS: all good \u202eevil\u200b <img src=x onerror=alert(1)> ## ✅ passed [click](https://evil.example/t.gif)";
@@ -261,5 +315,74 @@ describe("pulumi preview against a hostile Flow (real engine)", () => {
     } finally {
       sim.clearFaults();
     }
+  });
+});
+
+describe("pulumi preview and up against a Flow that echoes the token JSON-escaped, contradicts itself, or stalls (real engine; issue 27)", () => {
+  // A token as Flow's keys look: `/` and `+` are in its alphabet, and JSON encoders may write `/` as `\/`.
+  const ESCAPED_TOKEN = "e2e/Tok+9xQ7/hostile+Vb3";
+  const sandbox = PulumiSandbox.create();
+  const PACK = path.join(repoRoot, "policies");
+  let sim: FlowSimulator;
+  let dir: string;
+  let stack: string;
+
+  beforeAll(async () => {
+    sim = await startFlowSimulator({ token: ESCAPED_TOKEN });
+    ({ dir, stack } = await sandbox.auditStack(sim));
+  });
+  afterAll(async () => {
+    await sandbox.dispose();
+    await sim.close();
+  });
+  afterEach(() => sim.clearFaults());
+
+  it("keeps the escaped token out of preview output, violation messages, outputs, state and history", async () => {
+    sim.addFault({ route: "list", action: { type: "echo-auth", field: "name", encoding: "slash" } });
+    sim.addFault({ route: "status", integrationId: 105, action: { type: "echo-auth", field: "message", encoding: "unicode-first" } });
+    const preview = await sandbox.run(["preview", "--policy-pack", PACK, "--stack", stack], { cwd: dir });
+    expect(preview.code, preview.stderr.slice(-2000)).toBe(1);
+    expect(preview.stdout).toContain("Bearer [redacted]");
+    const up = await sandbox.run(["up", "--yes", "--skip-preview", "--stack", stack], { cwd: dir });
+    expect(up.code, up.stderr.slice(-2000)).toBe(0);
+    const { raw } = await sandbox.exportStack(dir, stack, true);
+    expect(raw).toContain("Bearer [redacted]");
+    const secretless = ESCAPED_TOKEN.slice(0, 8);
+    for (const text of [preview.stdout, preview.stderr, up.stdout, up.stderr, raw]) expect(text).not.toContain(secretless);
+    const files = fs
+      .readdirSync(sandbox.backendDir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".json"));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(fs.readFileSync(path.join(sandbox.backendDir, f), "utf8")).not.toContain(secretless);
+  });
+
+  it("fails the gate on a connection status that contradicts itself", async () => {
+    sim.setConnectionStatus(101, { status: "connected", connected: false, message: "token revoked" });
+    try {
+      const r = await sandbox.run(["preview", "--policy-pack", PACK, "--stack", stack], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(
+        /flow-integration-connected[\s\S]*returned a connection status that contradicts itself: status 'connected' counts as healthy but connected is false/,
+      );
+    } finally {
+      sim.setConnectionStatus(101, { status: "connected", connected: true, message: null });
+    }
+  });
+
+  it("ends a preview at FLOW_API_DEADLINE_MS although Flow asks for 30 s Retry-After waits", async () => {
+    // The same preview without faults, measured here, is the yardstick (the machine may be loaded).
+    let started = Date.now();
+    const normal = await sandbox.run(["preview", "--stack", stack], { cwd: dir });
+    expect(normal.code, normal.stderr.slice(-2000)).toBe(0);
+    const normalMs = Date.now() - started;
+    sim.addFault({ route: "status", action: { type: "status", status: 503, retryAfter: "30" } });
+    started = Date.now();
+    const r = await sandbox.run(["preview", "--stack", stack], { cwd: dir, env: { FLOW_API_DEADLINE_MS: "3000" } });
+    const ms = Date.now() - started;
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain("the run's deadline of 3 s passed before Flow finished answering");
+    // Before, the program stayed until the 30 s wait's timer fired (preview took ~30 s longer).
+    expect(ms).toBeLessThan(normalMs + 3_000 + 15_000);
   });
 });
