@@ -1,5 +1,5 @@
 import type { IntegrationRule } from "./types";
-import { error, list, ok, perVendor, schemaOf, vendorListsSchema, vendorTitle, violation } from "./util";
+import { error, list, ok, perVendor, shown, schemaOf, vendorListsSchema, vendorTitle, violation } from "./util";
 
 /** Parameters of flow-integration-allowed-auth-type. */
 export interface AllowedAuthTypeConfig {
@@ -32,7 +32,7 @@ export const allowedAuthType: IntegrationRule<AllowedAuthTypeConfig> = {
     if (!i.auth_type) return error("did not report its auth_type, so the rule cannot decide.", evidence);
     if (allowed.includes(i.auth_type)) return ok(`uses the allowed auth type '${i.auth_type}'.`, evidence);
     return violation(
-      `uses auth type '${i.auth_type}', which is not allowed for ${vendorTitle(i)} integrations (allowed: ${list(allowed) || "none"}).`,
+      `uses auth type '${shown(i.auth_type)}', which is not allowed for ${vendorTitle(i)} integrations (allowed: ${list(allowed) || "none"}).`,
       evidence,
       `In Flow, reconnect the integration using ${list(allowed, "or") || "an allowed auth type"}${i.auth_type === "userpass" ? " instead of a stored username and password" : ""}.`,
     );

@@ -1,5 +1,5 @@
 import type { IntegrationRule } from "./types";
-import { error, list, ok, schemaOf, violation } from "./util";
+import { error, list, ok, schemaOf, shown, violation } from "./util";
 
 /** Parameters of flow-integration-allowed-vendor. */
 export interface AllowedVendorConfig {
@@ -30,7 +30,7 @@ export const allowedVendor: IntegrationRule<AllowedVendorConfig> = {
   evaluate({ integration: i }, config) {
     const evidence = { vendor_type: i.vendor_type, allowedVendors: config.allowedVendors };
     if (!config.allowedVendors) return error("cannot be checked: the rule is enabled but allowedVendors is not configured.", evidence);
-    if (config.allowedVendors.includes(i.vendor_type)) return ok(`is from allowed vendor '${i.vendor_type}'.`, evidence);
-    return violation(`is from vendor '${i.vendor_type}', which is not allowed (allowed: ${list(config.allowedVendors) || "none"}).`, evidence);
+    if (config.allowedVendors.includes(i.vendor_type)) return ok(`is from allowed vendor '${shown(i.vendor_type)}'.`, evidence);
+    return violation(`is from vendor '${shown(i.vendor_type)}', which is not allowed (allowed: ${list(config.allowedVendors) || "none"}).`, evidence);
   },
 };

@@ -1,6 +1,6 @@
 import { connectionHealth, DEFAULT_HEALTHY_STATUSES } from "../inventory/health";
 import type { IntegrationRule } from "./types";
-import { error, list, ok, schemaOf, violation } from "./util";
+import { error, list, ok, schemaOf, shown, violation } from "./util";
 
 /** Parameters of flow-integration-connected. */
 export interface ConnectedConfig {
@@ -40,11 +40,11 @@ export const connected: IntegrationRule<ConnectedConfig> = {
     if (health === "unknown") return error("returned a connection status with neither `status` nor `connected`, so the rule cannot decide.", evidence);
     if (health === "conflicting") {
       const said = s.connected
-        ? `status '${s.status}' is not healthy (healthy is ${list(config.healthyStatuses)}) but connected is true`
-        : `status '${s.status}' counts as healthy but connected is false`;
+        ? `status '${shown(s.status)}' is not healthy (healthy is ${list(config.healthyStatuses)}) but connected is true`
+        : `status '${shown(s.status)}' counts as healthy but connected is false`;
       return {
         ...error(
-          `returned a connection status that contradicts itself: ${said}${s.message ? ` (message: ${s.message})` : ""}; the body is not documented by Flow, so the rule cannot decide. Check the integration in Flow.`,
+          `returned a connection status that contradicts itself: ${said}${s.message ? ` (message: ${shown(s.message)})` : ""}; the body is not documented by Flow, so the rule cannot decide. Check the integration in Flow.`,
           evidence,
         ),
         dataProblems: [
@@ -53,16 +53,19 @@ export const connected: IntegrationRule<ConnectedConfig> = {
             document: "connection_status",
             path: "$.connected",
             field: "connection_status.connected",
-            expected: `${String(!s.connected)}, as status '${s.status}' says`,
+            expected: `${String(!s.connected)}, as status '${shown(s.status)}' says`,
             got: `a boolean (${String(s.connected)})`,
           },
         ],
       };
     }
-    const status = typeof s.status === "string" ? ` (status '${s.status}')` : "";
+    const status = typeof s.status === "string" ? ` (status '${shown(s.status)}')` : "";
     if (health === "healthy") return ok(`is connected${status}.`, evidence);
     if (typeof s.status === "string")
-      return violation(`is not connected: status '${s.status}'${s.message ? ` (${s.message})` : ""}; healthy is ${list(config.healthyStatuses)}.`, evidence);
-    return violation(`is not connected${s.message ? ` (${s.message})` : ""}.`, evidence);
+      return violation(
+        `is not connected: status '${shown(s.status)}'${s.message ? ` (${shown(s.message)})` : ""}; healthy is ${list(config.healthyStatuses)}.`,
+        evidence,
+      );
+    return violation(`is not connected${s.message ? ` (${shown(s.message)})` : ""}.`, evidence);
   },
 };

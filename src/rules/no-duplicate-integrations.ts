@@ -1,7 +1,7 @@
 import { plural } from "../api/text";
 import type { Integration } from "../api/types";
 import type { StackOutcome, StackRule } from "./types";
-import { schemaOf } from "./util";
+import { displayVendor, firstOf, schemaOf, shown } from "./util";
 
 /** Fields that identify an integration besides its vendor. */
 export type DuplicateKey = "name" | "username";
@@ -56,11 +56,13 @@ export const noDuplicateIntegrations: StackRule<NoDuplicateIntegrationsConfig> =
         return others.length ? [{ field, value: field === "name" ? i.name : i.username, others: others.map((o) => o.id) }] : [];
       });
       if (clashes.length === 0) return { status: "ok", integration: i, message: "has no duplicate.", evidence: { matchOn: config.matchOn } };
-      const what = clashes.map((c) => `its ${c.field} '${c.value}' with ${plural(c.others.length, "integration")} ${c.others.join(", ")}`).join(" and ");
+      const what = clashes
+        .map((c) => `its ${c.field} '${shown(c.value)}' with ${plural(c.others.length, "integration")} ${firstOf(c.others.map(String))}`)
+        .join(" and ");
       return {
         status: "violation",
         integration: i,
-        message: `duplicates another ${i.vendor_type} integration: it shares ${what}.`,
+        message: `duplicates another ${displayVendor(i)} integration: it shares ${what}.`,
         evidence: { duplicates: clashes },
       };
     });

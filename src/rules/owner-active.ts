@@ -1,5 +1,5 @@
 import type { IntegrationRule } from "./types";
-import { notApplicable, ok, schemaOf, userState, violation } from "./util";
+import { notApplicable, ok, schemaOf, shown, userState, violation } from "./util";
 
 /** Parameters of flow-integration-owner-active. */
 export interface OwnerActiveConfig {
@@ -45,7 +45,7 @@ function describeUser(ref: unknown): string {
   if (ref && typeof ref === "object") {
     const u = ref as { id?: number; user_id?: number | null; name?: string | null };
     const id = u.id ?? u.user_id ?? "unknown";
-    return u.name ? `'${u.name}' (id ${id})` : `id ${id}`;
+    return u.name ? `'${shown(u.name)}' (id ${shown(id)})` : `id ${shown(id)}`;
   }
-  return String(ref);
+  return shown(ref);
 }

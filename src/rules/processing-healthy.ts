@@ -1,5 +1,5 @@
 import type { IntegrationRule } from "./types";
-import { includesIgnoringCase, list, notApplicable, ok, schemaOf, violation } from "./util";
+import { includesIgnoringCase, list, notApplicable, ok, schemaOf, shown, violation } from "./util";
 
 /** Parameters of flow-integration-processing-healthy. */
 export interface ProcessingHealthyConfig {
@@ -28,7 +28,7 @@ export const processingHealthy: IntegrationRule<ProcessingHealthyConfig> = {
     const status = i.processing_status;
     const evidence = { processing_status: status ?? null, failureStatuses: config.failureStatuses };
     if (typeof status !== "string" || status === "") return notApplicable("did not report a processing_status.", evidence);
-    if (!includesIgnoringCase(config.failureStatuses, status)) return ok(`has processing status '${status}'.`, evidence);
-    return violation(`has processing status '${status}', a failure state (failure states: ${list(config.failureStatuses)}).`, evidence);
+    if (!includesIgnoringCase(config.failureStatuses, status)) return ok(`has processing status '${shown(status)}'.`, evidence);
+    return violation(`has processing status '${shown(status)}', a failure state (failure states: ${list(config.failureStatuses)}).`, evidence);
   },
 };

@@ -1,7 +1,7 @@
 import { count } from "../api/text";
 import { lastSync } from "../inventory/health";
 import type { IntegrationRule } from "./types";
-import { error, notApplicable, ok, schemaOf, violation } from "./util";
+import { error, notApplicable, ok, schemaOf, shown, violation } from "./util";
 
 /** Parameters of flow-integration-recently-synced. */
 export interface RecentlySyncedConfig {
@@ -33,7 +33,7 @@ export const recentlySynced: IntegrationRule<RecentlySyncedConfig> = {
     if (i.has_repos !== true) return notApplicable("did not report whether it has repositories (has_repos).", evidence);
     if (last === null) return violation("has repositories but no recorded project sync (source_projects_last_updated is empty).", evidence);
     const t = lastSync(i);
-    if (t === undefined) return error(`reported an unreadable source_projects_last_updated '${last}'.`, evidence);
+    if (t === undefined) return error(`reported an unreadable source_projects_last_updated '${shown(last)}'.`, evidence);
     const days = (now.getTime() - t) / DAY;
     evidence.ageDays = Math.round(days * 10) / 10;
     if (days <= config.maxAgeDays) return ok(`synced ${fmtDays(days)} ago.`, evidence);

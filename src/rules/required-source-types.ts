@@ -1,6 +1,18 @@
 import { plural } from "../api/text";
 import type { IntegrationRule } from "./types";
-import { enabledSourceTypeNames, list, notApplicable, offeredSourceTypes, ok, perVendor, schemaOf, vendorListsSchema, vendorTitle, violation } from "./util";
+import {
+  enabledSourceTypeNames,
+  list,
+  notApplicable,
+  offeredSourceTypes,
+  ok,
+  perVendor,
+  schemaOf,
+  shown,
+  vendorListsSchema,
+  vendorTitle,
+  violation,
+} from "./util";
 
 /** Parameters of flow-integration-required-source-types. */
 export interface RequiredSourceTypesConfig {
@@ -32,7 +44,7 @@ export const requiredSourceTypes: IntegrationRule<RequiredSourceTypesConfig> = {
     const offered = offeredSourceTypes(i);
     const enabled = enabledSourceTypeNames(i);
     const evidence = { required, offered: offered ?? null, enabled: enabled ?? null };
-    if (required.length === 0) return notApplicable(`has no required source types configured for ${i.vendor_type}.`, evidence);
+    if (required.length === 0) return notApplicable(`has no required source types configured for ${shown(i.vendor_type)}.`, evidence);
     if (!offered)
       return notApplicable("did not report which source types its vendor offers (vendor_meta.services), so required ones cannot be told apart.", evidence);
     const applicable = required.filter((t) => offered.includes(t));

@@ -1,7 +1,7 @@
 import { count } from "../api/text";
 import { DEFAULT_HEALTHY_STATUSES, isConnected } from "../inventory/health";
 import type { StackOutcome, StackRule } from "./types";
-import { schemaOf } from "./util";
+import { displayName, firstOf, schemaOf } from "./util";
 
 /** Parameters of flow-required-vendors-present. */
 export interface RequiredVendorsPresentConfig {
@@ -58,9 +58,9 @@ export const requiredVendorsPresent: StackRule<RequiredVendorsPresentConfig> = {
       return {
         status: "violation",
         subject,
-        message: `is required but none of its integrations is connected (${mine.map((r) => `'${r.integration.name}' (id ${r.integration.id})`).join(", ")}).`,
+        message: `is required but none of its integrations is connected (${firstOf(mine.map((r) => `'${displayName(r.integration)}' (id ${r.integration.id})`))}).`,
         evidence,
-        remediation: `In Flow, reconnect one of the ${vendor} integrations (ids ${mine.map((r) => r.integration.id).join(", ")}).`,
+        remediation: `In Flow, reconnect one of the ${vendor} integrations (ids ${firstOf(mine.map((r) => String(r.integration.id)))}).`,
       };
     });
   },

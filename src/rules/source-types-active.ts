@@ -1,6 +1,6 @@
 import { count } from "../api/text";
 import type { IntegrationRule } from "./types";
-import { enabledSourceTypes, includesIgnoringCase, list, notApplicable, ok, schemaOf, violation } from "./util";
+import { enabledSourceTypes, includesIgnoringCase, list, LIST_MAX, notApplicable, ok, schemaOf, shown, violation } from "./util";
 
 /** Parameters of flow-integration-source-types-active. */
 export interface SourceTypesActiveConfig {
@@ -35,9 +35,10 @@ export const sourceTypesActive: IntegrationRule<SourceTypesActiveConfig> = {
     const evidence = { enabled_source_types: types };
     const inactive = types.filter((t) => t.status !== null && !includesIgnoringCase(config.activeStatuses, t.status));
     if (inactive.length > 0) {
-      const names = inactive.map((t) => `${t.name} (${t.status})`);
+      const names = inactive.slice(0, LIST_MAX).map((t) => `${shown(t.name)} (${shown(t.status)})`);
+      const more = inactive.length > LIST_MAX ? ` and ${inactive.length - LIST_MAX} more` : "";
       return violation(
-        `has enabled source types that are not active: ${names.join(", ")}.`,
+        `has enabled source types that are not active: ${names.join(", ")}${more}.`,
         evidence,
         `In Flow, re-enable or re-sync ${list(inactive.map((t) => t.name))} for this integration.`,
       );

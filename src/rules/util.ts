@@ -1,3 +1,4 @@
+import { bounded, boundedValue, MESSAGE_MAX, needsBounding } from "../api/display";
 import type { Integration, UserRef } from "../api/types";
 import type { Finding, FindingSubject, Outcome, Rule, RuleConfigSchema, StackOutcome } from "./types";
 
@@ -35,15 +36,30 @@ export function vendorOf(i: Pick<Integration, "vendor_type">): string {
   return typeof i.vendor_type === "string" ? i.vendor_type : "unknown vendor";
 }
 
-/** The vendor's display name for messages (`vendor_meta.title`, e.g. "BitBucket Cloud"), else its key. */
-export function vendorTitle(i: Pick<Integration, "vendor_type" | "vendor_meta">): string {
-  const title = i.vendor_meta?.title;
-  return typeof title === "string" && title.trim() ? title : vendorOf(i);
+/** The integration's name as messages and reports show it: at most DISPLAY_MAX characters and "…" (the JSON report keeps it whole). */
+export function displayName(i: Pick<Integration, "name">): string {
+  return bounded(nameOf(i));
 }
 
-/** "Integration 'GitHub Mobile' (id 102, github)" */
+/** The vendor key as messages and reports show it (bounded like displayName). */
+export function displayVendor(i: Pick<Integration, "vendor_type">): string {
+  return bounded(vendorOf(i));
+}
+
+/** A value from Flow quoted in a message (a status, an auth type, a timestamp): bounded like displayName. */
+export function shown(value: unknown): string {
+  return bounded(String(value));
+}
+
+/** The vendor's display name for messages (`vendor_meta.title`, e.g. "BitBucket Cloud"), else its key; bounded like displayName. */
+export function vendorTitle(i: Pick<Integration, "vendor_type" | "vendor_meta">): string {
+  const title = i.vendor_meta?.title;
+  return bounded(typeof title === "string" && title.trim() ? title : vendorOf(i));
+}
+
+/** "Integration 'GitHub Mobile' (id 102, github)", with the name and vendor bounded for display. */
 export function label(i: Pick<Integration, "id" | "name" | "vendor_type">): string {
-  return `Integration '${nameOf(i)}' (id ${i.id}, ${vendorOf(i)})`;
+  return `Integration '${displayName(i)}' (id ${i.id}, ${displayVendor(i)})`;
 }
 
 /** Outcome helpers: rules return these, the evaluator attaches metadata. */
@@ -89,11 +105,21 @@ export function vendorListsSchema(description: string): Record<string, unknown> 
 
 const subjects = new WeakMap<Integration, FindingSubject>();
 
-/** The `integration` of a finding: one object per integration record, shared by all its findings (treat it as read-only). */
+/**
+ * The `integration` of a finding: one object per integration record, shared by all its findings
+ * (treat it as read-only). Its name and vendor are the display forms (bounded), so no finding
+ * repeats a long name; the JSON report lists the full values once (`fullNames`).
+ */
 function subjectOf(integration: Integration): FindingSubject {
   let subject = subjects.get(integration);
-  if (subject === undefined) subjects.set(integration, (subject = { id: integration.id, name: nameOf(integration), vendor: vendorOf(integration) }));
+  if (subject === undefined) subjects.set(integration, (subject = { id: integration.id, name: displayName(integration), vendor: displayVendor(integration) }));
   return subject;
+}
+
+/** Evidence with every string bounded for display (the same object when nothing in it is long). */
+function boundedEvidence(evidence: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (evidence === undefined) return {};
+  return needsBounding(evidence) ? (boundedValue(evidence) as Record<string, unknown>) : evidence;
 }
 
 /** Turns an outcome into a finding (metadata, subject, message naming the integration). */
@@ -107,10 +133,10 @@ export function toFinding(rule: Rule, outcome: Outcome | StackOutcome, integrati
     enforcement,
     ...(integration ? { integration: subjectOf(integration) } : {}),
     ...(subject ? { subject } : {}),
-    message: flat(`${who} ${outcome.message}`),
-    remediation: flat(outcome.remediation ?? rule.remediation),
+    message: flat(bounded(`${who} ${outcome.message}`, MESSAGE_MAX)),
+    remediation: flat(bounded(outcome.remediation ?? rule.remediation, MESSAGE_MAX)),
     helpUri: ruleHelpUri(rule.id),
-    evidence: outcome.evidence ?? {},
+    evidence: boundedEvidence(outcome.evidence),
     ...(outcome.dataProblems?.length ? { dataProblems: outcome.dataProblems } : {}),
   };
 }
@@ -167,8 +193,18 @@ export function perVendor<T>(vendor: string, byVendor: Record<string, T> | undef
   return byVendor && Object.prototype.hasOwnProperty.call(byVendor, vendor) ? byVendor[vendor] : fallback;
 }
 
-/** "'a', 'b' and 'c'" (or "… or 'c'") */
+/** Items a message lists one by one (`list`); the rest are counted. */
+export const LIST_MAX = 20;
+
+/** "a, b, c" for the first LIST_MAX items, and " and 5 more" beyond them (items already made fit to show). */
+export function firstOf(items: readonly string[]): string {
+  const more = items.length > LIST_MAX ? ` and ${items.length - LIST_MAX} more` : "";
+  return `${items.slice(0, LIST_MAX).join(", ")}${more}`;
+}
+
+/** "'a', 'b' and 'c'" (or "… or 'c'"); each item bounded like displayName, and beyond LIST_MAX items "'a', …, 't' and 5 more". */
 export function list(items: readonly string[], conjunction: "and" | "or" = "and"): string {
-  const q = items.map((s) => `'${s}'`);
+  const q = items.slice(0, LIST_MAX).map((s) => `'${shown(s)}'`);
+  if (items.length > LIST_MAX) return `${q.join(", ")} ${conjunction} ${items.length - LIST_MAX} more`;
   return q.length <= 1 ? q.join("") : `${q.slice(0, -1).join(", ")} ${conjunction} ${q[q.length - 1]}`;
 }
