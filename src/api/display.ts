@@ -5,10 +5,10 @@
  * once. It lives at the bottom room so that every other room may use it.
  */
 
-/** Characters of a server string shown in a message or a report cell (an integration's name, a status), before the ellipsis. */
+/** Characters of a server string shown in a message or a report cell (an integration's name, a status), the ellipsis included. */
 export const DISPLAY_MAX = 200;
 
-/** Characters of a whole finding message or remediation, before the ellipsis: a backstop over the values bounded inside it. */
+/** Characters of a whole finding message or remediation, the ellipsis included: a backstop over the values bounded inside it. */
 export const MESSAGE_MAX = 2000;
 
 /** What marks a value cut for display. */
@@ -16,13 +16,13 @@ export const ELLIPSIS = "…";
 
 /**
  * `text` as shown to people: unchanged when at most `max` characters (UTF-16 code units), else
- * its first `max` characters and "…". A surrogate pair (an emoji, a rare CJK character) is never
- * split: the cut moves before it. Time and memory are independent of the text's length beyond
- * `max` (one slice, no scan of the rest).
+ * cut to `max` characters, the last one "…". A surrogate pair (an emoji, a rare CJK character)
+ * is never split: the cut moves before it. Bounding twice changes nothing more, and the time is
+ * independent of the text's length beyond `max` (one slice, no scan of the rest).
  */
 export function bounded(text: string, max: number = DISPLAY_MAX): string {
   if (text.length <= max) return text;
-  let end = Math.max(0, max);
+  let end = Math.max(0, max - 1);
   const last = text.charCodeAt(end - 1);
   if (end > 0 && last >= 0xd800 && last <= 0xdbff) end--; // a high surrogate whose low half would be cut off
   return `${text.slice(0, end)}${ELLIPSIS}`;

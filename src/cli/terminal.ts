@@ -43,6 +43,15 @@ export function hanging(prefix: string, text: string, width: number, paint: { pr
   return wrap(text, width - prefix.length).map((line, i) => `${i === 0 ? (paint.prefix ?? paintText)(prefix) : indent}${paintText(line)}`);
 }
 
+/**
+ * Appends `more` to `lines` one by one. `lines.push(...more)` passes every line as an argument,
+ * and a long enough list (a group of thousands of findings) overflows the call stack.
+ */
+export function append(lines: string[], more: readonly string[]): string[] {
+  for (const line of more) lines.push(line);
+  return lines;
+}
+
 /** The fix a group of findings shares, when every one has the same; undefined when they differ (each shows its own). */
 export function sharedFix(remediations: readonly string[]): string | undefined {
   return remediations.length > 0 && remediations.every((r) => r === remediations[0]) ? remediations[0] : undefined;

@@ -1,14 +1,18 @@
 /** The texts the CrossGuard pack reports: terminal-safe, naming the integration and what to do. */
+import { bounded, MESSAGE_MAX } from "../api/display";
 import { terminalSafe } from "../api/ingest";
 import { count } from "../api/text";
 import { baselineNote, type Baseline, type BaselineEntry } from "../rules/baseline";
 import type { Finding } from "../rules/types";
 
+/** A message, fix or reason as the pack prints it: bounded (src/api/display.ts), so no value from Flow makes a message long. */
+const fit = (s: string) => bounded(s, MESSAGE_MAX);
+
 /** The text a policy reports for a failing finding: what is wrong, how to fix it, where to read more. */
 export function violationMessage(f: Finding): string {
-  const parts = [f.message, `Fix: ${f.remediation}`];
+  const parts = [fit(f.message), `Fix: ${fit(f.remediation)}`];
   if (f.exception?.state === "expired") {
-    parts.push(`An exception for this (reason: ${f.exception.reason}) expired on ${f.exception.expires}; it no longer applies.`);
+    parts.push(`An exception for this (reason: ${fit(f.exception.reason)}) expired on ${f.exception.expires}; it no longer applies.`);
   }
   if (f.baseline) parts.push(`This finding is ${baselineNote(f.baseline)}.`);
   parts.push(`See ${f.helpUri}`);
@@ -19,7 +23,9 @@ export function violationMessage(f: Finding): string {
 export function exceptionNotice(f: Finding): string {
   const x = f.exception!;
   const who = [x.owner && `owner ${x.owner}`, x.ticket && `ticket ${x.ticket}`].filter(Boolean).join(", ");
-  return terminalSafe(`[${f.ruleId}] suppressed by an exception until ${x.expires}${who ? ` (${who})` : ""}: ${x.reason}. Suppressed finding: ${f.message}`);
+  return terminalSafe(
+    `[${f.ruleId}] suppressed by an exception until ${x.expires}${who ? ` (${fit(who)})` : ""}: ${fit(x.reason)}. Suppressed finding: ${fit(f.message)}`,
+  );
 }
 
 /**
@@ -31,7 +37,7 @@ export function aggregateMessage(ruleId: string, findings: readonly Finding[], l
   const ids = findings.flatMap((f) => (f.integration ? [f.integration.id] : [])).sort((a, b) => a - b);
   const listed = ids.slice(0, shown).join(", ") + (ids.length > shown ? ` (+${ids.length - shown} more)` : "");
   const fixes = new Set(findings.map((f) => f.remediation));
-  const fix = fixes.size === 1 ? `Fix: ${findings[0].remediation}` : "Each finding's own fix is in flow-audit's report.";
+  const fix = fixes.size === 1 ? `Fix: ${fit(findings[0].remediation)}` : "Each finding's own fix is in flow-audit's report.";
   return terminalSafe(
     `${findings.length} advisory findings of ${ruleId}, more than the ${limit} the pack lists one by one, so they are reported together: integrations ${listed}. ` +
       `The full list, each with its message and evidence: flow-audit (same rules and policy file), e.g. \`flow-audit --format json\`. ${fix} See ${findings[0].helpUri}`,

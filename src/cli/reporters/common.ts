@@ -1,3 +1,4 @@
+import { bounded, MESSAGE_MAX } from "../../api/display";
 import { isDataError, isFailing, isOpen } from "../../rules/evaluate";
 import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
@@ -16,9 +17,14 @@ export function disposition(f: Finding, report: AuditReport): Disposition {
   return isOpen(f) ? "warning" : "passed";
 }
 
-/** "Integration 'X' (id 1, github)" or the stack-level subject. */
+/** "X (id 1, github)" or the stack-level subject, each value bounded for display (src/api/display.ts). */
 export function subjectOf(f: Finding): string {
-  return f.integration ? `${f.integration.name} (id ${f.integration.id}, ${f.integration.vendor})` : (f.subject ?? "inventory");
+  return f.integration ? `${bounded(f.integration.name)} (id ${f.integration.id}, ${bounded(f.integration.vendor)})` : bounded(f.subject ?? "inventory");
+}
+
+/** A finding's message, fix or an exception's reason as a report prints it: bounded at MESSAGE_MAX (src/api/display.ts). */
+export function text(s: string): string {
+  return bounded(s, MESSAGE_MAX);
 }
 
 /** The outcome of a report, in words. */

@@ -10,10 +10,11 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { bounded, boundedValue } from "../../api/display";
 import type { Finding } from "../../rules/types";
 import type { HistoryView } from "../history";
 import type { AuditReport } from "../report";
-import { disposition, outcome, verdict } from "./common";
+import { disposition, outcome, text as shownText, verdict } from "./common";
 import { escapeXml, historyCharts } from "./html-chart";
 
 /** Code tables the page decodes rows with (indexes into these lists). */
@@ -79,8 +80,8 @@ class Interned<T> {
 /** What the page needs of one finding beyond the shared tables: subject, data problems, and metadata that differs from its rule. */
 function extraOf(f: Finding, rule: AuditReport["rules"][number] | undefined): Record<string, unknown> | undefined {
   const x: Record<string, unknown> = {};
-  if (f.subject !== undefined) x.subject = f.subject;
-  if (f.dataProblems?.length) x.dataProblems = f.dataProblems;
+  if (f.subject !== undefined) x.subject = bounded(f.subject);
+  if (f.dataProblems?.length) x.dataProblems = boundedValue(f.dataProblems);
   if (rule && f.severity !== rule.severity) x.severity = f.severity;
   if (rule && f.enforcement !== rule.enforcement) x.enforcement = f.enforcement;
   if (rule && f.helpUri !== rule.helpUri) x.helpUri = safeHref(f.helpUri) ?? null;
@@ -104,9 +105,12 @@ export function findingRows(report: AuditReport) {
   const rows = report.findings.map((f) => {
     let r = ruleIndex.get(f.ruleId);
     if (r === undefined) ruleIndex.set(f.ruleId, (r = report.rules.length + extraRules.push(f.ruleId) - 1));
-    const i = f.integration ? ints.add([f.integration.id, f.integration.name, f.integration.vendor], String(f.integration.id)) : -1;
-    const prefix = f.integration ? `Integration '${f.integration.name}' (id ${f.integration.id}, ${f.integration.vendor})` : undefined;
-    const m = prefix && f.message.startsWith(prefix) ? -(text.add(f.message.slice(prefix.length)) + 1) : text.add(f.message);
+    const name = f.integration && bounded(f.integration.name);
+    const vendor = f.integration && bounded(f.integration.vendor);
+    const i = f.integration ? ints.add([f.integration.id, name!, vendor!], String(f.integration.id)) : -1;
+    const prefix = f.integration ? `Integration '${name}' (id ${f.integration.id}, ${vendor})` : undefined;
+    const message = shownText(f.message);
+    const m = prefix && message.startsWith(prefix) ? -(text.add(message.slice(prefix.length)) + 1) : text.add(message);
     const x = extraOf(f, report.rules[r]);
     const row = [
       r,
@@ -114,9 +118,9 @@ export function findingRows(report: AuditReport) {
       HTML_CODES.disposition.indexOf(disposition(f, report)),
       i,
       m,
-      evidence.add(f.evidence ?? {}),
-      text.add(f.remediation),
-      f.exception ? exceptions.add(f.exception) : -1,
+      evidence.add(boundedValue(f.evidence ?? {}) as Record<string, unknown>),
+      text.add(shownText(f.remediation)),
+      f.exception ? exceptions.add({ ...f.exception, reason: shownText(f.exception.reason) }) : -1,
       f.baseline ? baselines.add(f.baseline) : -1,
       x ? extras.push(x) - 1 : -1,
     ];
@@ -156,9 +160,9 @@ export function htmlData(report: AuditReport, history?: HistoryView) {
       ...extraRules.map((id) => [id, id, "", "", null, ""]),
     ],
     ...findings,
-    warnings: report.warnings.slice(0, 1000),
+    warnings: report.warnings.slice(0, 1000).map((w) => boundedValue(w)),
     baseline: report.baseline ?? null,
-    diff: report.diff ?? null,
+    diff: report.diff ? shownDiff(report.diff) : null,
     history: history
       ? {
           dir: history.dir,
@@ -169,6 +173,29 @@ export function htmlData(report: AuditReport, history?: HistoryView) {
           previous: history.previous ?? null,
         }
       : null,
+  };
+}
+
+/** The changes since an earlier snapshot with names, fields and messages bounded for display (the JSON report has them whole). */
+function shownDiff(d: NonNullable<AuditReport["diff"]>): NonNullable<AuditReport["diff"]> {
+  const ref = <T extends { name: string; vendor?: string }>(i: T): T => ({
+    ...i,
+    name: bounded(i.name),
+    ...(i.vendor === undefined ? {} : { vendor: bounded(i.vendor) }),
+  });
+  const change = (c: NonNullable<AuditReport["diff"]>["findingsAppeared"][number]) => ({
+    ...c,
+    subject: c.subject && bounded(c.subject),
+    message: shownText(c.message),
+  });
+  return {
+    ...d,
+    against: bounded(d.against),
+    added: d.added.map(ref),
+    removed: d.removed.map(ref),
+    changed: d.changed.map((c) => ({ ...ref(c), fields: c.fields.map((f) => bounded(f)) })),
+    findingsAppeared: d.findingsAppeared.map(change),
+    findingsResolved: d.findingsResolved.map(change),
   };
 }
 

@@ -1,7 +1,7 @@
 import { isOpen } from "../../rules/evaluate";
 import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
-import { subjectOf } from "./common";
+import { subjectOf, text } from "./common";
 import { baselineNote } from "../../rules/baseline";
 
 /**
@@ -15,22 +15,23 @@ export function renderJunit(report: AuditReport): string {
   // Loaded on use (CommonJS `module.exports = builder`, so no `.default`).
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a JUnit report is asked for
   const junitBuilder = require("junit-report-builder") as (typeof import("junit-report-builder"))["default"];
-  const builder = junitBuilder.newBuilder().name(`flow-audit ${report.source.location}`);
+  const builder = junitBuilder.newBuilder().name(`flow-audit ${text(report.source.location)}`);
   for (const rule of report.rules) {
     const findings = report.findings.filter((f) => f.ruleId === rule.id);
     const suite = builder.testSuite().name(rule.id).property("enforcement", rule.enforcement).property("severity", rule.severity);
     for (const f of findings) {
       const tc = suite.testCase().className(rule.id).name(subjectOf(f));
+      const message = text(f.message);
       if (isOpen(f)) {
-        const detail = `${f.message}\nFix: ${f.remediation}${expiredNote(f)}\n${f.helpUri}`;
-        if (f.status === "error") tc.error(f.message, "error", detail);
-        else tc.failure(f.message, f.enforcement).stacktrace(detail);
+        const detail = `${message}\nFix: ${text(f.remediation)}${expiredNote(f)}\n${f.helpUri}`;
+        if (f.status === "error") tc.error(message, "error", detail);
+        else tc.failure(message, f.enforcement).stacktrace(detail);
       } else if (f.exception?.state === "active") {
-        tc.skipped().standardOutput(`Suppressed by an exception until ${f.exception.expires}: ${f.exception.reason}\n${f.message}`);
+        tc.skipped().standardOutput(`Suppressed by an exception until ${f.exception.expires}: ${text(f.exception.reason)}\n${message}`);
       } else if (f.baseline?.state === "active") {
-        tc.skipped().standardOutput(`Baselined: ${baselineNote(f.baseline)}\n${f.message}`);
+        tc.skipped().standardOutput(`Baselined: ${baselineNote(f.baseline)}\n${message}`);
       } else if (f.status === "not-applicable") {
-        tc.skipped().standardOutput(`Not applicable: ${f.message}`);
+        tc.skipped().standardOutput(`Not applicable: ${message}`);
       }
     }
   }
@@ -38,6 +39,6 @@ export function renderJunit(report: AuditReport): string {
 }
 
 function expiredNote(f: Finding): string {
-  const exception = f.exception?.state === "expired" ? `\nAn exception expired on ${f.exception.expires}: ${f.exception.reason}` : "";
+  const exception = f.exception?.state === "expired" ? `\nAn exception expired on ${f.exception.expires}: ${text(f.exception.reason)}` : "";
   return `${exception}${f.baseline ? `\nThis finding is ${baselineNote(f.baseline)}.` : ""}`;
 }

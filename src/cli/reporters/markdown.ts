@@ -1,3 +1,4 @@
+import { bounded } from "../../api/display";
 import { isOpen } from "../../rules/evaluate";
 import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
@@ -52,8 +53,8 @@ class Budget {
   }
 }
 
-/** Escaped text, cut to MARKDOWN_LIMITS.text characters first (so no escape is cut in half). */
-const cut = (s: string, max: number = MARKDOWN_LIMITS.text) => esc(s.length > max ? `${s.slice(0, max)}…` : s);
+/** Escaped text, bounded to MARKDOWN_LIMITS.text characters first (src/api/display.ts; so no escape is cut in half). */
+const cut = (s: string, max: number = MARKDOWN_LIMITS.text) => esc(bounded(s, max));
 
 /** `--format markdown`: for PR comments and CI job summaries, at most MARKDOWN_LIMITS.bytes long. */
 export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {}): string {
@@ -76,7 +77,7 @@ export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {
   const full = fullReport(options.artifacts ?? []);
   const omitted = findingRows(report, out);
   const tail = omitted.count ? [`_… and ${omitted.count} more findings (${omitted.failing} of them ❌) in ${full}._`, ""] : [];
-  if (report.diff && !diffLines(report.diff, out, full)) tail.push(`_Changes since ${cut(report.diff.against, 300)}: in ${full}._`, "");
+  if (report.diff && !diffLines(report.diff, out, full, tail)) tail.push(`_Changes since ${cut(report.diff.against, 300)}: in ${full}._`, "");
   if (!omitted.count && full !== FULL_REPORT_DEFAULT) tail.push(`Full report: ${full}.`, "");
   tail.push(
     `<sub>flow-audit ${esc(report.tool.version)} · source: ${report.source.kind} · policy: ${cut(report.policy.file ?? "defaults", 300)} · fail on ${report.policy.failOn}</sub>`,
@@ -139,8 +140,12 @@ function capped<T>(items: readonly T[], show: (item: T) => string): string {
   return items.length > n ? `${shown} and ${items.length - n} more` : shown || "none";
 }
 
-/** What changed since the earlier snapshot, each list capped (the JSON report has them all); false when there was no room for it. */
-function diffLines(d: NonNullable<AuditReport["diff"]>, out: Budget, full: string): boolean {
+/**
+ * What changed since the earlier snapshot, each list capped (the JSON report has them all): the
+ * heading with at least its first entry, or false when there was no room for them. The line
+ * saying how many more goes to `tail` (kept outside the budget) when it does not fit.
+ */
+function diffLines(d: NonNullable<AuditReport["diff"]>, out: Budget, full: string, tail: string[]): boolean {
   const n = MARKDOWN_LIMITS.listItems;
   const entries = [
     { text: `- Added: ${capped(d.added, (i) => `${cut(i.name)} (${i.id})`)}`, items: d.added.length },
@@ -149,11 +154,12 @@ function diffLines(d: NonNullable<AuditReport["diff"]>, out: Budget, full: strin
     ...d.findingsAppeared.slice(0, n).map((f) => ({ text: `- 🆕 New finding: \`${f.ruleId}\` ${cut(f.message)}`, items: 1 })),
     ...d.findingsResolved.slice(0, n).map((f) => ({ text: `- ✅ Resolved: \`${f.ruleId}\` ${cut(f.message)}`, items: 1 })),
   ];
-  if (!out.add(`### Changes since ${cut(d.against, 300)}`, "")) return false;
-  let shown = 0;
+  if (!out.add(`### Changes since ${cut(d.against, 300)}`, "", entries[0].text)) return false;
+  let shown = 1;
   while (shown < entries.length && out.add(entries[shown].text)) shown++;
   const beyondCaps = [d.changed, d.findingsAppeared, d.findingsResolved].reduce((m, list) => m + Math.max(0, list.length - n), 0);
   const left = beyondCaps + entries.slice(shown).reduce((m, e) => m + e.items, 0);
-  out.add(...(left ? [`- … and ${left} more in ${full}`] : []), "");
+  const more = [...(left ? [`- … and ${left} more in ${full}`] : []), ""];
+  if (!out.add(...more)) tail.unshift(...more);
   return true;
 }

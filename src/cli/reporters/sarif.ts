@@ -1,9 +1,10 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
+import { bounded, boundedValue } from "../../api/display";
 import { baselineNote } from "../../rules/baseline";
 import type { Finding } from "../../rules/types";
 import type { Locate, SourceLocation } from "../locations";
 import type { AuditReport } from "../report";
-import { disposition } from "./common";
+import { disposition, text } from "./common";
 
 const LEVEL: Record<string, Result.level> = { mandatory: "error", advisory: "warning", disabled: "note" };
 const SRCROOT = "%SRCROOT%";
@@ -61,10 +62,10 @@ export function renderSarif(report: AuditReport, options: { locate?: Locate; src
 }
 
 function remediationOf(report: AuditReport, ruleId: string): string {
-  return (
+  return text(
     report.findings.find((f) => f.ruleId === ruleId && f.status === "violation")?.remediation ??
-    report.findings.find((f) => f.ruleId === ruleId)?.remediation ??
-    ""
+      report.findings.find((f) => f.ruleId === ruleId)?.remediation ??
+      "",
   );
 }
 
@@ -75,20 +76,20 @@ function artifactLocation(uri: string): { uri: string; uriBaseId?: string } {
 
 function result(f: Finding, report: AuditReport, at: SourceLocation | undefined, ruleIndex: number): Result {
   const d = disposition(f, report);
-  const logicalName = f.integration ? `integrations/${f.integration.id}` : `inventory/${(f.subject ?? "all").replace(/[^A-Za-z0-9_-]+/g, "-")}`;
+  const logicalName = f.integration ? `integrations/${f.integration.id}` : `inventory/${bounded(f.subject ?? "all").replace(/[^A-Za-z0-9_-]+/g, "-")}`;
   const expired =
-    (f.exception?.state === "expired" ? ` (An exception expired on ${f.exception.expires}: ${f.exception.reason}.)` : "") +
+    (f.exception?.state === "expired" ? ` (An exception expired on ${f.exception.expires}: ${text(f.exception.reason)}.)` : "") +
     (f.baseline && f.baseline.state !== "active" ? ` (This finding is ${baselineNote(f.baseline)}.)` : "");
   return {
     ruleId: f.ruleId,
     ruleIndex,
     level: f.status === "error" ? "error" : (LEVEL[f.enforcement] ?? "warning"),
     kind: "fail",
-    message: { text: `${f.message} Fix: ${f.remediation}${expired}` },
+    message: { text: `${text(f.message)} Fix: ${text(f.remediation)}${expired}` },
     locations: [
       {
         ...(at ? { physicalLocation: { artifactLocation: artifactLocation(at.uri), region: { startLine: at.line } } } : {}),
-        logicalLocations: [{ name: f.integration?.name ?? f.subject ?? "inventory", fullyQualifiedName: `flow/${logicalName}`, kind: "resource" }],
+        logicalLocations: [{ name: bounded(f.integration?.name ?? f.subject ?? "inventory"), fullyQualifiedName: `flow/${logicalName}`, kind: "resource" }],
       },
     ],
     partialFingerprints: { "flowFinding/v1": `${f.ruleId}/${logicalName}`, ...(f.fingerprint ? { "flowEvidence/v1": f.fingerprint } : {}) },
@@ -100,8 +101,8 @@ function result(f: Finding, report: AuditReport, at: SourceLocation | undefined,
       status: f.status,
       enforcement: f.enforcement,
       severity: f.severity,
-      ...(f.integration ? { integration: f.integration } : {}),
-      evidence: f.evidence,
+      ...(f.integration ? { integration: { id: f.integration.id, name: bounded(f.integration.name), vendor: bounded(f.integration.vendor) } } : {}),
+      evidence: boundedValue(f.evidence),
     },
     ...(d === "suppressed"
       ? {
@@ -109,7 +110,7 @@ function result(f: Finding, report: AuditReport, at: SourceLocation | undefined,
             {
               kind: "external",
               status: "accepted",
-              justification: `${f.exception!.reason} (expires ${f.exception!.expires}${f.exception!.owner ? `, owner ${f.exception!.owner}` : ""}${f.exception!.ticket ? `, ticket ${f.exception!.ticket}` : ""})`,
+              justification: `${text(f.exception!.reason)} (expires ${f.exception!.expires}${f.exception!.owner ? `, owner ${f.exception!.owner}` : ""}${f.exception!.ticket ? `, ticket ${f.exception!.ticket}` : ""})`,
             },
           ],
         }

@@ -149,9 +149,13 @@ describe("the Markdown summary's size", () => {
     const md = renderMarkdown({ ...big, findings, diff }, { artifacts });
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(MARKDOWN_LIMITS.bytes);
     expect(md).not.toContain("<b>");
-    expect(rows(md).length).toBeLessThan(MARKDOWN_LIMITS.findings);
+    // Names are bounded to 200 characters and cells to MARKDOWN_LIMITS.text, so every row the limit allows fits.
+    expect(rows(md).length).toBeLessThanOrEqual(MARKDOWN_LIMITS.findings);
+    expect(rows(md)[0]).toContain("…");
     expect(md).toMatch(/_… and \d+ more findings \(\d+ of them ❌\) in flow-audit\.json \(JSON\)/);
+    // No room for the changes: a pointer to the full report, never a heading without entries.
     expect(md).toContain("_Changes since before.json: in flow-audit.json (JSON), flow-audit.sarif (SARIF)._");
+    expect(md).not.toContain("### Changes since");
     const small = renderMarkdown({ ...reportOf(demoDataset(NOW.getTime()), "never"), diff }, { artifacts });
     expect(small).toMatch(/- Added: .* and 2980 more\n/);
     expect(Buffer.byteLength(small)).toBeLessThanOrEqual(MARKDOWN_LIMITS.bytes);
