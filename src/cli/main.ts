@@ -206,6 +206,7 @@ function evaluate(
     rules,
     enforcement: (r) => ruleSettings(policy, r).enforcement,
     findings,
+    records,
     warnings: unreadDataProblems(records, { policy, problems }),
     diff,
     baseline: policy.baseline ? { applied: appliedBaseline(policy.baseline, findings, inScope(args, policy, records, findings), now) } : undefined,

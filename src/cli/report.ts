@@ -1,7 +1,9 @@
+import { DISPLAY_MAX } from "../api/display";
+import type { InventoryRecord } from "../api/types";
 import type { Finding, FindingStatus, Rule } from "../rules/types";
 import type { DataProblem } from "../api/validation";
 import { isDataError, isFailing, isOpen, type FailOn } from "../rules/evaluate";
-import { ruleHelpUri } from "../rules/util";
+import { nameOf, ruleHelpUri, vendorOf } from "../rules/util";
 import type { InventoryDiff } from "../inventory/diff";
 import type { BaselineEntry } from "../rules/baseline";
 
@@ -14,6 +16,13 @@ export interface FindingChange {
   integrationId: number | null;
   subject: string | null;
   message: string;
+}
+
+/** An integration whose name or vendor key is longer than findings show (DISPLAY_MAX characters): the full values, once. */
+export interface FullName {
+  id: number;
+  name: string;
+  vendor: string;
 }
 
 /** Everything a reporter needs: the stable shape behind `--format json`. */
@@ -45,6 +54,11 @@ export interface AuditReport {
   warnings: DataProblem[];
   rules: Array<{ id: string; title: string; description: string; severity: string; enforcement: string; helpUri: string }>;
   findings: Finding[];
+  /**
+   * The integrations whose name or vendor key findings show cut to DISPLAY_MAX characters (with
+   * "…"): their full values, once each, so the report holds every name whole exactly once.
+   */
+  fullNames?: FullName[];
   /** The baseline in force (--baseline, or `baseline:` in the policy file), and the one written with --write-baseline. */
   baseline?: BaselineReport;
   diff?: InventoryDiff & { against: string; findingsAppeared: FindingChange[]; findingsResolved: FindingChange[] };
@@ -99,6 +113,8 @@ export function buildReport(input: {
   rules: readonly Rule[];
   enforcement: (rule: Rule) => string;
   findings: Finding[];
+  /** The records evaluated: names and vendor keys too long to show whole are listed once (`fullNames`). */
+  records?: readonly InventoryRecord[];
   warnings?: DataProblem[];
   diff?: AuditReport["diff"];
   baseline?: BaselineReport;
@@ -110,6 +126,7 @@ export function buildReport(input: {
   const enabled = input.rules.filter((r) => input.enforcement(r) !== "disabled");
   const dataErrors = input.findings.filter(isDataError).length;
   const warnings = input.warnings ?? [];
+  const fullNames = fullNamesOf(input.records ?? []);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "flow-audit", version: input.version },
@@ -138,7 +155,19 @@ export function buildReport(input: {
       helpUri: ruleHelpUri(r.id),
     })),
     findings: input.findings,
+    ...(fullNames.length ? { fullNames } : {}),
     ...(input.baseline ? { baseline: input.baseline } : {}),
     ...(input.diff ? { diff: input.diff } : {}),
   };
+}
+
+/** The records whose name or vendor key is longer than DISPLAY_MAX: what findings show shortened. */
+function fullNamesOf(records: readonly InventoryRecord[]): FullName[] {
+  const out: FullName[] = [];
+  for (const { integration: i } of records) {
+    const name = nameOf(i);
+    const vendor = vendorOf(i);
+    if (name.length > DISPLAY_MAX || vendor.length > DISPLAY_MAX) out.push({ id: i.id, name, vendor });
+  }
+  return out;
 }

@@ -25,6 +25,7 @@ export function auditReportOf(
     rules,
     enforcement: (r) => ruleSettings(policy, r).enforcement,
     findings: evaluateInventory(records, { policy, now }),
+    records,
     ...(extra.diff ? { diff: extra.diff } : {}),
     now,
   });
