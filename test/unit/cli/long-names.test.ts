@@ -83,4 +83,29 @@ describe("reports over integrations with 1.25 MB names", () => {
     }
     expect(JSON.parse(render("json", normal)).fullNames).toBeUndefined();
   });
+
+  it("bounds every other value from Flow a rule quotes: a status message, an auth type, a processing status, source types", () => {
+    const huge = "s".repeat(NAME_LENGTH);
+    const [base] = generatedDataset(1, 7, NOW.getTime());
+    // Within one page's cap (32 MiB), as Flow could send them: 6 MB of single values, 500 source types of 20 KB.
+    const types = Array.from({ length: 500 }, (_, k) => ({ source_type_name: `${"t".repeat(10_000)}${k}`, status: "u".repeat(10_000) }));
+    const record: InventoryRecord = {
+      integration: {
+        ...base.integration,
+        auth_type: huge,
+        processing_status: huge,
+        vendor_type: huge,
+        enabled_source_types: types,
+      } as InventoryRecord["integration"],
+      connectionStatus: { status: huge, connected: false, message: huge },
+    };
+    const report = auditReportOf([record], policy, NOW);
+    for (const f of report.findings) {
+      expect(f.message.length).toBeLessThanOrEqual(MESSAGE_MAX);
+      expect(f.remediation.length).toBeLessThanOrEqual(MESSAGE_MAX);
+      expect(JSON.stringify(f.evidence).length).toBeLessThan(500 * 2 * (DISPLAY_MAX + 40) + 1000);
+    }
+    expect(report.findings.filter((f) => f.message.includes("…")).length).toBeGreaterThan(3);
+    expect(render("table", report).length).toBeLessThan(100_000);
+  });
 });
