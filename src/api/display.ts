@@ -42,7 +42,9 @@ export function boundedValue(value: unknown, max: number = DISPLAY_MAX, depth = 
   if (depth >= VALUE_DEPTH) return ELLIPSIS;
   if (Array.isArray(value)) return value.map((v) => boundedValue(v, max, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[bounded(k, max)] = boundedValue(v, max, depth + 1);
+  // defineProperty: a key is data, never a prototype (a "__proto__" key from Flow stays a key).
+  for (const [k, v] of Object.entries(value))
+    Object.defineProperty(out, bounded(k, max), { value: boundedValue(v, max, depth + 1), enumerable: true, writable: true, configurable: true });
   return out;
 }
 

@@ -19,6 +19,8 @@
  * The clean path stays cheap: a string is only rewritten where something matched.
  */
 
+import { bounded } from "./display";
+
 /** Deepest nesting of objects and arrays accepted in a response (Flow's records nest about 5 deep). */
 export const MAX_DEPTH = 32;
 
@@ -219,11 +221,7 @@ export function ingestBody(text: string, token: string | undefined): IngestedCon
   return { json: ingestValue(parsed, token) };
 }
 
-/** A server-controlled string for a message: redacted, terminal-safe and at most `max` characters. */
+/** A server-controlled string for a message: redacted, terminal-safe and at most `max` characters (see bounded). */
 export function ingestText(text: string, token: string | undefined, max = 200): string {
-  const safe = ingestString(text, token);
-  if (safe.length <= max) return safe;
-  // Never cut a surrogate pair in half (a lone surrogate is not text to XML, terminals or JSON consumers).
-  const cut = /[\ud800-\udbff]/.test(safe[max - 2]) ? max - 2 : max - 1;
-  return `${safe.slice(0, cut)}…`;
+  return bounded(ingestString(text, token), max);
 }
