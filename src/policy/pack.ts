@@ -22,7 +22,7 @@ import { rules as allRules } from "../rules/index";
 import type { Finding, FlowPolicy, Rule } from "../rules/types";
 import { configOf, label, ruleHelpUri, RULES_DOCS_URL } from "../rules/util";
 import { maskPersonalData, SHOW_PERSONAL_DATA_ENV, showPersonalDataFromEnv } from "../inventory/privacy";
-import { CHUNK_TYPE, chunkEntries, INTEGRATION_TYPE, SHARED_TABLES } from "../pulumi/type";
+import { CHUNK_TYPE, chunkEntries, INTEGRATION_TYPE, isChunkType, isIntegrationType, SHARED_TABLES } from "../pulumi/type";
 import { aggregateMessage, baselineNotices, exceptionNotice, violationMessage } from "./messages";
 import { baselineExpired, baselineScope, compareBaseline } from "../rules/baseline";
 
@@ -105,7 +105,7 @@ function recordView(showPersonalData: boolean): RecordView {
     return found;
   };
   const view = (type: string, props: Record<string, unknown>, name: string, urn: string): ResourceRecords | undefined => {
-    if (type === CHUNK_TYPE) {
+    if (isChunkType(type)) {
       const texts = [props.integrations, ...SHARED_TABLES.map((t) => props[t])].flatMap((m) => Object.values((m ?? {}) as Record<string, unknown>));
       const kept = chunks.get(urn);
       if (kept && kept.texts.length === texts.length && kept.texts.every((t, i) => t === texts[i])) return kept.records;
@@ -127,7 +127,7 @@ function recordView(showPersonalData: boolean): RecordView {
 
 /** Turns a flow:Integration resource's properties into an inventory record (undefined if it is not one). */
 export function recordOf(type: string, props: Record<string, unknown>): InventoryRecord | undefined {
-  if (type !== INTEGRATION_TYPE) return undefined;
+  if (!isIntegrationType(type)) return undefined;
   return { integration: props.integration as Integration, connectionStatus: (props.connectionStatus ?? undefined) as ConnectionStatus | undefined };
 }
 

@@ -25,9 +25,12 @@ function clean(e: unknown): Error {
   return error;
 }
 
-/** A client for the provider's settings (the API URL from its inputs, the token from FLOW_API_TOKEN); `use` runs with it. */
-async function withClient<T>(use: (client: FlowClient) => Promise<T>): Promise<T> {
-  const settings = providerSettings(providerConfig?.(PROVIDER_API_URL_KEY));
+/**
+ * A client for the provider's settings (the API URL given, else from the provider's inputs; the
+ * token from FLOW_API_TOKEN); `use` runs with it.
+ */
+async function withClient<T>(use: (client: FlowClient) => Promise<T>, apiUrl?: string): Promise<T> {
+  const settings = providerSettings(apiUrl ?? providerConfig?.(PROVIDER_API_URL_KEY));
   try {
     if (!settings.token) throw missingToken(PROVIDER_TOKEN_HINT);
     const client = createFlowClient({ baseUrl: settings.apiUrl, token: settings.token });
@@ -56,8 +59,8 @@ async function readOne(client: FlowClient, id: number): Promise<IntegrationState
  * Reads one integration and its connection status from Flow (refresh and `Integration.get`).
  * Undefined when Flow no longer has it: refresh then shows the resource as deleted.
  */
-export function readIntegration(id: number): Promise<IntegrationState | undefined> {
-  return withClient((client) => readOne(client, id));
+export function readIntegration(id: number, apiUrl?: string): Promise<IntegrationState | undefined> {
+  return withClient((client) => readOne(client, id), apiUrl);
 }
 
 /** How many integrations of a chunk a refresh reads at once (each is two requests). */
@@ -68,14 +71,14 @@ const CHUNK_READ_CONCURRENCY = 8;
  * so refresh shows them as removed from it. Integrations added to Flow since are not found by
  * a refresh (as with one resource per integration); the next preview or up records them.
  */
-export function readChunk(state: ChunkState): Promise<ChunkState> {
+export function readChunk(state: ChunkState, apiUrl?: string): Promise<ChunkState> {
   return withClient(async (client) => {
     const limit = pLimit(CHUNK_READ_CONCURRENCY);
     const ids = Object.keys(state.integrations ?? {});
     const read = await Promise.all(ids.map((id) => limit(() => readOne(client, Number(id)))));
     const records = read.flatMap((entry) => (entry ? [fromIntegrationState(entry)] : []));
     return { chunk: state.chunk, chunks: state.chunks, ...encodeChunk(records) };
-  });
+  }, apiUrl);
 }
 
 /** The engine's diff result for a chunk (see chunkDiff). */

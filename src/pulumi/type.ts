@@ -9,6 +9,20 @@ import type { ConnectionStatus, Integration, InventoryRecord } from "../api/type
 export const INTEGRATION_TYPE = "pulumi-nodejs:dynamic/flow:Integration";
 /** The type token of a chunk resource, which records many integrations (readFlowIntegrations with `chunks`). */
 export const CHUNK_TYPE = "pulumi-nodejs:dynamic/flow:IntegrationChunk";
+/** The type token of one integration recorded by the component package (stacks of any language; component/). */
+export const PACKAGE_INTEGRATION_TYPE = "flow:index:Integration";
+/** The type token of a chunk recorded by the component package. */
+export const PACKAGE_CHUNK_TYPE = "flow:index:IntegrationChunk";
+
+/** Whether a resource type records one integration (a dynamic resource of a TypeScript stack, or the component package's). */
+export function isIntegrationType(type: string): boolean {
+  return type === INTEGRATION_TYPE || type === PACKAGE_INTEGRATION_TYPE;
+}
+
+/** Whether a resource type records a chunk of integrations. */
+export function isChunkType(type: string): boolean {
+  return type === CHUNK_TYPE || type === PACKAGE_CHUNK_TYPE;
+}
 
 /**
  * Fields of an integration that many integrations of a tenant usually hold alike — the user

@@ -39,6 +39,12 @@ describe("package manifests", () => {
     expect(read("policies/package.json").version).toBe(read("package.json").version);
   });
 
+  it("keep the component package's lockfile in sync and its version the package's, so the engine's `npm install` there changes nothing", () => {
+    expectInSync("component");
+    expect(read("component/package.json").version).toBe(read("package.json").version);
+    expect(read("component/package.json").name).toBe("flow");
+  });
+
   it("declare Node.js lines that include every line CI tests, without excluding an LTS line", () => {
     const engines = (read("package.json").engines as { node: string }).node;
     expect(engines).toBe(">=20.19 <21 || >=22");
