@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BaselineError, formatBaseline, parseBaseline, readBaseline } from "../../../src/config/baseline-file";
+import { BaselineError, formatBaseline, MAX_BASELINE_BYTES, parseBaseline, readBaseline } from "../../../src/config/baseline-file";
 import { parsePolicy, PolicyFileError } from "../../../src/config/policy-file";
 import type { Baseline } from "../../../src/rules/baseline";
 
@@ -73,5 +73,36 @@ describe("the baseline file (src/config/baseline-file.ts)", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("is JSON: a syntax error, a repeated key or YAML is reported at its line and column", () => {
+    const text = formatBaseline(SAMPLE);
+    expect(problem(text.replace('"fingerprint":"0123456789abcdef"}', '"fingerprint":"0123456789abcdef",}'))).toMatch(
+      /^b\.json:7:\d+: not valid JSON: expected a key in double quotes$/,
+    );
+    expect(problem(text.replace('"expires": "2026-07-31",', '"expires": "2026-07-31",\n  "expires": "2099-12-31",'))).toBe(
+      "b.json:6:3: not valid JSON: the key 'expires' appears twice in $",
+    );
+    expect(problem(text.replace('"rule":"flow-integration-connected",', '"rule":"flow-integration-connected","rule":"x",'))).toMatch(
+      /^b\.json:7:\d+: not valid JSON: the key 'rule' appears twice in \$\.entries\[0\]$/,
+    );
+    expect(problem("kind: pulumi-flow/baseline\nversion: 1\n")).toMatch(/^b\.json:1:1: not valid JSON/);
+  });
+
+  it("refuses deep nesting before parsing, with a clear error naming the file", () => {
+    const nested = (n: number) => formatBaseline(SAMPLE).replace('"entries": [', `"entries": [${"[".repeat(n)}${"]".repeat(n)},`);
+    expect(problem(nested(30))).toMatch(/^b\.json:6:15: \$\.entries\[0\] must be an object/);
+    for (const n of [31, 100_000])
+      expect(problem(nested(n))).toBe("b.json:1:1: nests more than 32 levels deep; a baseline nests 3 (an object, its entries, each entry)");
+  });
+
+  it("reads a baseline of 150,000 entries, under the size cap, to the same entries (parsed by JSON.parse)", () => {
+    const entries = Array.from({ length: 150_000 }, (_, i) => ({ rule: "flow-integration-webhooks-enabled", integration: i, fingerprint: "0123456789abcdef" }));
+    const text = formatBaseline({ ...SAMPLE, entries });
+    expect(text.length).toBeLessThan(MAX_BASELINE_BYTES);
+    expect(parseBaseline(text, "big.json").entries).toEqual(entries);
+    expect(problem(text.replace('{"rule":"flow-integration-webhooks-enabled","integration":149999,', '{"rule":"","integration":149999,'))).toMatch(
+      /^b\.json:150006:13: \$\.entries\[149999\]\.rule must be a rule id$/,
+    );
   });
 });
