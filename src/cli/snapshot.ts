@@ -1,11 +1,19 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { FlowApiError } from "../api/errors";
+import { jsonDepth, MAX_DEPTH } from "../api/ingest";
 import type { InventoryRecord } from "../api/types";
 import { validateIntegration } from "../api/validation";
+import { FileReadError, readTextFile } from "../config/read-file";
 
 /** The `kind` of a snapshot file. */
 export const SNAPSHOT_KIND = "pulumi-flow/inventory-snapshot";
+/**
+ * Largest snapshot file read (--from-snapshot, --diff-against, --history-dir): 256 MiB. A record
+ * is about 2.2 KB of JSON, 3.3 KB as written (pretty-printed), so a 10,000-integration tenant's
+ * snapshot is about 33 MB; 256 MiB holds some 80,000 such records.
+ */
+export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
 /** An inventory saved by `flow-audit --snapshot-out` (never contains the API token). */
 export interface Snapshot {
@@ -37,9 +45,19 @@ export class SnapshotError extends Error {
   }
 }
 
-/** The digest of a snapshot's records. */
+/**
+ * The digest of a snapshot's records: sha256 of their compact JSON, hashed one record at a time
+ * (the same bytes as JSON.stringify(records), without holding them all as one string).
+ */
 export function recordsDigest(records: unknown): string {
-  return `sha256:${createHash("sha256").update(JSON.stringify(records)).digest("hex")}`;
+  const hash = createHash("sha256");
+  if (!Array.isArray(records)) hash.update(JSON.stringify(records) ?? "");
+  else {
+    hash.update("[");
+    records.forEach((r, i) => hash.update(`${i ? "," : ""}${JSON.stringify(r) ?? "null"}`));
+    hash.update("]");
+  }
+  return `sha256:${hash.digest("hex")}`;
 }
 
 /** Builds a snapshot of records (records sorted by id, so files diff cleanly) with their digest. */
@@ -53,15 +71,29 @@ export function writeSnapshot(file: string, snapshot: Snapshot): void {
   fs.writeFileSync(file, `${JSON.stringify(snapshot, null, 2)}\n`);
 }
 
+/** The parsed JSON of a snapshot file: a regular file within MAX_SNAPSHOT_BYTES, nesting within MAX_DEPTH. */
+function snapshotJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readTextFile(file, MAX_SNAPSHOT_BYTES);
+  } catch (e) {
+    if (!(e instanceof FileReadError)) throw e;
+    if (e.reason === "unreadable") throw new SnapshotError(file, `cannot read the snapshot (${e.code ?? e.problem})`);
+    throw new SnapshotError(file, e.reason === "too-large" ? `${e.problem} (the largest snapshot read)` : e.problem);
+  }
+  // Checked on the text, before anything recursive (parsing, the digest, validation) sees it.
+  if (jsonDepth(text, MAX_DEPTH) > MAX_DEPTH)
+    throw new SnapshotError(file, `nests more than ${MAX_DEPTH} levels deep, far beyond any snapshot flow-audit writes; refusing to read it`);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new SnapshotError(file, `not valid JSON (${(e as Error).message})`);
+  }
+}
+
 /** Reads a snapshot; every record must be an object with a usable id (other fields are judged by the rules, as in a live read). */
 export function readSnapshot(file: string): Snapshot {
-  let data: unknown;
-  try {
-    data = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new SnapshotError(file, err.code ? `cannot read the snapshot (${err.code})` : `not valid JSON (${err.message})`);
-  }
+  const data = snapshotJson(file);
   const s = data as Partial<Snapshot>;
   if (!s || typeof s !== "object" || s.kind !== SNAPSHOT_KIND)
     throw new SnapshotError(file, `not a pulumi-flow snapshot (expected "kind": "${SNAPSHOT_KIND}")`);
