@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ErrorObject } from "ajv/dist/2020";
-import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
+import { isCollection, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
+import { MAX_DEPTH } from "../api/ingest";
 import { newAjv, pointerSegments } from "../api/json";
 import { defaultPolicy } from "../rules/evaluate";
 import { rules as allRules } from "../rules/index";
@@ -11,6 +12,7 @@ import { configOf } from "../rules/util";
 import type { Baseline } from "../rules/baseline";
 import { BaselineError, readBaseline } from "./baseline-file";
 import { ConfigFileError } from "./file-error";
+import { FileReadError, readTextFile } from "./read-file";
 
 /** The environment variable naming the YAML policy file. */
 export const POLICY_FILE_ENV = "FLOW_POLICY_FILE";
@@ -20,6 +22,8 @@ export const DEFAULT_POLICY_FILE = "flow-policy.yaml";
 export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
 /** Most YAML aliases resolved in a policy file (aliases multiply; a few are plenty). */
 export const MAX_POLICY_ALIASES = 50;
+/** Largest Pulumi project file (Pulumi.yaml) read to find a project's folder. */
+export const MAX_PROJECT_FILE_BYTES = 1024 * 1024;
 
 /** A policy file that cannot be used; `message` starts with file:line:column. */
 export class PolicyFileError extends ConfigFileError {}
@@ -121,11 +125,18 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
     const { line, col } = lineCounter.linePos(offset);
     return new PolicyFileError(file, line, col, problem);
   };
+  const tooDeep = `the policy file nests more than ${MAX_DEPTH} levels deep`;
   const first = doc.errors[0];
+  // The yaml package stops composing a document nested too deep for the stack, as this error.
+  if (first?.code === "RESOURCE_EXHAUSTION" && /call stack/i.test(first.message)) throw at(first.pos[0], `${tooDeep}; a policy file nests about 5`);
   if (first) throw at(first.pos[0], `invalid YAML: ${first.message.split("\n")[0]}`);
+  const deep = deepNode(doc);
+  if (deep) throw at(offsetOf(deep), `${tooDeep}; a policy file nests about 5`);
   let data: Record<string, unknown>;
   try {
     data = (doc.toJS({ maxAliasCount: MAX_POLICY_ALIASES }) ?? {}) as Record<string, unknown>;
+    // Aliases can nest what they name inside itself (a cycle) or stack deep values on each other.
+    if (depthAbove(data, MAX_DEPTH)) throw new RangeError("nested too deep through aliases");
   } catch (e) {
     // The yaml package refuses alias expansion beyond maxAliasCount (an "alias bomb").
     let offset = 0;
@@ -135,6 +146,8 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
         return visit.BREAK;
       },
     });
+    if (e instanceof RangeError)
+      throw at(offset, `${tooDeep} once its aliases are expanded (or an alias names a value that contains it); write the values out instead`);
     throw at(offset, `the YAML expands too many aliases (${(e as Error).message.split("\n")[0]}); write the values out instead`);
   }
   if (typeof data !== "object" || Array.isArray(data)) throw at(0, "the policy file must be a mapping with keys version, rules and exceptions");
@@ -169,6 +182,33 @@ function offsetOf(n: unknown): number {
   return isNode(n) && n.range ? n.range[0] : 0;
 }
 
+/** The first collection nested deeper than MAX_DEPTH in a YAML document (walked without recursion), if any. */
+function deepNode(doc: Document): Node | undefined {
+  const todo: Array<[unknown, number]> = [[doc.contents, 1]];
+  while (todo.length) {
+    const [n, depth] = todo.pop()!;
+    if (!isCollection(n)) continue;
+    if (depth > MAX_DEPTH) return n;
+    for (const item of n.items as unknown[]) {
+      if (isPair(item)) todo.push([item.key, depth + 1], [item.value, depth + 1]);
+      else todo.push([item, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/** Whether a JS value nests objects and arrays more than `max` deep (a cycle does); without recursion. */
+function depthAbove(value: unknown, max: number): boolean {
+  const todo: Array<[unknown, number]> = [[value, 1]];
+  while (todo.length) {
+    const [v, depth] = todo.pop()!;
+    if (!v || typeof v !== "object") continue;
+    if (depth > max) return true;
+    for (const x of Array.isArray(v) ? (v as unknown[]) : Object.values(v)) if (x && typeof x === "object") todo.push([x, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * The baseline a policy file names, relative to the file. A baseline that cannot be read is an
  * error at the policy file's `baseline:` line; one that is not valid, at the baseline's own line.
@@ -188,12 +228,11 @@ function policyBaseline(named: string, policyFile: string, fail: (problem: strin
 export function loadPolicyFile(file: string, rules: readonly Rule[] = allRules): FlowPolicy {
   let text: string;
   try {
-    const size = fs.statSync(file).size;
-    if (size > MAX_POLICY_FILE_BYTES) throw tooLarge(file);
-    text = fs.readFileSync(file, "utf8");
+    text = readTextFile(file, MAX_POLICY_FILE_BYTES);
   } catch (e) {
-    if (e instanceof PolicyFileError) throw e;
-    throw new PolicyFileError(file, 1, 1, `cannot read the policy file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    if (!(e instanceof FileReadError)) throw e;
+    if (e.reason === "too-large") throw tooLarge(file);
+    throw new PolicyFileError(file, 1, 1, e.reason === "unreadable" ? `cannot read the policy file (${e.code ?? e.problem})` : e.problem);
   }
   return parsePolicy(text, file, rules);
 }
@@ -307,7 +346,7 @@ const SKIPPED = new Set(["node_modules", ".git", ".pulumi", "dist"]);
 function projectName(dir: string): string | undefined {
   for (const f of PROJECT_FILES) {
     try {
-      return /^name:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(path.join(dir, f), "utf8"))?.[1] ?? "";
+      return /^name:\s*["']?([^"'\s#]+)/m.exec(readTextFile(path.join(dir, f), MAX_PROJECT_FILE_BYTES))?.[1] ?? "";
     } catch {
       // not here
     }

@@ -96,6 +96,20 @@ describe("the YAML policy file", () => {
       /the YAML expands too many aliases/,
     ],
     ["a file beyond the size limit", `# ${"x".repeat(1024 * 1024)}\n`, 1, /the policy file is larger than 1048576 bytes/],
+    [
+      "flow collections nested deeper than 32 levels",
+      `version: 1\nrules:\n  flow-integration-allowed-vendor:\n    vendors: ${"[".repeat(40)}${"]".repeat(40)}\n`,
+      4,
+      /^the policy file nests more than 32 levels deep; a policy file nests about 5$/,
+    ],
+    [
+      "nesting deep enough to exhaust the stack",
+      `version: 1\nx: ${"[".repeat(5000)}${"]".repeat(5000)}\n`,
+      2,
+      /^the policy file nests more than 32 levels deep/,
+    ],
+    ["block sequences nested deeper than 32 levels", `version: 1\nx:\n  ${"- ".repeat(40)}y\n`, 3, /^the policy file nests more than 32 levels deep/],
+    ["an alias inside what it names (a cycle)", "version: 1\nx: &a [*a]\n", 2, /nests more than 32 levels deep once its aliases are expanded/],
   ])("rejects %s with file:line:column", (_what, text, line, problem) => {
     const e = failure(text);
     expect(e.message).toMatch(/^flow-policy\.yaml:\d+:\d+: /);
