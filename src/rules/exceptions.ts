@@ -41,10 +41,47 @@ export function exceptionState(x: PolicyException, now: Date): AppliedException[
   return now.getTime() < Date.parse(`${x.expires}T00:00:00Z`) + DAY ? "active" : "expired";
 }
 
+/** Per rule: the exceptions naming integration ids, by id, and the others, each with its position in the list. */
+type ExceptionIndex = Map<string, { byId: Map<number, number[]>; others: number[] }>;
+const indexes = new WeakMap<readonly PolicyException[], { length: number; index: ExceptionIndex }>();
+
+function indexOf(exceptions: readonly PolicyException[]): ExceptionIndex {
+  const cached = indexes.get(exceptions);
+  if (cached?.length === exceptions.length) return cached.index;
+  const index: ExceptionIndex = new Map();
+  exceptions.forEach((x, i) => {
+    let r = index.get(x.rule);
+    if (!r) index.set(x.rule, (r = { byId: new Map(), others: [] }));
+    if (!x.integrations) r.others.push(i);
+    else
+      for (const id of new Set(x.integrations)) {
+        const list = r.byId.get(id);
+        if (list) list.push(i);
+        else r.byId.set(id, [i]);
+      }
+  });
+  indexes.set(exceptions, { length: exceptions.length, index });
+  return index;
+}
+
+/**
+ * The exceptions that may cover a finding, in policy-file order: those of its rule naming its
+ * integration, and those selecting by vendor or name only. Looked up, not scanned: a policy file
+ * of thousands of exceptions costs each finding only the few that can match.
+ */
+function candidates(exceptions: readonly PolicyException[], f: Pick<Finding, "ruleId" | "integration">): PolicyException[] {
+  const r = indexOf(exceptions).get(f.ruleId);
+  if (!r) return [];
+  const ids = f.integration ? (r.byId.get(f.integration.id) ?? []) : [];
+  return (ids.length ? [...ids, ...r.others].sort((a, b) => a - b) : r.others).map((i) => exceptions[i]);
+}
+
 /** Attaches the matching exception to a failing finding: an active one wins over expired ones. */
 export function applyExceptions(f: Finding, exceptions: readonly PolicyException[], now: Date): Finding {
   if (f.status !== "violation" && f.status !== "error") return f;
-  const matching = exceptions.filter((x) => exceptionMatches(x, f)).map((x) => ({ x, state: exceptionState(x, now) }));
+  const matching = candidates(exceptions, f)
+    .filter((x) => exceptionMatches(x, f))
+    .map((x) => ({ x, state: exceptionState(x, now) }));
   const chosen = matching.find((m) => m.state === "active") ?? matching.sort((a, b) => b.x.expires.localeCompare(a.x.expires))[0];
   if (!chosen) return f;
   const { reason, expires, owner, ticket } = chosen.x;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { demoDataset } from "../../../src/simulator/datasets";
 import { evaluateInventory, isFailing } from "../../../src/rules/evaluate";
-import { exceptionMatches, exceptionState, globMatch } from "../../../src/rules/exceptions";
+import { applyExceptions, exceptionMatches, exceptionState, globMatch } from "../../../src/rules/exceptions";
 import { parsePolicy } from "../../../src/config/policy-file";
-import type { PolicyException } from "../../../src/rules/types";
+import type { Finding, PolicyException } from "../../../src/rules/types";
 import { another, healthy, NOW } from "./fixtures";
 
 const x = (over: Partial<PolicyException>): PolicyException => ({ rule: "flow-integration-webhooks-enabled", reason: "r", expires: "2026-06-30", ...over });
@@ -28,6 +28,37 @@ describe("exceptions", () => {
     expect(globMatch("a*b*c", "aXbYbZc")).toBe(true);
     expect(globMatch("a*b*c", "acb")).toBe(false);
     expect(globMatch("ab*ba", "aba")).toBe(false);
+  });
+
+  it("are looked up by rule and integration id, choosing as a scan of the whole list in file order would", () => {
+    // The reference: every exception tried in order (what applyExceptions did before it indexed them).
+    const scan = (f: Finding, xs: readonly PolicyException[], now: Date) => {
+      const matching = xs.filter((e) => exceptionMatches(e, f)).map((e) => ({ e, state: exceptionState(e, now) }));
+      return matching.find((m) => m.state === "active") ?? matching.sort((a, b) => b.e.expires.localeCompare(a.e.expires))[0];
+    };
+    const rules = ["flow-integration-webhooks-enabled", "flow-integration-connected"];
+    const xs: PolicyException[] = [];
+    for (let i = 0; i < 400; i++) {
+      const selector =
+        i % 5 === 0 ? { vendor: i % 2 ? "github" : "gitlab" } : i % 7 === 0 ? { name: "*mobile*" } : { integrations: [100 + (i % 13), 100 + (i % 3)] };
+      xs.push(x({ rule: rules[i % 2], ...selector, reason: `reason ${i}`, expires: i % 4 ? "2026-06-30" : "2025-01-01" }));
+    }
+    const now = new Date("2026-06-01T00:00:00Z");
+    for (const rule of [...rules, "flow-integration-owner-active"])
+      for (let id = 95; id < 120; id++)
+        for (const vendor of ["github", "gitlab"]) {
+          const f = {
+            ...finding,
+            ruleId: rule,
+            status: "violation",
+            integration: { id, name: id % 2 ? "GitHub Mobile" : "Jira", vendor },
+          } as unknown as Finding;
+          const expected = scan(f, xs, now);
+          const got = applyExceptions(f, xs, now).exception;
+          expect(got ? { reason: got.reason, state: got.state } : undefined, `${rule} ${id} ${vendor}`).toEqual(
+            expected ? { reason: expected.e.reason, state: expected.state } : undefined,
+          );
+        }
   });
 
   it("match globs without backtracking: patterns that hang a regular expression return at once", () => {
