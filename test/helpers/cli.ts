@@ -15,6 +15,8 @@ export interface FlowAuditOptions {
   nodeArgs?: string[];
   /** A file descriptor to use as stdout instead of a pipe (e.g. one opened on /dev/full). */
   stdoutFd?: number;
+  /** Kill the run (SIGKILL) after this many ms: it then ends with code -1 and a note on stderr, so a regression that hangs fails instead. */
+  timeoutMs?: number;
 }
 
 /** Runs the built `flow-audit` bin (dist/cli/bin.js) as a user would; never throws on exit codes. */
@@ -40,7 +42,17 @@ export function flowAudit(args: string[], env: Record<string, string | undefined
     let stderr = "";
     child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    let killed = false;
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          killed = true;
+          child.kill("SIGKILL");
+        }, options.timeoutMs)
+      : undefined;
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve(killed ? { code: -1, stdout, stderr: `${stderr}[killed after ${options.timeoutMs} ms]` } : { code: code ?? 1, stdout, stderr });
+    });
   });
 }
