@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { FlowApiError } from "../api/errors";
-import { jsonDepth, MAX_DEPTH } from "../api/ingest";
+import { ingestValue, jsonDepth, MAX_DEPTH } from "../api/ingest";
 import type { InventoryRecord } from "../api/types";
 import { validateIntegration } from "../api/validation";
 import { FileReadError, readTextFile } from "../config/read-file";
@@ -103,6 +103,9 @@ export function readSnapshot(file: string): Snapshot {
   if (s.version === 2 && s.digest !== recordsDigest(s.records)) {
     throw new SnapshotError(file, "its records do not match its digest: the snapshot was changed after flow-audit wrote it, so it is not replayed");
   }
+  // A file is not Flow, but what it holds reaches the same reports: cleaned as a live read is
+  // (after the digest check, which covers the text as written).
+  ingestValue(s.records, undefined);
   const records = s.records.map((r, i): InventoryRecord => {
     try {
       // Like a live read: each record must be identifiable; other fields are checked by the rules that read them.

@@ -59,4 +59,13 @@ describe("snapshot files (src/cli/snapshot.ts)", () => {
     expect(problem(bad)).toMatch(new RegExp(`^${bad}: not valid JSON \\(`));
     expect(problem(path.join(dir, "missing.json"))).toBe(`${path.join(dir, "missing.json")}: cannot read the snapshot (ENOENT)`);
   });
+
+  it("cleans what a snapshot holds as a live read is cleaned: invisible and control characters in names never reach a report", () => {
+    const r = records();
+    r[1].integration.name = "Integration 2\u2062\u3164\u001b[2J";
+    const file = path.join(dir, "invisible.json");
+    writeSnapshot(file, makeSnapshot(r, "test", true));
+    const read = readSnapshot(file);
+    expect(read.records.find((x) => x.integration.id === r[1].integration.id)?.integration.name).toBe("Integration 2\uFFFD\uFFFD\uFFFD[2J");
+  });
 });
