@@ -32,8 +32,9 @@ export default tseslint.config(
     languageOptions: { sourceType: "script", globals: { ...globals.browser } },
   },
   {
-    // CommonJS by design: policy packs and the bench floor program start without a compiler; test preloads run with node -r.
-    files: ["**/*.cjs", "policies/**/*.js", "bench/noop-pack/**/*.js", "bench/floor/**/*.js"],
+    // CommonJS by design: policy packs, the component package's plugin and the bench floor program start without a compiler;
+    // test preloads run with node -r; the component-package fixture is a program written as any language's SDK would register it.
+    files: ["**/*.cjs", "policies/**/*.js", "component/**/*.js", "bench/noop-pack/**/*.js", "bench/floor/**/*.js", "test/e2e/fixtures/component-js/**/*.js"],
     languageOptions: { sourceType: "commonjs" },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
