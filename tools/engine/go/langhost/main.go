@@ -46,6 +46,10 @@ func main() {
 	flag.StringVar(&tracing, "tracing", "", "Zipkin-compatible tracing endpoint (passed through to node)")
 	runtimeName := flag.String("runtime", "nodejs", "runtime name; only nodejs is supported")
 	showVersion := flag.Bool("version", false, "print the plugin version and exit")
+	// The engine passes -root (the project's or plugin's root) when it loads a plugin for a
+	// package of another language's program (Pulumi YAML's `packages:`); the request's program
+	// info carries the same folder, so it is accepted and not needed.
+	_ = flag.String("root", "", "project root (accepted for the engine; the request's program info is used)")
 	flag.Parse()
 	if *showVersion {
 		fmt.Println(sdk.Version.String())
