@@ -20,6 +20,17 @@ function findings(e: PreviewEvents, level: string): string[] {
     .sort();
 }
 
+/** The preview events of the TypeScript audit stack with the pack, against the same simulator: the findings to match. */
+async function typescriptFindings(sandbox: PulumiSandbox, sim: FlowSimulator): Promise<PreviewEvents> {
+  const audit = await sandbox.auditStack(sim);
+  const ts = await sandbox.run(["preview", "--json", "--policy-pack", PACK, "--stack", audit.stack], {
+    cwd: audit.dir,
+    env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1" },
+  });
+  expect(ts.code, ts.stderr).toBe(1);
+  return parsePreviewEvents(ts.stdout);
+}
+
 describe("the component package from a program that is not TypeScript (real engine, simulator demo dataset)", () => {
   const sandbox = PulumiSandbox.create();
   let sim: FlowSimulator;
@@ -79,13 +90,7 @@ describe("the component package from a program that is not TypeScript (real engi
   });
 
   it("fails `pulumi preview --policy-pack` on the same findings as the TypeScript audit stack, per integration and in chunks", async () => {
-    const audit = await sandbox.auditStack(sim);
-    const ts = await sandbox.run(["preview", "--json", "--policy-pack", PACK, "--stack", audit.stack], {
-      cwd: audit.dir,
-      env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1" },
-    });
-    const reference = parsePreviewEvents(ts.stdout);
-    expect(ts.code, ts.stderr).toBe(1);
+    const reference = await typescriptFindings(sandbox, sim);
     expect(findings(reference, "mandatory").length).toBeGreaterThan(0);
 
     const perIntegration = await preview(["--policy-pack", PACK]);
@@ -172,13 +177,7 @@ describe("the component package from a Pulumi YAML stack (real engine, the YAML 
   });
 
   it("fails `pulumi preview --policy-pack` on the same findings as the TypeScript audit stack, per integration and in chunks", async () => {
-    const audit = await sandbox.auditStack(sim);
-    const ts = await sandbox.run(["preview", "--json", "--policy-pack", PACK, "--stack", audit.stack], {
-      cwd: audit.dir,
-      env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1" },
-    });
-    const reference = parsePreviewEvents(ts.stdout);
-    expect(ts.code, ts.stderr).toBe(1);
+    const reference = await typescriptFindings(sandbox, sim);
     const gate = await pulumi(["preview", "--json", "--policy-pack", PACK]);
     const events = parsePreviewEvents(gate.stdout);
     expect(gate.code, gate.stderr).toBe(1);
