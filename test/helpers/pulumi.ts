@@ -74,7 +74,7 @@ export class PulumiSandbox {
   env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      PATH: `${this.engine.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
+      PATH: [...this.engine.pathDirs, process.env.PATH ?? ""].join(path.delimiter),
       PULUMI_BACKEND_URL: `file://${this.backendDir}`,
       PULUMI_HOME: this.homeDir,
       PULUMI_CONFIG_PASSPHRASE: this.passphrase,

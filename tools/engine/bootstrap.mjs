@@ -3,8 +3,9 @@
 // launcher scripts the engine expects) available, building it from the Go module proxy
 // when no recent-enough Pulumi is installed. See docs/engine.md.
 //
-// Usage: node tools/engine/bootstrap.mjs [--quiet] [--json] [--env] [--rebuild]
+// Usage: node tools/engine/bootstrap.mjs [--quiet] [--json] [--env] [--rebuild] [--with yaml,gensdk]
 //        eval "$(node tools/engine/bootstrap.mjs --env)"   puts the engine on PATH with a local backend
+//        --with also makes language tools available (TOOLS below), built on demand beside `pulumi`
 // Env:   PULUMI_FLOW_ENGINE_DIR   cache root (default: $XDG_CACHE_HOME/pulumi-flow/engine or ~/.cache/…)
 //        PULUMI_FLOW_ENGINE=build force the Go build even when `pulumi` is on PATH
 //        PULUMI_FLOW_ENGINE=path  only accept a `pulumi` on PATH (never build)
@@ -23,6 +24,32 @@ export const MIN_VERSION = "3.248.0";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const goModuleDir = path.join(here, "go");
+
+/**
+ * Language tools beyond the engine, made available on request (`--with`, `ensureEngine({ with })`).
+ * Each is built from its own small Go module into the engine's cache folder, beside `pulumi`, the
+ * first time it is asked for (an engine cache without it gets it added; the engine itself is not
+ * rebuilt: its module and cache key do not include the tools).
+ */
+export const TOOLS = {
+  yaml: {
+    bin: "pulumi-language-yaml",
+    what: "Pulumi YAML language host",
+    moduleDir: path.join(here, "yaml"),
+    inputs: ["go.mod", "go.sum", "tools.go"],
+    target: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
+    // A Pulumi installation brings its own YAML host; ours is built only when none is on PATH.
+    fromPath: true,
+  },
+  gensdk: {
+    bin: "pulumi-flow-gensdk",
+    what: "SDK generator (pulumi-flow-gensdk)",
+    moduleDir: path.join(here, "gensdk"),
+    inputs: ["go.mod", "go.sum", "main.go"],
+    target: ".",
+    fromPath: false,
+  },
+};
 
 /** Thrown when no engine can be had; the message names the ways out. */
 export class EngineUnavailableError extends Error {
@@ -98,6 +125,11 @@ function buildKey() {
       .join("\n"),
   );
   return h.digest("hex").slice(0, 12);
+}
+
+/** The name of the built engine's folder in the cache: the pinned version and the hash of its build inputs. */
+export function engineKey() {
+  return `pulumi-${PINNED_VERSION}-${buildKey()}`;
 }
 
 /** The tiny launcher scripts the engine expects next to the binaries. */
@@ -210,14 +242,32 @@ export function withLock(lockDir, log, fn) {
   }
 }
 
-function goBuild(outDir, log) {
+function goToolchain(missing = "no `pulumi` on PATH and no `go` toolchain to build one.") {
   const go = which("go");
-  if (!go) throw new EngineUnavailableError("no `pulumi` on PATH and no `go` toolchain to build one.");
+  if (!go) throw new EngineUnavailableError(missing);
+  return go;
+}
+
+/** Runs one `go build` in `cwd` (module downloads only; the module files are never rewritten). */
+function runGo(go, args, cwd, what, log) {
   const env = {
     ...process.env,
     GOFLAGS: "-mod=readonly",
     GOTOOLCHAIN: process.env.GOTOOLCHAIN || "local",
   };
+  log(`building the ${what} with ${go} (a cold build takes several minutes on two cores)…`);
+  const started = Date.now();
+  const r = spawnSync(go, args, { cwd, env, stdio: ["ignore", "inherit", "pipe"], encoding: "utf8" });
+  if (r.status !== 0) {
+    throw new EngineUnavailableError(
+      `\`go ${args.join(" ")}\` failed in ${cwd} (exit ${r.status ?? r.signal}):\n${(r.stderr ?? "").trim().split("\n").slice(-20).join("\n")}`,
+    );
+  }
+  log(`built the ${what} in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+function goBuild(outDir, log) {
+  const go = goToolchain();
   const ldflags = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PINNED_VERSION}`;
   const steps = [
     {
@@ -226,17 +276,7 @@ function goBuild(outDir, log) {
     },
     { what: "Node.js language host", args: ["build", "-ldflags", "-s -w", "-o", path.join(outDir, "pulumi-language-nodejs"), "./langhost"] },
   ];
-  for (const step of steps) {
-    log(`building the ${step.what} with ${go} (a cold build takes several minutes on two cores)…`);
-    const started = Date.now();
-    const r = spawnSync(go, step.args, { cwd: goModuleDir, env, stdio: ["ignore", "inherit", "pipe"], encoding: "utf8" });
-    if (r.status !== 0) {
-      throw new EngineUnavailableError(
-        `\`go ${step.args.join(" ")}\` failed in ${goModuleDir} (exit ${r.status ?? r.signal}):\n${(r.stderr ?? "").trim().split("\n").slice(-20).join("\n")}`,
-      );
-    }
-    log(`built the ${step.what} in ${Math.round((Date.now() - started) / 1000)} s`);
-  }
+  for (const step of steps) runGo(go, step.args, goModuleDir, step.what, log);
   for (const s of launcherScripts()) {
     fs.writeFileSync(path.join(outDir, s.name), s.body, { mode: 0o755 });
   }
@@ -244,6 +284,83 @@ function goBuild(outDir, log) {
 
 function isComplete(dir) {
   return fs.existsSync(path.join(dir, ".complete")) && fs.existsSync(path.join(dir, "pulumi"));
+}
+
+/** Hash of everything that goes into one tool's build (its module files and flags). */
+function toolKey(tool) {
+  const h = createHash("sha256");
+  h.update(`${tool.bin}\n${tool.target}\n-s -w\n`);
+  for (const f of tool.inputs) {
+    h.update(f);
+    h.update(fs.readFileSync(path.join(tool.moduleDir, f)));
+  }
+  return h.digest("hex").slice(0, 12);
+}
+
+/** A tool is in `dir` when its binary is there with the marker of the inputs it was built from. */
+function toolComplete(dir, tool, key) {
+  try {
+    return fs.readFileSync(path.join(dir, `.${tool.bin}.key`), "utf8").trim() === key && fs.statSync(path.join(dir, tool.bin)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes the named tools available for `engine`: beside the built engine in its cache folder (built
+ * there when missing or built from other inputs), or, when the engine is a Pulumi installation on
+ * PATH, that installation's own YAML host if it has one, else a build in a cache folder of the
+ * tool's own (added to the engine's `pathDirs`).
+ */
+function ensureTools(engine, names, { mode, rebuild, log, say }) {
+  const tools = {};
+  const pathDirs = [engine.binDir];
+  for (const name of names) {
+    const tool = TOOLS[name];
+    if (!tool) throw new EngineUnavailableError(`unknown tool "${name}" (known: ${Object.keys(TOOLS).join(", ")}).`);
+    if (engine.source === "path" && tool.fromPath) {
+      const found = which(tool.bin);
+      if (found) {
+        log(`using ${tool.bin} from PATH (${found})`);
+        tools[name] = found;
+        continue;
+      }
+    }
+    const root = cacheRoot();
+    const key = toolKey(tool);
+    const dir = engine.source === "path" ? path.join(root, `${tool.bin}-${key}`) : engine.binDir;
+    const bin = path.join(dir, tool.bin);
+    if (rebuild || !toolComplete(dir, tool, key)) {
+      if (mode === "path") {
+        throw new EngineUnavailableError(`${tool.bin} is not on PATH and not built yet (and PULUMI_FLOW_ENGINE=path forbids building).`);
+      }
+      fs.mkdirSync(root, { recursive: true });
+      withLock(path.join(root, `${path.basename(dir)}.lock`), say, () => {
+        if (!rebuild && toolComplete(dir, tool, key)) return;
+        const go = goToolchain(`${tool.bin} is not available and there is no \`go\` toolchain to build it.`);
+        fs.mkdirSync(dir, { recursive: true });
+        const tmp = path.join(dir, `.${tool.bin}.tmp-${process.pid}`);
+        say(`adding the ${tool.what} to ${dir}`);
+        try {
+          runGo(go, ["build", "-ldflags", "-s -w", "-o", tmp, tool.target], tool.moduleDir, tool.what, say);
+          fs.renameSync(tmp, bin);
+          fs.writeFileSync(path.join(dir, `.${tool.bin}.key`), `${key}\n`);
+        } finally {
+          fs.rmSync(tmp, { force: true });
+        }
+      });
+    } else {
+      log(`using cached ${tool.bin} (${dir})`);
+    }
+    tools[name] = bin;
+    if (!pathDirs.includes(dir)) pathDirs.push(dir);
+  }
+  return { tools, pathDirs };
+}
+
+/** The folders to put first on PATH for `engine` (its own, then those of tools built apart from it). */
+function enginePath(engine) {
+  return engine.pathDirs?.length ? engine.pathDirs : [engine.binDir];
 }
 
 /**
@@ -255,7 +372,7 @@ function isComplete(dir) {
 export function offlineEnv(engine, workDir, cwd, base = process.env) {
   return {
     ...base,
-    PATH: `${engine.binDir}${path.delimiter}${base.PATH ?? ""}`,
+    PATH: [...enginePath(engine), base.PATH ?? ""].join(path.delimiter),
     PWD: cwd,
     PULUMI_BACKEND_URL: `file://${workDir}`,
     PULUMI_HOME: path.join(workDir, ".pulumi-home"),
@@ -282,7 +399,7 @@ export function defaultBackendDir(env = process.env) {
  * PULUMI_CONFIG_PASSPHRASE_FILE is set; a value already set is never printed), and no update checks.
  */
 export function envLines(engine, env = process.env) {
-  const lines = [`export PATH=${shellQuote(engine.binDir)}${path.delimiter}"$PATH"`];
+  const lines = [`export PATH=${enginePath(engine).map(shellQuote).join(path.delimiter)}${path.delimiter}"$PATH"`];
   if (env.PULUMI_BACKEND_URL) lines.push("# PULUMI_BACKEND_URL is already set: kept");
   else lines.push(`export PULUMI_BACKEND_URL=${shellQuote(`file://${defaultBackendDir(env)}`)}`);
   if (env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE) lines.push("# PULUMI_CONFIG_PASSPHRASE(_FILE) is already set: kept");
@@ -332,16 +449,24 @@ function buildInto(root, key, dir, rebuild, say) {
 }
 
 /**
- * Makes the engine available and describes it.
- * @returns {{ pulumi: string, binDir: string, version: string, source: "path" | "cache" | "built" }}
+ * Makes the engine available (and the tools named in `with`, keys of TOOLS) and describes it.
+ * @returns {{ pulumi: string, binDir: string, version: string, source: "path" | "cache" | "built", tools: Record<string, string>, pathDirs: string[] }}
  */
-export function ensureEngine({ quiet = false, rebuild = false } = {}) {
-  // Routine messages honour --quiet; anything about a (slow) build is always shown.
+export function ensureEngine({ quiet = false, rebuild = false, with: wanted = [] } = {}) {
+  const mode = process.env.PULUMI_FLOW_ENGINE ?? "auto";
   const log = (msg) => {
     if (!quiet) process.stderr.write(`[engine] ${msg}\n`);
   };
   const say = (msg) => process.stderr.write(`[engine] ${msg}\n`);
-  const mode = process.env.PULUMI_FLOW_ENGINE ?? "auto";
+  for (const name of wanted) {
+    if (!Object.hasOwn(TOOLS, name)) throw new EngineUnavailableError(`unknown tool "${name}" (known: ${Object.keys(TOOLS).join(", ")}).`);
+  }
+  const engine = ensurePulumi({ rebuild, mode, log, say });
+  return { ...engine, ...ensureTools(engine, wanted, { mode, rebuild, log, say }) };
+}
+
+function ensurePulumi({ rebuild, mode, log, say }) {
+  // Routine messages (log) honour --quiet; anything about a (slow) build (say) is always shown.
   if (!["auto", "path", "build"].includes(mode)) {
     throw new EngineUnavailableError(`PULUMI_FLOW_ENGINE must be auto, path or build (got "${mode}").`);
   }
@@ -355,7 +480,7 @@ export function ensureEngine({ quiet = false, rebuild = false } = {}) {
     log(`${found.why}; using the pulumi-flow engine cache`);
   }
   const root = cacheRoot();
-  const key = `pulumi-${PINNED_VERSION}-${buildKey()}`;
+  const key = engineKey();
   const dir = path.join(root, key);
   fs.mkdirSync(root, { recursive: true });
   const built = rebuild || !isComplete(dir);
@@ -366,29 +491,52 @@ export function ensureEngine({ quiet = false, rebuild = false } = {}) {
   return { pulumi: path.join(dir, "pulumi"), binDir: dir, version, source: built ? "built" : "cache" };
 }
 
+/** Parses the command line: flags, and `--with a,b` / `--with=a,b` (repeatable). */
+export function parseArgs(argv) {
+  const flags = new Set();
+  const wanted = [];
+  const unknown = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (["--quiet", "--json", "--env", "--rebuild", "--help"].includes(a)) flags.add(a);
+    else if (a === "--with" || a.startsWith("--with=")) {
+      const value = a === "--with" ? argv[++i] : a.slice("--with=".length);
+      if (!value) unknown.push(a);
+      else for (const name of value.split(",")) if (name && !wanted.includes(name)) wanted.push(name);
+    } else unknown.push(a);
+  }
+  return { flags, wanted, unknown: [...unknown, ...wanted.filter((n) => !Object.hasOwn(TOOLS, n)).map((n) => `--with ${n}`)] };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((a) => !["--quiet", "--json", "--env", "--rebuild", "--help"].includes(a));
-  if (args.includes("--help") || unknown.length || (args.includes("--json") && args.includes("--env"))) {
+  const { flags, wanted, unknown } = parseArgs(process.argv.slice(2));
+  if (flags.has("--help") || unknown.length || (flags.has("--json") && flags.has("--env"))) {
+    if (unknown.length) process.stderr.write(`unknown: ${unknown.join(" ")}\n`);
     process.stderr.write(
-      "Usage: node tools/engine/bootstrap.mjs [--quiet] [--json | --env] [--rebuild]\n" +
+      "Usage: node tools/engine/bootstrap.mjs [--quiet] [--json | --env] [--rebuild] [--with TOOL,…]\n" +
         "Makes a working pulumi CLI available (PATH, or built from Go modules into a cache).\n" +
-        "  --json     print where it is, its version and source as JSON\n" +
+        "  --json     print where it is, its version and source (and the tools) as JSON\n" +
         '  --env      print shell lines for eval "$(node tools/engine/bootstrap.mjs --env)": the engine\n' +
         "             on PATH, a local file:// backend and a passphrase (values already set are kept)\n" +
+        `  --with     also make these tools available, built beside pulumi when missing: ${Object.entries(TOOLS)
+          .map(([name, t]) => `${name} (${t.bin})`)
+          .join(", ")}\n` +
         "Env: PULUMI_FLOW_ENGINE_DIR (cache root), PULUMI_FLOW_ENGINE=auto|path|build\n",
     );
-    process.exit(args.includes("--help") ? 0 : 2);
+    process.exit(flags.has("--help") ? 0 : 2);
   }
   try {
-    const asEnv = args.includes("--env");
-    const engine = ensureEngine({ quiet: args.includes("--quiet") || asEnv, rebuild: args.includes("--rebuild") });
+    const asEnv = flags.has("--env");
+    const engine = ensureEngine({ quiet: flags.has("--quiet") || asEnv, rebuild: flags.has("--rebuild"), with: wanted });
     if (asEnv) {
       const lines = envLines(engine);
       if (!process.env.PULUMI_BACKEND_URL) fs.mkdirSync(defaultBackendDir(), { recursive: true });
       process.stdout.write(lines.join("\n") + "\n");
-    } else if (args.includes("--json")) process.stdout.write(JSON.stringify(engine) + "\n");
-    else if (!args.includes("--quiet")) process.stdout.write(`pulumi ${engine.version} (${engine.source}): ${engine.pulumi}\n`);
+    } else if (flags.has("--json")) process.stdout.write(JSON.stringify(engine) + "\n");
+    else if (!flags.has("--quiet")) {
+      process.stdout.write(`pulumi ${engine.version} (${engine.source}): ${engine.pulumi}\n`);
+      for (const [name, bin] of Object.entries(engine.tools)) process.stdout.write(`${name}: ${bin}\n`);
+    }
   } catch (e) {
     process.stderr.write(`${e instanceof EngineUnavailableError ? e.message : (e.stack ?? e)}\n`);
     process.exit(1);
