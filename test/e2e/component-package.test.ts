@@ -1,9 +1,11 @@
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePreviewEvents, type PreviewEvents } from "../../src/pulumi/events";
 import { startFlowSimulator, type FlowSimulator } from "../../src/simulator/server";
+import { inject } from "vitest";
 import { PulumiSandbox, repoRoot } from "../helpers/pulumi";
 
 // pulumi-flow's component package (component/) used the way a stack of another language uses it:
@@ -193,5 +195,97 @@ describe("the component package from a Pulumi YAML stack (real engine, the YAML 
     });
     expect(chunked.code, chunked.stderr).toBe(1);
     expect(findings(parsePreviewEvents(chunked.stdout), "mandatory")).toEqual(findings(reference, "mandatory"));
+  });
+});
+
+/** Runs a command to its end: code and output (never throws on a non-zero exit). */
+function exec(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 }, (e, stdout, stderr) =>
+      resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+    );
+  });
+}
+
+const GO_CONSUMER = `package main
+
+import (
+\t"github.com/pulumi-flow/pulumi-flow/sdk/go/flow"
+\t"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+func main() {
+\tpulumi.Run(func(ctx *pulumi.Context) error {
+\t\tinv, err := flow.NewIntegrations(ctx, "flow", &flow.IntegrationsArgs{
+\t\t\tFilter: pulumi.StringMap{"vendor_type__in": pulumi.String("github,gitlab")},
+\t\t\tChunks: pulumi.Int(3),
+\t\t\tClient: &flow.ClientSettingsArgs{TimeoutMs: pulumi.Int(10000)},
+\t\t})
+\t\tif err != nil {
+\t\t\treturn err
+\t\t}
+\t\tctx.Export("ids", inv.Ids)
+\t\tctx.Export("summary", inv.Summary)
+\t\treturn nil
+\t})
+}
+`;
+
+describe("SDKs generated from the component package's schema (Go builds; Python compiles; no Go language host can be had here to run Go)", () => {
+  const sandbox = PulumiSandbox.create();
+  let work: string;
+  let sdk: string;
+
+  beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-sdks-"));
+    // The schema as the engine gets it from the plugin, then the SDKs from pkg/v3's generators (tools/engine/gensdk).
+    const schema = await sandbox.run(["package", "get-schema", path.join(repoRoot, "component")], { cwd: work });
+    expect(schema.code, schema.stderr).toBe(0);
+    fs.writeFileSync(path.join(work, "schema.json"), schema.stdout);
+    expect(JSON.parse(schema.stdout)).toMatchObject({
+      name: "flow",
+      version: JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).version,
+    });
+    const gensdk = inject("engine").tools?.gensdk;
+    expect(gensdk, "the SDK generator was not built: run npm run engine").toBeTruthy();
+    sdk = path.join(work, "sdk");
+    const gen = await exec(gensdk!, ["--language", "go,python", "--out", sdk, "schema.json"], work);
+    expect(gen.code, gen.out).toBe(0);
+  });
+  afterAll(async () => {
+    await sandbox.dispose();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("a Go program using the generated SDK builds with go build against github.com/pulumi/pulumi/sdk/v3 (offline, from the module cache the engine build filled)", async () => {
+    fs.writeFileSync(
+      path.join(sdk, "go.mod"),
+      "module github.com/pulumi-flow/pulumi-flow/sdk\n\ngo 1.26\n\nrequire github.com/pulumi/pulumi/sdk/v3 v3.276.0\n",
+    );
+    const consumer = path.join(work, "consumer");
+    fs.mkdirSync(consumer);
+    fs.writeFileSync(
+      path.join(consumer, "go.mod"),
+      "module flow-consumer\n\ngo 1.26\n\nrequire (\n\tgithub.com/pulumi-flow/pulumi-flow/sdk v0.0.0\n\tgithub.com/pulumi/pulumi/sdk/v3 v3.276.0\n)\n\nreplace github.com/pulumi-flow/pulumi-flow/sdk => ../sdk\n",
+    );
+    fs.writeFileSync(path.join(consumer, "main.go"), GO_CONSUMER);
+    const env = { ...process.env, GOPROXY: "off", GOSUMDB: "off", GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" };
+    const tidy = await exec("go", ["mod", "tidy"], consumer, env);
+    expect(tidy.code, tidy.out).toBe(0);
+    const build = await exec("go", ["build", "-o", "flow-consumer", "."], consumer, env);
+    expect(build.code, build.out).toBe(0);
+    expect(fs.statSync(path.join(consumer, "flow-consumer")).size).toBeGreaterThan(0);
+    // The component's inputs reach the engine as the schema names them.
+    expect(fs.readFileSync(path.join(sdk, "go", "flow", "integrations.go"), "utf8")).toContain('ctx.RegisterRemoteComponentResource("flow:index:Integrations"');
+  }, 900_000);
+
+  it("the generated Python SDK compiles (its pulumi package cannot be installed here: no PyPI)", async () => {
+    const files = fs
+      .readdirSync(path.join(sdk, "python"), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".py"));
+    expect(files).toEqual(expect.arrayContaining([path.join("pulumi_flow_sdk", "integrations.py")]));
+    const compiled = await exec("python3", ["-m", "py_compile", ...files], path.join(sdk, "python"));
+    expect(compiled.code, compiled.out).toBe(0);
   });
 });
