@@ -142,7 +142,7 @@ class BadEncoding extends Error {}
 /** A body's bytes (gunzipped when the server compressed it, within `cap` decompressed bytes). */
 function decode(body: Buffer, encoding: string | undefined, cap: number, overRun: boolean): Buffer {
   const coding = (encoding ?? "identity").trim().toLowerCase();
-  if (coding === "identity" || coding === "") return body;
+  if (coding === "identity" || coding === "" || body.length === 0) return body;
   if (coding !== "gzip" && coding !== "x-gzip")
     throw new BadEncoding(`Flow answered with Content-Encoding "${coding.slice(0, 40)}", which pulumi-flow did not ask for (it accepts gzip or none)`);
   try {
