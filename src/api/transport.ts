@@ -291,10 +291,6 @@ function exchange(s: TransportSettings, run: RunDeadline, url: URL, headers: Rec
     // connection statuses), there until the next full collection.
     const runLeft = run.remainingMs();
     if (runLeft <= 0) return reject(run.error());
-    // The body may not exceed the per-response cap nor what is left of the run's byte budget.
-    const budgetLeft = s.maxTotalBytes - run.bytes;
-    const cap = Math.min(s.maxResponseBytes, budgetLeft);
-    const tooLarge = () => (budgetLeft < s.maxResponseBytes ? new RunTooLarge() : new BodyTooLarge());
     const runFirst = runLeft < s.timeoutMs;
     const timer = setTimeout(() => stop(runFirst ? run.error() : new AttemptTimeout()), runFirst ? runLeft : s.timeoutMs);
     (s.dispatcher ?? agent()).dispatch(
@@ -312,7 +308,10 @@ function exchange(s: TransportSettings, run: RunDeadline, url: URL, headers: Rec
         onResponseData(c, chunk) {
           if (settled) return c.abort(new AttemptTimeout());
           size += chunk.length;
-          if (size > cap) stop(tooLarge());
+          // Counted for the run as it arrives: concurrent exchanges share one budget.
+          run.bytes += chunk.length;
+          if (size > s.maxResponseBytes) stop(new BodyTooLarge());
+          else if (run.bytes > s.maxTotalBytes) stop(new RunTooLarge());
           else chunks.push(chunk);
         },
         onResponseEnd() {
@@ -320,12 +319,19 @@ function exchange(s: TransportSettings, run: RunDeadline, url: URL, headers: Rec
           chunks.length = 0;
           let bytes: Buffer;
           try {
+            // Decompressed, the body may not exceed the per-response cap nor what is left of the run's budget.
+            const budgetLeft = s.maxTotalBytes - (run.bytes - size);
             const encoding = responseHeaders["content-encoding"];
-            bytes = decode(raw, Array.isArray(encoding) ? encoding.join(",") : encoding, cap, budgetLeft < s.maxResponseBytes);
+            bytes = decode(
+              raw,
+              Array.isArray(encoding) ? encoding.join(",") : encoding,
+              Math.min(s.maxResponseBytes, budgetLeft),
+              budgetLeft < s.maxResponseBytes,
+            );
           } catch (e) {
             return settle(e as Error);
           }
-          run.bytes += bytes.length;
+          run.bytes += bytes.length - size;
           settle(undefined, { status, headers: responseHeaders, body: bytes.toString("utf8") });
         },
         onResponseError(_c, e) {
