@@ -205,6 +205,41 @@ describe("flow-audit against a hostile Flow", () => {
     expect(md).toContain("\\[click\\](https:\u200c//evil.example/t.gif)");
   });
 
+  it("replaces every invisible character in names, in the table, Markdown, HTML and JSON (issue 27, item 8)", async () => {
+    // "Integration 2" + format characters (Cf) and fillers: it must not pass for another integration's name.
+    const invisible = [
+      "\u061c",
+      "\u2060",
+      "\u2062",
+      "\u2064",
+      "\u206a",
+      "\u206f",
+      "\u00ad",
+      "\u180e",
+      "\u3164",
+      "\u115f",
+      "\u1160",
+      "\u034f",
+      "\ufff9",
+      "\ufffb",
+    ];
+    sim.updateIntegration(102, { name: `Integration 2${invisible.join("")}` });
+    const r = await run(
+      ["--output", `markdown=${file("invisible.md")}`, "--output", `html=${file("invisible.html")}`, "--output", `json=${file("invisible.json")}`],
+      {
+        FORCE_COLOR: "0",
+      },
+    );
+    expect(r.code).toBe(1);
+    const json = JSON.parse(fs.readFileSync(file("invisible.json"), "utf8"));
+    expect(json.findings.find((f: { integration?: { id: number } }) => f.integration?.id === 102).integration.name).toBe(
+      `Integration 2${"\uFFFD".repeat(invisible.length)}`,
+    );
+    for (const text of [r.stdout, fs.readFileSync(file("invisible.md"), "utf8"), fs.readFileSync(file("invisible.html"), "utf8")]) {
+      for (const c of invisible) expect(text.includes(c), `U+${c.charCodeAt(0).toString(16)}`).toBe(false);
+    }
+  });
+
   it("exits 3, not 2, for a negative or absurd id from the server", async () => {
     for (const value of [-7, 1e300]) {
       sim.clearFaults();
