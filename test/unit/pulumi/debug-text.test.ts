@@ -2,7 +2,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as resourceProto from "@pulumi/pulumi/proto/resource_pb";
 import { describe, expect, it } from "vitest";
-import { isFlowResource, shortenFlowResponseDebugText, urnType } from "../../../src/pulumi/debug-text";
+import {
+  isFlowResource,
+  isVerifiedSdk,
+  SDK_PATCH_ENV,
+  sdkPatchSkipReason,
+  sdkVersion,
+  shortenFlowResponseDebugText,
+  urnType,
+  VERIFIED_SDK,
+} from "../../../src/pulumi/debug-text";
 import { toChunkStates } from "../../../src/pulumi/chunk";
 import { CHUNK_TYPE, INTEGRATION_TYPE } from "../../../src/pulumi/type";
 import { another } from "../rules/fixtures";
@@ -34,6 +43,25 @@ describe("the debug text of the SDK's RegisterResource responses", () => {
     expect(isFlowResource(`urn:pulumi:dev::audit::aws:s3/bucket:Bucket::${CHUNK_TYPE}`)).toBe(false);
   });
 
+  it("applies only to the SDK versions it was verified on", () => {
+    expect(VERIFIED_SDK).toEqual({ min: "3.200.0", maxMinor: "3.276" });
+    for (const v of ["3.200.0", "3.248.0", "3.276.0", "3.276.3"]) expect(isVerifiedSdk(v), v).toBe(true);
+    for (const v of ["3.199.9", "3.277.0", "3.300.0", "4.0.0", "2.276.0", "not-a-version", "", undefined]) expect(isVerifiedSdk(v), String(v)).toBe(false);
+    expect(sdkPatchSkipReason("3.277.0", {})).toBe("@pulumi/pulumi 3.277.0 is outside the versions it was verified on (3.200.0 … 3.276.x)");
+    expect(sdkPatchSkipReason("3.248.0", {})).toBeUndefined();
+  });
+
+  it("is switched off by PULUMI_FLOW_SDK_PATCH=0 (or false, off, no), and on by anything else", () => {
+    expect(SDK_PATCH_ENV).toBe("PULUMI_FLOW_SDK_PATCH");
+    for (const off of ["0", "false", "OFF", " no "]) expect(sdkPatchSkipReason("3.248.0", { [SDK_PATCH_ENV]: off })).toBe(`PULUMI_FLOW_SDK_PATCH=${off} switches it off`);
+    for (const on of ["1", "true", "", undefined]) expect(sdkPatchSkipReason("3.248.0", { [SDK_PATCH_ENV]: on })).toBeUndefined();
+  });
+
+  it("reads the version of the SDK it would patch", () => {
+    const installed = JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve("@pulumi/pulumi")), "package.json"), "utf8")) as { version: string };
+    expect(sdkVersion()).toBe(installed.version);
+  });
+
   it("leaves a Flow resource's outputs out of the text, and every other resource's text as it was", () => {
     const state = toChunkStates([another(101), another(103)], 2)[1];
     const chunk = response(urn(CHUNK_TYPE, "flow-chunk-1-of-2"), { ...state });
@@ -42,7 +70,14 @@ describe("the debug text of the SDK's RegisterResource responses", () => {
     // Without the workaround the whole reading is in the text (what the SDK sends the engine as a debug line).
     expect(before.chunk).toContain(state.integrations["101"].slice(0, 40));
 
-    shortenFlowResponseDebugText();
+    // Switched off, or an SDK it was not verified on: nothing is replaced.
+    expect(shortenFlowResponseDebugText({ [SDK_PATCH_ENV]: "0" }, "3.248.0")).toBe(false);
+    expect(String(chunk)).toBe(before.chunk);
+    expect(shortenFlowResponseDebugText({}, "3.277.0")).toBe(false);
+    expect(String(chunk)).toBe(before.chunk);
+    expect(Object.hasOwn(resourceProto.RegisterResourceResponse.prototype, "toString")).toBe(false);
+
+    expect(shortenFlowResponseDebugText({}, "3.248.0")).toBe(true);
     shortenFlowResponseDebugText(); // idempotent: wrapped once
     const text = String(chunk);
     expect(text).toContain(urn(CHUNK_TYPE, "flow-chunk-1-of-2"));
@@ -58,5 +93,8 @@ describe("the debug text of the SDK's RegisterResource responses", () => {
   it("is still needed: the SDK still sends each response as debug text (remove the workaround when this fails)", () => {
     const source = fs.readFileSync(path.join(path.dirname(require.resolve("@pulumi/pulumi")), "runtime", "resource.js"), "utf8");
     expect(source).toContain("RegisterResource RPC finished: ${label}; err: ${rpcErr}, resp: ${innerResponse}");
+    // ...whatever the engine's verbosity: the SDK's log.debug has no level check to rely on instead.
+    const logSource = fs.readFileSync(path.join(path.dirname(require.resolve("@pulumi/pulumi")), "log", "index.js"), "utf8");
+    expect(logSource).toMatch(/function debug\([^)]*\) \{\s*const engine = settings_1\.getEngine\(\);\s*if \(engine\) \{\s*return log\(engine, engproto\.LogSeverity\.DEBUG/);
   });
 });
