@@ -66,7 +66,8 @@ export function sdkVersion(): string | undefined {
 export function sdkPatchSkipReason(version: string | undefined, env: Record<string, string | undefined> = process.env): string | undefined {
   const setting = env[SDK_PATCH_ENV]?.trim().toLowerCase();
   if (setting && ["0", "false", "off", "no"].includes(setting)) return `${SDK_PATCH_ENV}=${env[SDK_PATCH_ENV]} switches it off`;
-  if (!isVerifiedSdk(version)) return `@pulumi/pulumi ${version ?? "(unknown version)"} is outside the versions it was verified on (${VERIFIED_SDK.min} … ${VERIFIED_SDK.maxMinor}.x)`;
+  if (!isVerifiedSdk(version))
+    return `@pulumi/pulumi ${version ?? "(unknown version)"} is outside the versions it was verified on (${VERIFIED_SDK.min} … ${VERIFIED_SDK.maxMinor}.x)`;
   return undefined;
 }
 
@@ -94,7 +95,8 @@ export function shortenFlowResponseDebugText(env: Record<string, string | undefi
   const skip = sdkPatchSkipReason(version, env);
   if (skip !== undefined) {
     // Once per process, visible with `pulumi preview --debug` / `-v`.
-    if (!skipLogged) void log.debug(`pulumi-flow: the debug text of Flow resources' RegisterResource responses is not shortened: ${skip} (docs/performance.md)`);
+    if (!skipLogged)
+      void log.debug(`pulumi-flow: the debug text of Flow resources' RegisterResource responses is not shortened: ${skip} (docs/performance.md)`);
     skipLogged = true;
     return false;
   }

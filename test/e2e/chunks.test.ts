@@ -63,6 +63,19 @@ describe("the chunked granularity (flow:chunks): the root audit stack in 3 resou
     expect(text).not.toContain(TOKEN);
   });
 
+  it("leaves the SDK's debug line whole under PULUMI_FLOW_SDK_PATCH=0, saying why", async () => {
+    const count = (text: string, needle: string) => text.split(needle).length - 1;
+    const patched = await sandbox.run(["preview", "--debug", "--stack", stack], { cwd: dir });
+    const r = await sandbox.run(["preview", "--debug", "--stack", stack], { cwd: dir, env: { PULUMI_FLOW_SDK_PATCH: "0" } });
+    const text = r.stdout + r.stderr;
+    expect(r.code, text).toBe(0);
+    expect(count(text, "RegisterResource RPC finished: resource:flow-chunk-"), text.slice(-3000)).toBeGreaterThan(0);
+    expect(text).not.toContain("left out of this debug line by pulumi-flow");
+    // The responses' text holds each chunk's reading (it spans lines: the serialized provider has newlines).
+    expect(count(text, "webhooks_enabled")).toBeGreaterThan(count(patched.stdout + patched.stderr, "webhooks_enabled"));
+    expect(text).toContain("is not shortened: PULUMI_FLOW_SDK_PATCH=0 switches it off");
+  });
+
   it("records the inventory in 3 chunk resources and the same outputs with `up`", async () => {
     await sandbox.expect(["up", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir });
     const { deployment } = await sandbox.exportStack(dir, stack);

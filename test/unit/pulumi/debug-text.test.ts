@@ -53,7 +53,8 @@ describe("the debug text of the SDK's RegisterResource responses", () => {
 
   it("is switched off by PULUMI_FLOW_SDK_PATCH=0 (or false, off, no), and on by anything else", () => {
     expect(SDK_PATCH_ENV).toBe("PULUMI_FLOW_SDK_PATCH");
-    for (const off of ["0", "false", "OFF", " no "]) expect(sdkPatchSkipReason("3.248.0", { [SDK_PATCH_ENV]: off })).toBe(`PULUMI_FLOW_SDK_PATCH=${off} switches it off`);
+    for (const off of ["0", "false", "OFF", " no "])
+      expect(sdkPatchSkipReason("3.248.0", { [SDK_PATCH_ENV]: off })).toBe(`PULUMI_FLOW_SDK_PATCH=${off} switches it off`);
     for (const on of ["1", "true", "", undefined]) expect(sdkPatchSkipReason("3.248.0", { [SDK_PATCH_ENV]: on })).toBeUndefined();
   });
 
@@ -95,6 +96,8 @@ describe("the debug text of the SDK's RegisterResource responses", () => {
     expect(source).toContain("RegisterResource RPC finished: ${label}; err: ${rpcErr}, resp: ${innerResponse}");
     // ...whatever the engine's verbosity: the SDK's log.debug has no level check to rely on instead.
     const logSource = fs.readFileSync(path.join(path.dirname(require.resolve("@pulumi/pulumi")), "log", "index.js"), "utf8");
-    expect(logSource).toMatch(/function debug\([^)]*\) \{\s*const engine = settings_1\.getEngine\(\);\s*if \(engine\) \{\s*return log\(engine, engproto\.LogSeverity\.DEBUG/);
+    expect(logSource).toMatch(
+      /function debug\([^)]*\) \{\s*const engine = settings_1\.getEngine\(\);\s*if \(engine\) \{\s*return log\(engine, engproto\.LogSeverity\.DEBUG/,
+    );
   });
 });
