@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ChunkState } from "./chunk";
 import { shortenFlowResponseDebugText } from "./debug-text";
+import { refuseImport } from "./integration";
 import * as chunkProvider from "./providers/chunk";
 
 /** Arguments of an IntegrationChunk: one bucket of the inventory (see toChunkStates). */
@@ -25,6 +26,7 @@ export class IntegrationChunk extends pulumi.dynamic.Resource {
   declare readonly vendorMeta: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: IntegrationChunkArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseImport("IntegrationChunk", name, opts);
     shortenFlowResponseDebugText();
     const { chunk, chunks, integrations, users, vendorMeta } = args.state;
     super(chunkProvider, name, { chunk, chunks, integrations, users, vendorMeta }, opts, "flow", "IntegrationChunk");

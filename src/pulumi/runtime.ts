@@ -1,6 +1,6 @@
 /**
  * Provider-side runtime of the Flow dynamic resources, loaded by the serialized provider when the
- * engine calls it (refresh, `Integration.get`, diffs). Nothing of it is captured in state.
+ * engine calls it (refresh, `Integration.get` lookups, diffs). Nothing of it is captured in state.
  */
 import pLimit from "p-limit";
 import { createFlowClient, type FlowClient } from "../api/client";
@@ -56,11 +56,41 @@ async function readOne(client: FlowClient, id: number): Promise<IntegrationState
 }
 
 /**
- * Reads one integration and its connection status from Flow (refresh and `Integration.get`).
- * Undefined when Flow no longer has it: refresh then shows the resource as deleted.
+ * Reads one integration and its connection status from Flow (refresh). Undefined when Flow no
+ * longer has it: refresh then shows the resource as deleted.
  */
 export function readIntegration(id: number, apiUrl?: string): Promise<IntegrationState | undefined> {
   return withClient((client) => readOne(client, id), apiUrl);
+}
+
+/**
+ * The provider's read of an Integration: a refresh (the engine passes the recorded outputs,
+ * which hold `integrationId`) re-reads Flow and answers an empty id for an integration Flow no
+ * longer has, so the engine drops it; a lookup by id (`Integration.get`, whose properties hold no
+ * recorded state) fails on an id Flow does not have, naming it.
+ */
+export async function readIntegrationResource(
+  id: string,
+  props: Record<string, unknown> | undefined,
+): Promise<{ id: string; props: IntegrationState | Record<string, never> }> {
+  const refresh = props?.integrationId !== undefined;
+  const n = /^\d{1,16}$/.test(id) ? Number(id) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw clean(`${refresh ? "refresh" : "Integration.get"}: ${JSON.stringify(id)} is not a Flow integration id (a positive integer)`);
+  if (refresh) {
+    const state = await readIntegration(n);
+    return state ? { id, props: state } : { id: "", props: {} };
+  }
+  return withClient(async (client) => {
+    try {
+      // One after the other, so that an id Flow does not have is always reported by getIntegration.
+      const integration = await client.getIntegration(n);
+      const connectionStatus = await client.getConnectionStatus(n);
+      return { id, props: toIntegrationState({ integration, connectionStatus }) };
+    } catch (e) {
+      throw new Error(`Integration.get: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  });
 }
 
 /** How many integrations of a chunk a refresh reads at once (each is two requests). */

@@ -4,7 +4,7 @@
  * The program (preview, up) reads Flow itself: explicit arguments win, then stack config
  * (`flow:apiUrl`, and `flow:token` only as a secret), then FLOW_API_URL / FLOW_API_TOKEN.
  *
- * The provider (refresh, `Integration.get`) never sees the token through Pulumi: the engine
+ * The provider (refresh, `Integration.get` lookups) never sees the token through Pulumi: the engine
  * hands a provider's configuration to it as the provider resource's inputs, which are stored in
  * state and printed in the engine's verbose logs. So the Flow resources use an explicit
  * provider whose only input is the (non-secret) API URL, and the provider takes the token from
@@ -71,5 +71,6 @@ export function providerSettings(apiUrlInput: string | undefined, env: Record<st
 
 /** The ways of giving the provider a token, for the error when it has none. */
 export const PROVIDER_TOKEN_HINT =
-  "set FLOW_API_TOKEN in the environment of this `pulumi refresh` (or `pulumi up --refresh`): refresh re-reads Flow in the provider, which never receives the token through Pulumi " +
+  "set FLOW_API_TOKEN in the environment of this `pulumi refresh` (or `pulumi up --refresh`, or the `pulumi preview`/`up` of a program that uses Integration.get): " +
+  "refresh and Integration.get read Flow in the provider, which never receives the token through Pulumi " +
   "(stack config or an explicit `token` argument would be stored in its inputs, in the state and in verbose logs)";
