@@ -32,6 +32,13 @@ export class FlowIntegrations extends pulumi.ComponentResource {
   readonly summary: InventorySummary;
   /** Ids of the integrations read. */
   readonly ids: number[];
+  /**
+   * `summary` as an Output that depends on this component (so on every Flow resource under it):
+   * for inputs of other resources and for composing with other Outputs. Known during preview.
+   */
+  readonly summaryOutput: pulumi.Output<InventorySummary>;
+  /** `ids` as an Output that depends on this component, like summaryOutput. */
+  readonly idsOutput: pulumi.Output<number[]>;
 
   private constructor(name: string, records: InventoryRecord[], args: FlowIntegrationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flow:index:Integrations", name, {}, opts);
@@ -52,6 +59,9 @@ export class FlowIntegrations extends pulumi.ComponentResource {
         this.resources[record.integration.id] = new Integration(`${name}-${record.integration.id}`, { record }, { parent: this, provider });
       }
     }
+    // The component's URN is known in preview too; a resource that takes these depends on the component, so on its children.
+    this.summaryOutput = this.urn.apply(() => this.summary);
+    this.idsOutput = this.urn.apply(() => this.ids);
     this.registerOutputs({ ids: this.ids, summary: this.summary });
   }
 
@@ -78,8 +88,9 @@ export function readFlowIntegrations(name: string, args: FlowIntegrationsArgs = 
 /**
  * Reads one Flow integration by id into the stack as an Integration resource — judged by the
  * CrossGuard pack like those of readFlowIntegrations (unlike `Integration.get`, a read-only
- * reference). This is how to adopt a single integration: there is nothing to import, since
- * recording an integration never touches Flow.
+ * reference the stack does not manage). This is how to adopt a single integration: there is
+ * nothing to import, since recording an integration never touches Flow. `Integration.fromFlow`
+ * is its synchronous form.
  */
 export async function readFlowIntegration(name: string, args: GetIntegrationArgs, opts?: pulumi.CustomResourceOptions): Promise<Integration> {
   const record = await getIntegration(args);

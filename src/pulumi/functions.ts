@@ -3,6 +3,7 @@ import { createFlowClient } from "../api/client";
 import { FlowApiError } from "../api/errors";
 import type { IntegrationQuery, InventoryRecord } from "../api/types";
 import { describeProblem, recordProblems } from "../api/validation";
+import { flowProviderSettings } from "./provider";
 import { PlainTokenError, resolveSettings, type ConfigSource, type FlowConnectionArgs, type ResolvedSettings } from "./settings";
 
 /** Arguments of getIntegrations: API filters plus connection settings. */
@@ -87,9 +88,84 @@ async function read<T extends InventoryRecord | InventoryRecord[]>(fn: () => Pro
   return result;
 }
 
-/** Reads every integration matching the filter, with connection status (Terraform-data-source style). */
-export async function getIntegrations(args: GetIntegrationsArgs = {}): Promise<InventoryRecord[]> {
-  return read(() => client(args).getInventory(args.filter ?? {}, { connectionStatus: args.connectionStatus ?? true }));
+/**
+ * The connection arguments a read uses, given Pulumi's invoke options. These functions read Flow
+ * in the program, not through an engine invoke, so of the options: `provider` takes only a
+ * provider made by `flowProvider(apiUrl)`, whose API URL the read then uses (an explicit `apiUrl`
+ * argument must agree); `version` and `pluginDownloadURL` choose a provider plugin, which these
+ * reads do not have, so they are refused; `parent` and `async` have nothing to change and are
+ * accepted as they are. A refused option is a RunError saying what to do instead.
+ */
+export function withInvokeOptions<A extends { apiUrl?: string }>(fn: string, args: A, opts: pulumi.InvokeOptions | undefined): A {
+  if (!opts) return args;
+  for (const key of ["version", "pluginDownloadURL"] as const) {
+    if (opts[key] !== undefined) {
+      throw runError(
+        `${fn}: the ${key} invoke option does not apply: pulumi-flow reads Flow in the program, not through a provider plugin. Remove it (the API URL and token are arguments: apiUrl, token).`,
+      );
+    }
+  }
+  if (opts.provider === undefined) return args;
+  const settings = flowProviderSettings(opts.provider);
+  if (!settings) {
+    throw runError(
+      `${fn}: the provider invoke option takes only a provider made by flowProvider(apiUrl), whose API URL the read uses: pulumi-flow reads Flow in the program, not through a provider. Pass flowProvider(apiUrl), or the apiUrl argument.`,
+    );
+  }
+  if (settings.apiUrl === undefined) return args;
+  if (args.apiUrl !== undefined && args.apiUrl !== settings.apiUrl) {
+    throw runError(`${fn}: the apiUrl argument (${args.apiUrl}) and the provider option's API URL (${settings.apiUrl}) differ: give one of them.`);
+  }
+  return { ...args, apiUrl: settings.apiUrl };
+}
+
+/** Reads every integration matching the filter, with connection status (Terraform-data-source style); `opts` as withInvokeOptions says. */
+export async function getIntegrations(args: GetIntegrationsArgs = {}, opts?: pulumi.InvokeOptions): Promise<InventoryRecord[]> {
+  const a = withInvokeOptions("getIntegrations", args, opts);
+  return read(() => client(a).getInventory(a.filter ?? {}, { connectionStatus: a.connectionStatus ?? true }));
+}
+
+/** An item of `dependsOn` that is not a resource: the message the SDK's invokes give, as a RunError. */
+function notAResource(fn: string, value: unknown): pulumi.RunError {
+  return runError(`${fn}: 'dependsOn' was passed a value that was not a Resource (${typeof value}).`);
+}
+
+/** The custom resources a resource stands for: itself, or a component's children (as the SDK's invokes expand them). */
+function customResources(resource: pulumi.Resource, into: Set<pulumi.Resource>): void {
+  if (into.has(resource)) return;
+  into.add(resource);
+  if (pulumi.CustomResource.isInstance(resource)) return;
+  // A component's children: the SDK's own field, in every SDK this package supports (not in its declarations).
+  const children = (resource as unknown as { __childResources?: Set<pulumi.Resource> }).__childResources;
+  for (const child of children ?? []) customResources(child, into);
+}
+
+/**
+ * An Output that settles once every resource of `dependsOn` is created or read — each custom
+ * resource's id, each component's children's — and carries them as dependencies. During a
+ * preview it is unknown while one of them is still to be created, as an invoke's result is.
+ */
+export function afterDependencies(fn: string, dependsOn: pulumi.InvokeOutputOptions["dependsOn"]): pulumi.Output<unknown> {
+  if (dependsOn === undefined) return pulumi.output(undefined);
+  // What is given as it is is checked now, so that a wrong item fails where the call is written.
+  for (const item of Array.isArray(dependsOn) ? (dependsOn as unknown[]) : [dependsOn]) {
+    if (item !== undefined && item !== null && !pulumi.Resource.isInstance(item) && !pulumi.Output.isInstance(item) && !(item instanceof Promise)) {
+      throw notAResource(fn, item);
+    }
+  }
+  // pulumi.output unwraps Inputs and arrays, and keeps Resources as they are.
+  const deps = pulumi.output(dependsOn as never) as pulumi.Output<unknown>;
+  return deps.apply((value) => {
+    const list = (Array.isArray(value) ? value : [value]) as unknown[];
+    const all = new Set<pulumi.Resource>();
+    for (const item of list) {
+      if (item === undefined || item === null) continue;
+      if (!pulumi.Resource.isInstance(item)) throw notAResource(fn, item);
+      customResources(item, all);
+    }
+    const waits = [...all].map((r) => (pulumi.CustomResource.isInstance(r) && r.id ? r.id : r.urn));
+    return pulumi.all(waits);
+  });
 }
 
 /** The arguments of getIntegrationsOutput: each may be an Output (a secret token stays secret). */
@@ -101,22 +177,31 @@ export interface GetIntegrationsOutputArgs {
   client?: FlowConnectionArgs["client"];
 }
 
-/** getIntegrations as an Output, for use with other Outputs (secret when the token is). */
-export function getIntegrationsOutput(args: GetIntegrationsOutputArgs = {}): pulumi.Output<InventoryRecord[]> {
+/**
+ * getIntegrations as an Output, for use with other Outputs (secret when the token is). With
+ * `opts.dependsOn`, Flow is read once those resources are created (see afterDependencies);
+ * the other options as getIntegrations takes them.
+ */
+export function getIntegrationsOutput(args: GetIntegrationsOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<InventoryRecord[]> {
   const { client: tuning, ...inputs } = args;
-  return pulumi.output(inputs).apply((a) => getIntegrations({ ...(a as Omit<GetIntegrationsArgs, "client">), client: tuning }));
+  // Checked now: a refused option fails where it is written, not when the Output settles.
+  withInvokeOptions("getIntegrationsOutput", {}, opts);
+  return pulumi
+    .all([pulumi.output(inputs), afterDependencies("getIntegrationsOutput", opts?.dependsOn)])
+    .apply(([a]) => getIntegrations({ ...(a as Omit<GetIntegrationsArgs, "client">), client: tuning }, opts));
 }
 
-/** Reads one integration by id, with its connection status. */
-export async function getIntegration(args: GetIntegrationArgs): Promise<InventoryRecord> {
-  if (!Number.isSafeInteger(args.id) || args.id < 1) {
-    throw new FlowApiError({ kind: "config", operation: "getIntegration", summary: `id must be a positive integer (got ${JSON.stringify(args.id)})` });
+/** Reads one integration by id, with its connection status; `opts` as getIntegrations takes them. */
+export async function getIntegration(args: GetIntegrationArgs, opts?: pulumi.InvokeOptions): Promise<InventoryRecord> {
+  const a = withInvokeOptions("getIntegration", args, opts);
+  if (!Number.isSafeInteger(a.id) || a.id < 1) {
+    throw new FlowApiError({ kind: "config", operation: "getIntegration", summary: `id must be a positive integer (got ${JSON.stringify(a.id)})` });
   }
   return read(async () => {
-    const c = client(args);
+    const c = client(a);
     const [integration, connectionStatus] = await Promise.all([
-      c.getIntegration(args.id),
-      args.connectionStatus === false ? Promise.resolve(undefined) : c.getConnectionStatus(args.id),
+      c.getIntegration(a.id),
+      a.connectionStatus === false ? Promise.resolve(undefined) : c.getConnectionStatus(a.id),
     ]);
     return connectionStatus ? { integration, connectionStatus } : { integration };
   });
@@ -131,8 +216,11 @@ export interface GetIntegrationOutputArgs {
   client?: FlowConnectionArgs["client"];
 }
 
-/** getIntegration as an Output (secret when the token is). */
-export function getIntegrationOutput(args: GetIntegrationOutputArgs): pulumi.Output<InventoryRecord> {
+/** getIntegration as an Output (secret when the token is); `opts` as getIntegrationsOutput takes them. */
+export function getIntegrationOutput(args: GetIntegrationOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<InventoryRecord> {
   const { client: tuning, ...inputs } = args;
-  return pulumi.output(inputs).apply((a) => getIntegration({ ...(a as Omit<GetIntegrationArgs, "client">), client: tuning }));
+  withInvokeOptions("getIntegrationOutput", {}, opts);
+  return pulumi
+    .all([pulumi.output(inputs), afterDependencies("getIntegrationOutput", opts?.dependsOn)])
+    .apply(([a]) => getIntegration({ ...(a as Omit<GetIntegrationArgs, "client">), client: tuning }, opts));
 }

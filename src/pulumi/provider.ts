@@ -16,6 +16,13 @@ class FlowProvider extends pulumi.ProviderResource {
 }
 
 const providers = new Map<string, pulumi.ProviderResource>();
+/** The API URL each provider made by flowProvider() was made for (undefined: the default resolution). */
+const urls = new WeakMap<pulumi.ProviderResource, { apiUrl: string | undefined }>();
+
+/** The API URL a provider made by flowProvider() reads (`{ apiUrl: undefined }` for the default one); undefined for any other provider. */
+export function flowProviderSettings(provider: pulumi.ProviderResource): { apiUrl: string | undefined } | undefined {
+  return urls.get(provider);
+}
 
 /**
  * The provider for Flow resources read from `apiUrl` (one per URL and program, named after a
@@ -27,6 +34,7 @@ export function flowProvider(apiUrl: string | undefined): pulumi.ProviderResourc
   if (!provider) {
     provider = new FlowProvider(`flow-provider-${createHash("sha256").update(key).digest("hex").slice(0, 8)}`, apiUrl);
     providers.set(key, provider);
+    urls.set(provider, { apiUrl: apiUrl || undefined });
   }
   return provider;
 }

@@ -154,7 +154,7 @@ describe("adopting pulumi-flow from the packed tarball (real engine)", () => {
     const events = parsePreviewEvents(r.stdout);
     expect(r.code, r.stderr).toBe(1);
     const mandatory = events.violations.filter((v) => v.enforcement === "mandatory").map((v) => `${v.policy} ${v.resource}`);
-    // readFlowIntegration ("adopted", 105) and Integration.get ("reference", 104) are judged like the rest.
+    // readFlowIntegration ("adopted", 105) and Integration.fromFlow ("reference", 104) are judged like the rest.
     expect(mandatory.sort()).toEqual([
       "flow-integration-allowed-auth-type flow-104",
       "flow-integration-allowed-auth-type flow-110",
