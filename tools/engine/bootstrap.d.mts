@@ -14,7 +14,7 @@ export interface EngineInfo {
 }
 
 /** Tools beyond the engine that `ensureEngine({ with })` and `--with` make available. */
-export type ToolName = "yaml" | "gensdk";
+export type ToolName = "yaml" | "gensdk" | "go";
 
 /** How each tool is built: its binary name, what it is, its Go module folder, build inputs and `go build` target. */
 export declare const TOOLS: Record<ToolName, { bin: string; what: string; moduleDir: string; inputs: string[]; target: string; fromPath: boolean }>;
@@ -48,7 +48,7 @@ export declare function envLines(engine: EngineInfo, env?: NodeJS.ProcessEnv): s
 /**
  * Makes the engine available (PATH, cache, or a build) and describes it. `with` adds tools: each is
  * built beside the engine in its cache folder the first time it is asked for (a Pulumi on PATH with
- * its own `pulumi-language-yaml` keeps that one).
+ * its own `pulumi-language-yaml` or `pulumi-language-go` keeps that one).
  */
 export declare function ensureEngine(options?: { quiet?: boolean; rebuild?: boolean; with?: ToolName[] }): EngineInfo;
 /** Parses the bootstrap's command line. */

@@ -3,7 +3,7 @@
 // launcher scripts the engine expects) available, building it from the Go module proxy
 // when no recent-enough Pulumi is installed. See docs/engine.md.
 //
-// Usage: node tools/engine/bootstrap.mjs [--quiet] [--json] [--env] [--rebuild] [--with yaml,gensdk]
+// Usage: node tools/engine/bootstrap.mjs [--quiet] [--json] [--env] [--rebuild] [--with yaml,gensdk,go]
 //        eval "$(node tools/engine/bootstrap.mjs --env)"   puts the engine on PATH with a local backend
 //        --with also makes language tools available (TOOLS below), built on demand beside `pulumi`
 // Env:   PULUMI_FLOW_ENGINE_DIR   cache root (default: $XDG_CACHE_HOME/pulumi-flow/engine or ~/.cache/…)
@@ -48,6 +48,17 @@ export const TOOLS = {
     inputs: ["go.mod", "go.sum", "main.go"],
     target: ".",
     fromPath: false,
+  },
+  go: {
+    bin: "pulumi-language-go",
+    what: "Go language host",
+    // Our own (tools/engine/go/golanghost), in the engine's module: it needs nothing the engine
+    // does not, and the engine's build key does not include it, so adding it rebuilds nothing.
+    moduleDir: goModuleDir,
+    inputs: ["go.mod", "go.sum", "golanghost/main.go"],
+    target: "./golanghost",
+    // A Pulumi installation brings its own Go host; ours is built only when none is on PATH.
+    fromPath: true,
   },
 };
 
@@ -309,7 +320,7 @@ function toolComplete(dir, tool, key) {
 /**
  * Makes the named tools available for `engine`: beside the built engine in its cache folder (built
  * there when missing or built from other inputs), or, when the engine is a Pulumi installation on
- * PATH, that installation's own YAML host if it has one, else a build in a cache folder of the
+ * PATH, that installation's own language host (YAML, Go) if it has one, else a build in a cache folder of the
  * tool's own (added to the engine's `pathDirs`).
  */
 function ensureTools(engine, names, { mode, rebuild, log, say }) {

@@ -167,25 +167,31 @@ printf '#!/bin/sh\\necho fake\\n' > "$out"
       fs.writeFileSync(path.join(engineDir, ".complete"), `${PINNED_VERSION}\n`);
       const env = { PATH: `${bin}${path.delimiter}${path.dirname(process.execPath)}`, PULUMI_FLOW_ENGINE: "build", PULUMI_FLOW_ENGINE_DIR: root, HOME: tmp() };
 
-      const first = bootstrap(["--json", "--with", "yaml,gensdk"], env);
+      const first = bootstrap(["--json", "--with", "yaml,gensdk,go"], env);
       expect(first.status, first.stderr).toBe(0);
       expect(JSON.parse(first.stdout)).toEqual({
         pulumi: path.join(engineDir, "pulumi"),
         binDir: engineDir,
         version: PINNED_VERSION,
         source: "cache",
-        tools: { yaml: path.join(engineDir, "pulumi-language-yaml"), gensdk: path.join(engineDir, "pulumi-flow-gensdk") },
+        tools: {
+          yaml: path.join(engineDir, "pulumi-language-yaml"),
+          gensdk: path.join(engineDir, "pulumi-flow-gensdk"),
+          go: path.join(engineDir, "pulumi-language-go"),
+        },
         pathDirs: [engineDir],
       });
-      // Only the two tools were built, each in its own module, straight into the engine's folder.
+      // Only the three tools were built, each from its module, straight into the engine's folder (the
+      // Go host from the engine's own module, whose build key leaves it out: the engine stays as it is).
       const built = calls(journal);
-      expect(built).toHaveLength(2);
+      expect(built).toHaveLength(3);
       expect(built[0]).toMatch(
         new RegExp(
           `^${TOOLS.yaml.moduleDir} build -ldflags -s -w -o ${engineDir}/\\.pulumi-language-yaml\\.tmp-\\d+ github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml$`,
         ),
       );
       expect(built[1]).toMatch(new RegExp(`^${TOOLS.gensdk.moduleDir} build -ldflags -s -w -o ${engineDir}/\\.pulumi-flow-gensdk\\.tmp-\\d+ \\.$`));
+      expect(built[2]).toMatch(new RegExp(`^${TOOLS.go.moduleDir} build -ldflags -s -w -o ${engineDir}/\\.pulumi-language-go\\.tmp-\\d+ \\./golanghost$`));
       expect(fs.readdirSync(engineDir).filter((f) => f.includes(".tmp-"))).toEqual([]);
       expect(fs.readFileSync(path.join(engineDir, "pulumi"), "utf8")).toContain("echo v3.276.0");
 
@@ -195,16 +201,16 @@ printf '#!/bin/sh\\necho fake\\n' > "$out"
       expect(again.stderr).toContain(`using cached pulumi-language-yaml (${engineDir})`);
       expect(again.stdout).toContain(`yaml: ${path.join(engineDir, "pulumi-language-yaml")}`);
       expect(JSON.parse(bootstrap(["--json", "--quiet"], env).stdout)).toMatchObject({ tools: {}, pathDirs: [engineDir] });
-      expect(calls(journal)).toHaveLength(2);
+      expect(calls(journal)).toHaveLength(3);
 
       // A YAML host built from other inputs (an older tools/engine/yaml) is built again; the generator is kept.
       fs.writeFileSync(path.join(engineDir, ".pulumi-language-yaml.key"), "0123456789ab\n");
-      expect(bootstrap(["--quiet", "--with", "yaml,gensdk"], env).status).toBe(0);
-      expect(calls(journal)).toHaveLength(3);
-      expect(calls(journal)[2]).toContain("github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml");
+      expect(bootstrap(["--quiet", "--with", "yaml,gensdk,go"], env).status).toBe(0);
+      expect(calls(journal)).toHaveLength(4);
+      expect(calls(journal)[3]).toContain("github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml");
     });
 
-    it("keeps the YAML host of a Pulumi on PATH, and builds one in a folder of its own (put on PATH by --env) for a Pulumi without", () => {
+    it("keeps the YAML (and Go) host of a Pulumi on PATH, and builds one in a folder of its own (put on PATH by --env) for a Pulumi without", () => {
       const root = tmp();
       const pulumiBin = tmp();
       const goBin = tmp();
@@ -241,6 +247,11 @@ printf '#!/bin/sh\\necho fake\\n' > "$out"
       fs.writeFileSync(path.join(pulumiBin, "pulumi-language-yaml"), "#!/bin/sh\n", { mode: 0o755 });
       const withOwn = JSON.parse(bootstrap(["--json", "--with", "yaml"], env).stdout);
       expect(withOwn).toMatchObject({ source: "path", tools: { yaml: path.join(pulumiBin, "pulumi-language-yaml") }, pathDirs: [pulumiBin] });
+      expect(calls(journal)).toHaveLength(1);
+      // So does its own Go host.
+      fs.writeFileSync(path.join(pulumiBin, "pulumi-language-go"), "#!/bin/sh\n", { mode: 0o755 });
+      const withOwnGo = JSON.parse(bootstrap(["--json", "--with", "go"], env).stdout);
+      expect(withOwnGo).toMatchObject({ source: "path", tools: { go: path.join(pulumiBin, "pulumi-language-go") }, pathDirs: [pulumiBin] });
       expect(calls(journal)).toHaveLength(1);
     });
 
