@@ -207,36 +207,53 @@ function exec(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv =
   });
 }
 
+// The Go consumer: every integration (the same set as the TypeScript audit stack), one flow:index:Integration
+// each unless the stack's `chunks` config says otherwise; `vendors` narrows the filter.
 const GO_CONSUMER = `package main
 
 import (
 \t"github.com/pulumi-flow/pulumi-flow/sdk/go/flow"
 \t"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+\t"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
 
 func main() {
 \tpulumi.Run(func(ctx *pulumi.Context) error {
-\t\tinv, err := flow.NewIntegrations(ctx, "flow", &flow.IntegrationsArgs{
-\t\t\tFilter: pulumi.StringMap{"vendor_type__in": pulumi.String("github,gitlab")},
-\t\t\tChunks: pulumi.Int(3),
-\t\t\tClient: &flow.ClientSettingsArgs{TimeoutMs: pulumi.Int(10000)},
-\t\t})
+\t\targs := &flow.IntegrationsArgs{Client: &flow.ClientSettingsArgs{TimeoutMs: pulumi.Int(10000)}}
+\t\tif chunks := config.GetInt(ctx, "chunks"); chunks > 0 {
+\t\t\targs.Chunks = pulumi.Int(chunks)
+\t\t}
+\t\tif vendors := config.Get(ctx, "vendors"); vendors != "" {
+\t\t\targs.Filter = pulumi.StringMap{"vendor_type__in": pulumi.String(vendors)}
+\t\t}
+\t\tinv, err := flow.NewIntegrations(ctx, "flow", args)
 \t\tif err != nil {
 \t\t\treturn err
 \t\t}
 \t\tctx.Export("ids", inv.Ids)
+\t\tctx.Export("count", inv.Count)
 \t\tctx.Export("summary", inv.Summary)
 \t\treturn nil
 \t})
 }
 `;
 
-describe("SDKs generated from the component package's schema (Go builds; Python compiles; no Go language host can be had here to run Go)", () => {
+/** Only the module cache: no proxy, no checksum database, the local toolchain. */
+const GO_OFFLINE = { GOPROXY: "off", GOSUMDB: "off", GOTOOLCHAIN: "local" };
+
+describe("SDKs generated from the component package's schema (a Go program builds and runs under the engine with our Go language host; Python compiles)", () => {
   const sandbox = PulumiSandbox.create();
   let work: string;
   let sdk: string;
+  let consumer: string;
+  let sim: FlowSimulator;
+  let stack: string;
+  // The engine's Go language host (ours: tools/engine/go/golanghost) builds the program with `go build` offline.
+  const env = () => ({ FLOW_API_URL: sim.url, FLOW_API_TOKEN: TOKEN, ...GO_OFFLINE, GOFLAGS: undefined, PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1" });
+  const pulumi = (args: string[]) => sandbox.run([...args, "--stack", stack], { cwd: consumer, env: env() });
 
   beforeAll(async () => {
+    sim = await startFlowSimulator({ token: TOKEN });
     work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-sdks-"));
     // The schema as the engine gets it from the plugin, then the SDKs from pkg/v3's generators (tools/engine/gensdk).
     const schema = await sandbox.run(["package", "get-schema", path.join(repoRoot, "component")], { cwd: work });
@@ -254,6 +271,7 @@ describe("SDKs generated from the component package's schema (Go builds; Python 
   });
   afterAll(async () => {
     await sandbox.dispose();
+    await sim.close();
     fs.rmSync(work, { recursive: true, force: true });
   });
 
@@ -262,21 +280,69 @@ describe("SDKs generated from the component package's schema (Go builds; Python 
       path.join(sdk, "go.mod"),
       "module github.com/pulumi-flow/pulumi-flow/sdk\n\ngo 1.26\n\nrequire github.com/pulumi/pulumi/sdk/v3 v3.276.0\n",
     );
-    const consumer = path.join(work, "consumer");
+    consumer = path.join(work, "consumer");
     fs.mkdirSync(consumer);
     fs.writeFileSync(
       path.join(consumer, "go.mod"),
       "module flow-consumer\n\ngo 1.26\n\nrequire (\n\tgithub.com/pulumi-flow/pulumi-flow/sdk v0.0.0\n\tgithub.com/pulumi/pulumi/sdk/v3 v3.276.0\n)\n\nreplace github.com/pulumi-flow/pulumi-flow/sdk => ../sdk\n",
     );
     fs.writeFileSync(path.join(consumer, "main.go"), GO_CONSUMER);
-    const env = { ...process.env, GOPROXY: "off", GOSUMDB: "off", GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" };
-    const tidy = await exec("go", ["mod", "tidy"], consumer, env);
+    const goEnv = { ...process.env, ...GO_OFFLINE, GOFLAGS: "-mod=mod" };
+    const tidy = await exec("go", ["mod", "tidy"], consumer, goEnv);
     expect(tidy.code, tidy.out).toBe(0);
-    const build = await exec("go", ["build", "-o", "flow-consumer", "."], consumer, env);
+    const out = path.join(work, "flow-consumer");
+    const build = await exec("go", ["build", "-o", out, "."], consumer, goEnv);
     expect(build.code, build.out).toBe(0);
-    expect(fs.statSync(path.join(consumer, "flow-consumer")).size).toBeGreaterThan(0);
+    expect(fs.statSync(out).size).toBeGreaterThan(0);
     // The component's inputs reach the engine as the schema names them.
     expect(fs.readFileSync(path.join(sdk, "go", "flow", "integrations.go"), "utf8")).toContain('ctx.RegisterRemoteComponentResource("flow:index:Integrations"');
+  }, 900_000);
+
+  it("the Go program runs under the engine (runtime: go, the plugin listed in Pulumi.yaml): preview and up, one flow:index:Integration per integration, its outputs, no token in state", async () => {
+    expect(inject("engine").tools?.go, "the Go language host was not built: run npm run engine").toBeTruthy();
+    fs.writeFileSync(
+      path.join(consumer, "Pulumi.yaml"),
+      `name: flow-go\nruntime: go\nplugins:\n  providers:\n    - name: flow\n      path: ${path.join(repoRoot, "component")}\n`,
+    );
+    stack = await sandbox.initStack(consumer);
+    const preview = await pulumi(["preview"]);
+    expect(preview.code, preview.stderr.slice(-3000) + preview.stdout.slice(-3000)).toBe(0);
+    expect(preview.stdout).toContain("+ 14 to create");
+    const up = await pulumi(["up", "--yes", "--skip-preview"]);
+    expect(up.code, up.stderr.slice(-3000) + up.stdout.slice(-3000)).toBe(0);
+    const { raw, deployment } = await sandbox.exportStack(consumer, stack, true);
+    expect(deployment.deployment.resources.filter((r) => r.type === "flow:index:Integration")).toHaveLength(12);
+    expect(await sandbox.outputs(consumer, stack)).toMatchObject({ count: 12, summary: { total: 12, webhooksOff: [102], disconnected: [105] } });
+    expect(raw).not.toContain(TOKEN);
+  }, 900_000);
+
+  it("fails `pulumi preview --policy-pack` on the same findings as the TypeScript audit stack, per integration and in chunks (stack config reaches the Go program)", async () => {
+    const reference = await typescriptFindings(sandbox, sim);
+    const gate = await pulumi(["preview", "--json", "--policy-pack", PACK]);
+    const events = parsePreviewEvents(gate.stdout);
+    expect(gate.code, gate.stderr).toBe(1);
+    expect(findings(events, "mandatory")).toEqual(findings(reference, "mandatory"));
+    expect(findings(events, "advisory")).toEqual(findings(reference, "advisory"));
+
+    await sandbox.expect(["config", "set", "chunks", "3", "--stack", stack], 0, { cwd: consumer });
+    const chunked = await pulumi(["preview", "--json", "--policy-pack", PACK]);
+    expect(chunked.code, chunked.stderr).toBe(1);
+    expect(findings(parsePreviewEvents(chunked.stdout), "mandatory")).toEqual(findings(reference, "mandatory"));
+    expect(chunked.stdout).toContain("flow:index:IntegrationChunk");
+    await sandbox.expect(["config", "rm", "chunks", "--stack", stack], 0, { cwd: consumer });
+  }, 900_000);
+
+  it("destroy forgets the Go stack's resources without touching Flow; a program that fails reports it", async () => {
+    const before = sim.requests.length;
+    const destroy = await pulumi(["destroy", "--yes", "--skip-preview"]);
+    expect(destroy.code, destroy.stderr.slice(-3000)).toBe(0);
+    expect(sim.requests.slice(before).every((r) => r.method === "GET")).toBe(true);
+    expect((await sandbox.exportStack(consumer, stack)).deployment.deployment.resources ?? []).toHaveLength(0);
+
+    // The Go SDK logs the program's error itself; the exit code makes the engine fail the update.
+    const failing = await sandbox.run(["preview", "--stack", stack], { cwd: consumer, env: { ...env(), FLOW_API_TOKEN: "not-the-token" } });
+    expect(failing.code).toBe(1);
+    expect(failing.stdout + failing.stderr).toContain("HTTP 401");
   }, 900_000);
 
   it("the generated Python SDK compiles (its pulumi package cannot be installed here: no PyPI)", async () => {

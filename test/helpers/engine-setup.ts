@@ -20,7 +20,7 @@ declare module "vitest" {
  * process outlived its parent (an orphaned language host, program or plugin), after killing it.
  */
 export default function setup(project: TestProject): () => Promise<void> {
-  const engine = ensureEngine({ quiet: true, with: ["yaml", "gensdk"] });
+  const engine = ensureEngine({ quiet: true, with: ["yaml", "gensdk", "go"] });
   process.stderr.write(`[e2e] Pulumi engine v${engine.version.replace(/^v/, "")} (${engine.source}): ${engine.pulumi}\n`);
   project.provide("engine", engine);
   const marker = randomBytes(6).toString("hex");
