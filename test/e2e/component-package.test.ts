@@ -178,6 +178,28 @@ describe("the component package from a Pulumi YAML stack (real engine, the YAML 
     expect((await sandbox.exportStack(dir, stack)).deployment.deployment.resources ?? []).toHaveLength(0);
   });
 
+  it("imports an existing integration with `pulumi import flow:index:Integration` (the package's provider reads it); a chunk cannot be imported by id", async () => {
+    const importDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-yaml-import-"));
+    dirs.push(importDir);
+    fs.writeFileSync(
+      path.join(importDir, "Pulumi.yaml"),
+      `name: flow-import\nruntime: yaml\npackages:\n  flow: ${path.join(repoRoot, "component")}\nresources: {}\n`,
+    );
+    const importStack = await sandbox.initStack(importDir);
+    const run = (args: string[]) => sandbox.run([...args, "--stack", importStack], { cwd: importDir, env: env() });
+    const imported = await run(["import", "flow:index:Integration", "payments", "105", "--yes", "--out", path.join(importDir, "generated.yaml")]);
+    expect(imported.code, imported.stderr.slice(-3000) + imported.stdout.slice(-3000)).toBe(0);
+    const { deployment } = (await sandbox.exportStack(importDir, importStack)).deployment;
+    expect(deployment.resources.find((r) => r.type === "flow:index:Integration")?.outputs).toMatchObject({
+      integrationId: 105,
+      integration: { id: 105, name: "Bitbucket Payments" },
+      connectionStatus: { status: "disconnected" },
+    });
+    const chunk = await run(["import", "flow:index:IntegrationChunk", "chunk", "chunk-0-of-3", "--yes"]);
+    expect(chunk.code).not.toBe(0);
+    expect(chunk.stdout + chunk.stderr).toContain("a flow:index:IntegrationChunk cannot be imported or read by id alone");
+  });
+
   it("fails `pulumi preview --policy-pack` on the same findings as the TypeScript audit stack, per integration and in chunks", async () => {
     const reference = await typescriptFindings(sandbox, sim);
     const gate = await pulumi(["preview", "--json", "--policy-pack", PACK]);

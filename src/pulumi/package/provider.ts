@@ -37,16 +37,28 @@ function apiUrlOf(props: Record<string, unknown> | undefined): string | undefine
   return typeof props?.apiUrl === "string" ? props.apiUrl : undefined;
 }
 
-/** Refresh: the record read again (kept with the API URL it came from), or an empty id when Flow no longer has it. */
+/**
+ * Refresh, and `pulumi import`: the record read again (kept with the API URL it came from, else
+ * FLOW_API_URL), or an empty id when Flow no longer has it. Inputs are the state (a record's
+ * inputs are its outputs), which is what lets the engine import one.
+ */
 async function read(id: string, urn: string, props: Record<string, unknown> | undefined): Promise<provider.ReadResult> {
   const apiUrl = apiUrlOf(props);
   const extra = apiUrl ? { apiUrl } : {};
   if (typeOfUrn(urn) === PACKAGE_CHUNK_TYPE) {
-    const state = await runtime.readChunk(props as unknown as ChunkState, apiUrl);
-    return { id, props: { ...state, ...extra } };
+    if (!props || typeof props.chunk !== "number")
+      throw new Error(
+        `a flow:index:IntegrationChunk cannot be imported or read by id alone (${id}); import single integrations (flow:index:Integration) or declare a flow:index:Integrations component`,
+      );
+    const state = { ...(await runtime.readChunk(props as unknown as ChunkState, apiUrl)), ...extra };
+    return { id, props: state, inputs: state };
   }
-  const state = await runtime.readIntegration(Number(id), apiUrl);
-  return state ? { id, props: { ...state, ...extra } } : { id: "", props: {} };
+  const integrationId = Number(id);
+  if (!Number.isSafeInteger(integrationId) || integrationId < 1) throw new Error(`'${id}' is not a Flow integration id (a positive integer)`);
+  const read = await runtime.readIntegration(integrationId, apiUrl);
+  if (!read) return { id: "", props: {} };
+  const state = { ...read, ...extra };
+  return { id, props: state, inputs: state };
 }
 
 /** The provider of the `flow` package at `version`. */
