@@ -55,7 +55,7 @@ export const TOOLS = {
     // Our own (tools/engine/go/golanghost), in the engine's module: it needs nothing the engine
     // does not, and the engine's build key does not include it, so adding it rebuilds nothing.
     moduleDir: goModuleDir,
-    inputs: ["go.mod", "go.sum", "golanghost/main.go"],
+    inputs: ["go.mod", "go.sum", "golanghost/main.go", "hostkit/hostkit.go"],
     target: "./golanghost",
     // A Pulumi installation brings its own Go host; ours is built only when none is on PATH.
     fromPath: true,
@@ -126,7 +126,7 @@ export function cacheRoot() {
 function buildKey() {
   const h = createHash("sha256");
   h.update(PINNED_VERSION);
-  for (const f of ["go.mod", "go.sum", "tools.go", "langhost/main.go"]) {
+  for (const f of ["go.mod", "go.sum", "tools.go", "langhost/main.go", "hostkit/hostkit.go"]) {
     h.update(f);
     h.update(fs.readFileSync(path.join(goModuleDir, f)));
   }

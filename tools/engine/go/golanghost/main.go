@@ -21,77 +21,35 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	sdk "github.com/pulumi/pulumi/sdk/v3"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/grpc"
-	"google.golang.org/protobuf/types/known/emptypb"
-)
 
-// exitAfterUserMessage is the exit code pulumi.Run uses after it has logged the program's
-// error to the engine (constant.ExitStatusLoggedError); the engine should then bail quietly.
-const exitAfterUserMessage = 32
+	"pulumi-flow.local/engine/hostkit"
+)
 
 func main() {
 	flag.String("tracing", "", "Zipkin-compatible tracing endpoint (accepted for the engine; not used)")
-	flag.String("root", "", "project root (accepted for the engine; the request's program info is used)")
 	binaryFlag := flag.String("binary", "", "a prebuilt program binary to run instead of building the program")
-	showVersion := flag.Bool("version", false, "print the plugin version and exit")
+	showVersion := hostkit.Flags()
 	flag.Parse()
 	if *showVersion {
-		fmt.Println(sdk.Version.String())
+		hostkit.PrintVersion()
 		return
 	}
-
-	var engineAddress string
-	if args := flag.Args(); len(args) > 0 {
-		engineAddress = args[0]
-	}
-
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	cancelChannel := make(chan bool)
-	go func() {
-		<-ctx.Done()
-		cancel()
-		close(cancelChannel)
-	}()
-	if engineAddress != "" {
-		if err := rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, cancel); err != nil {
-			cmdutil.Exit(fmt.Errorf("could not start health check: %w", err))
-		}
-	}
-
-	host := &languageHost{engineAddress: engineAddress, binary: *binaryFlag}
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: cancelChannel,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
-			return nil
-		},
+	hostkit.Serve(func(engineAddress string) pulumirpc.LanguageRuntimeServer {
+		return &languageHost{Base: hostkit.Base{EngineAddress: engineAddress}, binary: *binaryFlag}
 	})
-	if err != nil {
-		cmdutil.Exit(fmt.Errorf("could not start language host RPC server: %w", err))
-	}
-	// The engine reads the port from our first line of output.
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		cmdutil.Exit(fmt.Errorf("language host stopped serving: %w", err))
-	}
 }
 
 // languageHost implements pulumirpc.LanguageRuntimeServer for Go programs.
 type languageHost struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	engineAddress string
-	binary        string
+	hostkit.Base
+	binary string
 }
 
 // programBinary is the `binary` runtime option of Pulumi.yaml (or the -binary flag), if set.
@@ -170,37 +128,6 @@ func build(ctx context.Context, dir, target string) (string, func(), error) {
 		return "", nil, fmt.Errorf("`go build %s` failed in %s: %w\n%s", target, dir, err, strings.TrimSpace(output))
 	}
 	return out, cleanup, nil
-}
-
-func (h *languageHost) Handshake(
-	ctx context.Context, req *pulumirpc.LanguageHandshakeRequest,
-) (*pulumirpc.LanguageHandshakeResponse, error) {
-	h.engineAddress = req.EngineAddress
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *languageHost) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: sdk.Version.String()}, nil
-}
-
-// GetRequiredPlugins reports none: local plugins are listed in Pulumi.yaml (`plugins:`), and
-// nothing is downloaded here.
-func (h *languageHost) GetRequiredPlugins(
-	context.Context, *pulumirpc.GetRequiredPluginsRequest,
-) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
-}
-
-func (h *languageHost) GetRequiredPackages(
-	context.Context, *pulumirpc.GetRequiredPackagesRequest,
-) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
-}
-
-func (h *languageHost) GetProgramDependencies(
-	context.Context, *pulumirpc.GetProgramDependenciesRequest,
-) (*pulumirpc.GetProgramDependenciesResponse, error) {
-	return &pulumirpc.GetProgramDependenciesResponse{}, nil
 }
 
 func (h *languageHost) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
@@ -304,7 +231,7 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 	// The variables of sdk/v3/go/pulumi/run.go (getEnvInfo).
 	env := append(os.Environ(),
 		"PULUMI_MONITOR="+req.GetMonitorAddress(),
-		"PULUMI_ENGINE="+h.engineAddress,
+		"PULUMI_ENGINE="+h.EngineAddress,
 		"PULUMI_PROJECT="+req.GetProject(),
 		"PULUMI_STACK="+req.GetStack(),
 		"PULUMI_ORGANIZATION="+req.GetOrganization(),
@@ -329,7 +256,7 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 	if err := cmd.Run(); err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
-			if ee.ExitCode() == exitAfterUserMessage {
+			if ee.ExitCode() == hostkit.ExitAfterUserMessage {
 				return &pulumirpc.RunResponse{Bail: true}, nil
 			}
 			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", ee.ExitCode())}, nil

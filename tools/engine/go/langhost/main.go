@@ -19,7 +19,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -33,73 +32,32 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/grpc"
-	"google.golang.org/protobuf/types/known/emptypb"
-)
 
-// exitAfterUserMessage is the exit code @pulumi/pulumi/cmd/run uses after it has
-// already printed an actionable error; the engine should then bail quietly.
-const exitAfterUserMessage = 32
+	"pulumi-flow.local/engine/hostkit"
+)
 
 func main() {
 	var tracing string
 	flag.StringVar(&tracing, "tracing", "", "Zipkin-compatible tracing endpoint (passed through to node)")
 	runtimeName := flag.String("runtime", "nodejs", "runtime name; only nodejs is supported")
-	showVersion := flag.Bool("version", false, "print the plugin version and exit")
-	// The engine passes -root (the project's or plugin's root) when it loads a plugin for a
-	// package of another language's program (Pulumi YAML's `packages:`); the request's program
-	// info carries the same folder, so it is accepted and not needed.
-	_ = flag.String("root", "", "project root (accepted for the engine; the request's program info is used)")
+	showVersion := hostkit.Flags()
 	flag.Parse()
 	if *showVersion {
-		fmt.Println(sdk.Version.String())
+		hostkit.PrintVersion()
 		return
 	}
 	if *runtimeName != "nodejs" {
 		cmdutil.Exit(fmt.Errorf("unsupported runtime %q: this language host only runs nodejs", *runtimeName))
 	}
-
-	var engineAddress string
-	if args := flag.Args(); len(args) > 0 {
-		engineAddress = args[0]
-	}
-
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	cancelChannel := make(chan bool)
-	go func() {
-		<-ctx.Done()
-		cancel()
-		close(cancelChannel)
-	}()
-	if engineAddress != "" {
-		if err := rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, cancel); err != nil {
-			cmdutil.Exit(fmt.Errorf("could not start health check: %w", err))
-		}
-	}
-
-	host := &languageHost{engineAddress: engineAddress, tracing: tracing}
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: cancelChannel,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
-			return nil
-		},
+	hostkit.Serve(func(engineAddress string) pulumirpc.LanguageRuntimeServer {
+		return &languageHost{Base: hostkit.Base{EngineAddress: engineAddress}, tracing: tracing}
 	})
-	if err != nil {
-		cmdutil.Exit(fmt.Errorf("could not start language host RPC server: %w", err))
-	}
-	// The engine reads the port from our first line of output.
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		cmdutil.Exit(fmt.Errorf("language host stopped serving: %w", err))
-	}
 }
 
 // languageHost implements pulumirpc.LanguageRuntimeServer for node.
 type languageHost struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	engineAddress string
-	tracing       string
+	hostkit.Base
+	tracing string
 }
 
 // options are the `runtime.options` of Pulumi.yaml / PulumiPolicy.yaml that we honour.
@@ -174,37 +132,6 @@ func resolveModule(nodeBin, dir, mod string) (string, error) {
 		return "", err
 	}
 	return strings.TrimSpace(string(out)), nil
-}
-
-func (h *languageHost) Handshake(
-	ctx context.Context, req *pulumirpc.LanguageHandshakeRequest,
-) (*pulumirpc.LanguageHandshakeResponse, error) {
-	h.engineAddress = req.EngineAddress
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *languageHost) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: sdk.Version.String()}, nil
-}
-
-// GetRequiredPlugins reports none: the only provider our programs use is the
-// dynamic provider, which the engine finds on PATH (pulumi-resource-pulumi-nodejs).
-func (h *languageHost) GetRequiredPlugins(
-	context.Context, *pulumirpc.GetRequiredPluginsRequest,
-) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
-}
-
-func (h *languageHost) GetRequiredPackages(
-	context.Context, *pulumirpc.GetRequiredPackagesRequest,
-) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
-}
-
-func (h *languageHost) GetProgramDependencies(
-	context.Context, *pulumirpc.GetProgramDependenciesRequest,
-) (*pulumirpc.GetProgramDependenciesResponse, error) {
-	return &pulumirpc.GetProgramDependenciesResponse{}, nil
 }
 
 func (h *languageHost) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
@@ -348,7 +275,7 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 		}
 	}
 	add("monitor", req.GetMonitorAddress())
-	add("engine", h.engineAddress)
+	add("engine", h.EngineAddress)
 	add("organization", req.GetOrganization())
 	add("project", req.GetProject())
 	add("root-directory", info.RootDirectory)
@@ -376,7 +303,7 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 	if err := cmd.Run(); err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
-			if ee.ExitCode() == exitAfterUserMessage {
+			if ee.ExitCode() == hostkit.ExitAfterUserMessage {
 				return &pulumirpc.RunResponse{Bail: true}, nil
 			}
 			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", ee.ExitCode())}, nil
