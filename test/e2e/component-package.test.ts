@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePreviewEvents, type PreviewEvents } from "../../src/pulumi/events";
 import { startFlowSimulator, type FlowSimulator } from "../../src/simulator/server";
 import { inject } from "vitest";
-import { PulumiSandbox, repoRoot } from "../helpers/pulumi";
+import { PulumiSandbox, repoRoot, type PulumiResult } from "../helpers/pulumi";
 
 // pulumi-flow's component package (component/) used the way a stack of another language uses it:
 // the engine runs the plugin folder, construct reads Flow, the children are the plugin's own
@@ -109,6 +109,22 @@ describe("the component package from a program that is not TypeScript (real engi
   });
 });
 
+/**
+ * Preview shows the component and the 12 integrations of the demo dataset (+ the stack) to create;
+ * up records them with the component's outputs, and no token lands in state.
+ */
+async function previewAndUp(sandbox: PulumiSandbox, pulumi: (args: string[]) => Promise<PulumiResult>, dir: string, stack: string): Promise<void> {
+  const preview = await pulumi(["preview"]);
+  expect(preview.code, preview.stderr.slice(-3000) + preview.stdout.slice(-3000)).toBe(0);
+  expect(preview.stdout).toContain("+ 14 to create");
+  const up = await pulumi(["up", "--yes", "--skip-preview"]);
+  expect(up.code, up.stderr.slice(-3000) + up.stdout.slice(-3000)).toBe(0);
+  const { raw, deployment } = await sandbox.exportStack(dir, stack, true);
+  expect(deployment.deployment.resources.filter((r) => r.type === "flow:index:Integration")).toHaveLength(12);
+  expect(await sandbox.outputs(dir, stack)).toMatchObject({ count: 12, summary: { total: 12, webhooksOff: [102], disconnected: [105] } });
+  expect(raw).not.toContain(TOKEN);
+}
+
 /** A Pulumi YAML project outside the repository (no node_modules anywhere above it) that uses the component package by path. */
 function yamlProject(chunks?: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-flow-yaml-"));
@@ -153,15 +169,7 @@ describe("the component package from a Pulumi YAML stack (real engine, the YAML 
   });
 
   it("previews and ups: the component, one flow:index:Integration per integration, its outputs, no token in state", async () => {
-    const preview = await pulumi(["preview"]);
-    expect(preview.code, preview.stderr.slice(-3000) + preview.stdout.slice(-3000)).toBe(0);
-    expect(preview.stdout).toContain("+ 14 to create");
-    const up = await pulumi(["up", "--yes", "--skip-preview"]);
-    expect(up.code, up.stderr.slice(-3000) + up.stdout.slice(-3000)).toBe(0);
-    const { raw, deployment } = await sandbox.exportStack(dir, stack, true);
-    expect(deployment.deployment.resources.filter((r) => r.type === "flow:index:Integration")).toHaveLength(12);
-    expect(await sandbox.outputs(dir, stack)).toMatchObject({ count: 12, summary: { total: 12, webhooksOff: [102], disconnected: [105] } });
-    expect(raw).not.toContain(TOKEN);
+    await previewAndUp(sandbox, pulumi, dir, stack);
   });
 
   it("shows a change in Flow as a per-field diff, refreshes, and destroys", async () => {
@@ -327,15 +335,7 @@ describe("SDKs generated from the component package's schema (a Go program build
       `name: flow-go\nruntime: go\nplugins:\n  providers:\n    - name: flow\n      path: ${path.join(repoRoot, "component")}\n`,
     );
     stack = await sandbox.initStack(consumer);
-    const preview = await pulumi(["preview"]);
-    expect(preview.code, preview.stderr.slice(-3000) + preview.stdout.slice(-3000)).toBe(0);
-    expect(preview.stdout).toContain("+ 14 to create");
-    const up = await pulumi(["up", "--yes", "--skip-preview"]);
-    expect(up.code, up.stderr.slice(-3000) + up.stdout.slice(-3000)).toBe(0);
-    const { raw, deployment } = await sandbox.exportStack(consumer, stack, true);
-    expect(deployment.deployment.resources.filter((r) => r.type === "flow:index:Integration")).toHaveLength(12);
-    expect(await sandbox.outputs(consumer, stack)).toMatchObject({ count: 12, summary: { total: 12, webhooksOff: [102], disconnected: [105] } });
-    expect(raw).not.toContain(TOKEN);
+    await previewAndUp(sandbox, pulumi, consumer, stack);
   }, 900_000);
 
   it("fails `pulumi preview --policy-pack` on the same findings as the TypeScript audit stack, per integration and in chunks (stack config reaches the Go program)", async () => {

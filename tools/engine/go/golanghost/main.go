@@ -14,18 +14,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
@@ -211,19 +208,7 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 		binary = built
 	}
 
-	cfg := req.GetConfig()
-	if cfg == nil {
-		cfg = map[string]string{}
-	}
-	cfgJSON, err := json.Marshal(cfg)
-	if err != nil {
-		return &pulumirpc.RunResponse{Error: err.Error()}, nil
-	}
-	secretKeys := req.GetConfigSecretKeys()
-	if secretKeys == nil {
-		secretKeys = []string{}
-	}
-	secretJSON, err := json.Marshal(secretKeys)
+	cfgEnv, err := hostkit.ConfigEnv(req.GetConfig(), req.GetConfigSecretKeys())
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
@@ -236,11 +221,10 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 		"PULUMI_STACK="+req.GetStack(),
 		"PULUMI_ORGANIZATION="+req.GetOrganization(),
 		"PULUMI_ROOT_DIRECTORY="+info.RootDirectory,
-		"PULUMI_CONFIG="+string(cfgJSON),
-		"PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON),
 		"PULUMI_PARALLEL="+strconv.Itoa(int(req.GetParallel())),
 		"PULUMI_DRY_RUN="+strconv.FormatBool(req.GetDryRun()),
 	)
+	env = append(env, cfgEnv...)
 
 	cmd := exec.CommandContext(ctx, binary, req.GetArgs()...)
 	cmd.Dir = dir
@@ -248,20 +232,5 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 		cmd.Dir = req.GetPwd()
 	}
 	cmd.Env = env
-	cmd.Stdout = struct{ io.Writer }{os.Stdout}
-	cmd.Stderr = struct{ io.Writer }{os.Stderr}
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 5 * time.Second
-
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			if ee.ExitCode() == hostkit.ExitAfterUserMessage {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", ee.ExitCode())}, nil
-		}
-		return &pulumirpc.RunResponse{Error: "could not run the program: " + err.Error()}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
+	return hostkit.RunProgram(cmd, "the program"), nil
 }

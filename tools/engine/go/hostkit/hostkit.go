@@ -6,9 +6,13 @@ package hostkit
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"time"
 
@@ -107,4 +111,46 @@ func (b *Base) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackag
 // GetProgramDependencies reports none.
 func (b *Base) GetProgramDependencies(context.Context, *pulumirpc.GetProgramDependenciesRequest) (*pulumirpc.GetProgramDependenciesResponse, error) {
 	return &pulumirpc.GetProgramDependenciesResponse{}, nil
+}
+
+// ConfigEnv is PULUMI_CONFIG (the config map as `cfg` gives it, as JSON) and
+// PULUMI_CONFIG_SECRET_KEYS (the request's secret keys, as a JSON array), as both SDKs read them.
+func ConfigEnv(cfg map[string]string, secretKeys []string) ([]string, error) {
+	if cfg == nil {
+		cfg = map[string]string{}
+	}
+	if secretKeys == nil {
+		secretKeys = []string{}
+	}
+	cfgJSON, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, err
+	}
+	secretJSON, err := json.Marshal(secretKeys)
+	if err != nil {
+		return nil, err
+	}
+	return []string{"PULUMI_CONFIG=" + string(cfgJSON), "PULUMI_CONFIG_SECRET_KEYS=" + string(secretJSON)}, nil
+}
+
+// RunProgram runs a program to its end with our stdout and stderr (wrapped, so a runtime that
+// switches its stdio to non-blocking mode never gets our own descriptors), interrupted when the
+// engine cancels, and turns its exit into the engine's answer: a bail after the SDK has logged
+// the error itself, else the exit code; `what` names the program for a start failure.
+func RunProgram(cmd *exec.Cmd, what string) *pulumirpc.RunResponse {
+	cmd.Stdout = struct{ io.Writer }{os.Stdout}
+	cmd.Stderr = struct{ io.Writer }{os.Stderr}
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			if ee.ExitCode() == ExitAfterUserMessage {
+				return &pulumirpc.RunResponse{Bail: true}
+			}
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", ee.ExitCode())}
+		}
+		return &pulumirpc.RunResponse{Error: "could not run " + what + ": " + err.Error()}
+	}
+	return &pulumirpc.RunResponse{}
 }

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,7 +23,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	sdk "github.com/pulumi/pulumi/sdk/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -254,15 +252,7 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 		}
 		cfg[key.Namespace()+":config:"+key.Name()] = v
 	}
-	cfgJSON, err := json.Marshal(cfg)
-	if err != nil {
-		return &pulumirpc.RunResponse{Error: err.Error()}, nil
-	}
-	secretKeys := req.GetConfigSecretKeys()
-	if secretKeys == nil {
-		secretKeys = []string{}
-	}
-	secretJSON, err := json.Marshal(secretKeys)
+	cfgEnv, err := hostkit.ConfigEnv(cfg, req.GetConfigSecretKeys())
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
@@ -289,28 +279,12 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 	args = append(args, info.EntryPoint)
 	args = append(args, req.GetArgs()...)
 
-	env := append(os.Environ(), "PULUMI_CONFIG="+string(cfgJSON), "PULUMI_CONFIG_SECRET_KEYS="+string(secretJSON))
+	env := append(os.Environ(), cfgEnv...)
 	env = append(env, opts.env()...)
 
 	cmd := exec.CommandContext(ctx, nodeBin, args...)
 	cmd.Env = env
-	// Node may switch its stdio to non-blocking mode; never hand it our own file descriptors.
-	cmd.Stdout = struct{ io.Writer }{os.Stdout}
-	cmd.Stderr = struct{ io.Writer }{os.Stderr}
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 5 * time.Second
-
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			if ee.ExitCode() == hostkit.ExitAfterUserMessage {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", ee.ExitCode())}, nil
-		}
-		return &pulumirpc.RunResponse{Error: "could not run node: " + err.Error()}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
+	return hostkit.RunProgram(cmd, "node"), nil
 }
 
 // RunPlugin starts a Node.js plugin; for policy packs (kind "analyzer") it runs
