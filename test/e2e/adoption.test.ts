@@ -108,6 +108,22 @@ describe("adopting pulumi-flow from the packed tarball (real engine)", () => {
     expect(esm.stdout).toBe(expected);
   });
 
+  it("serves the component package from the installed copy to a Pulumi YAML stack elsewhere (node_modules/pulumi-flow/component)", async () => {
+    // Outside the adopter project (no node_modules near it); removed with `work`, after the sandbox's stacks.
+    const yamlDir = fs.mkdtempSync(path.join(work, "yaml-"));
+    const component = path.join(dir, "node_modules", "pulumi-flow", "component");
+    fs.writeFileSync(
+      path.join(yamlDir, "Pulumi.yaml"),
+      `name: adopter-yaml\nruntime: yaml\npackages:\n  flow: ${component}\nresources:\n  flow:\n    type: flow:index:Integrations\noutputs:\n  count: \${flow.count}\n`,
+    );
+    const name = await sandbox.initStack(yamlDir);
+    const env = { FLOW_API_URL: sim.url, FLOW_API_TOKEN: TOKEN };
+    const up = await sandbox.run(["up", "--yes", "--stack", name], { cwd: yamlDir, env });
+    expect(up.code, up.stderr.slice(-3000) + up.stdout.slice(-3000)).toBe(0);
+    expect(await sandbox.outputs(yamlDir, name)).toEqual({ count: 12 });
+    await sandbox.expect(["destroy", "--yes", "--stack", name], 0, { cwd: yamlDir, env });
+  });
+
   it("type-checks every entry point from TypeScript, under node16 and under the Pulumi template's node10 resolution, and runs them", async () => {
     const tsc = (file: string, config: { moduleResolution: string; [option: string]: unknown }) => {
       const project = path.join(dir, `tsconfig.${path.basename(file, ".ts")}-${config.moduleResolution}.json`);
