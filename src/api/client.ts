@@ -6,6 +6,7 @@ import { readListing } from "./pagination";
 import type { paths } from "./schema";
 import {
   createTransport,
+  isEmptyBody,
   type ClientStats,
   type IngestedBody,
   type RequestContext,
@@ -158,7 +159,7 @@ function answerOf<T>(result: { data?: T; error?: unknown; response: Response }):
 function parseAnswer<T>(res: IngestedBody): Answer<T> {
   const content = res.body;
   const ok = res.status >= 200 && res.status <= 299;
-  if (content === null || ("text" in content && content.text === "")) return { status: res.status };
+  if (content === null || isEmptyBody(content)) return { status: res.status };
   if ("json" in content) return ok ? { status: res.status, data: content.json as T } : { status: res.status, error: content.json };
   if (ok) throw new SyntaxError(content.syntaxError);
   return { status: res.status, error: content.text };

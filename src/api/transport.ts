@@ -442,7 +442,7 @@ function ingested(s: TransportSettings, res: Exchange, ctx: RequestContext): Ing
 }
 
 /** Whether an ingested body is empty (no body, or empty text). */
-function isEmpty(content: IngestedContent | null): boolean {
+export function isEmptyBody(content: IngestedContent | null): boolean {
   return content === null || ("text" in content && content.text === "");
 }
 
@@ -452,7 +452,7 @@ function isEmpty(content: IngestedContent | null): boolean {
  * instead of parsing `text()` again.
  */
 function toResponse(res: IngestedBody, contentType: string | null): Response {
-  const headers = new Headers({ "content-type": contentType ?? "application/json", "content-length": isEmpty(res.body) ? "0" : "1" });
+  const headers = new Headers({ "content-type": contentType ?? "application/json", "content-length": isEmptyBody(res.body) ? "0" : "1" });
   return new IngestedResponse(res.body, { status: res.status, headers });
 }
 
