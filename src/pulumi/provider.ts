@@ -15,7 +15,24 @@ class FlowProvider extends pulumi.ProviderResource {
   }
 }
 
-const providers = new Map<string, pulumi.ProviderResource>();
+/**
+ * The providers made so far, per run: keyed by the run's root stack resource, because one process
+ * may run several programs (the Automation API's inline programs, one after another or at once),
+ * and a provider resource registered in one run is unknown to the next. Outside a stack (the
+ * component package's provider), one map for the process.
+ */
+const providersByRun = new WeakMap<object, Map<string, pulumi.ProviderResource>>();
+const outsideAnyStack = {};
+
+function runProviders(): Map<string, pulumi.ProviderResource> {
+  const run = pulumi.runtime.getStackResource() ?? outsideAnyStack;
+  let providers = providersByRun.get(run);
+  if (!providers) {
+    providers = new Map();
+    providersByRun.set(run, providers);
+  }
+  return providers;
+}
 /** The API URL each provider made by flowProvider() was made for (undefined: the default resolution). */
 const urls = new WeakMap<pulumi.ProviderResource, { apiUrl: string | undefined }>();
 
@@ -25,11 +42,12 @@ export function flowProviderSettings(provider: pulumi.ProviderResource): { apiUr
 }
 
 /**
- * The provider for Flow resources read from `apiUrl` (one per URL and program, named after a
- * hash of the URL so it stays the same from run to run).
+ * The provider for Flow resources read from `apiUrl` (one per URL and run, named after a hash of
+ * the URL so it stays the same from run to run).
  */
 export function flowProvider(apiUrl: string | undefined): pulumi.ProviderResource {
   const key = apiUrl ?? "";
+  const providers = runProviders();
   let provider = providers.get(key);
   if (!provider) {
     provider = new FlowProvider(`flow-provider-${createHash("sha256").update(key).digest("hex").slice(0, 8)}`, apiUrl);

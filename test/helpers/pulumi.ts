@@ -141,11 +141,22 @@ export class PulumiSandbox {
    * is killed, and anything still in the group once `pulumi` has exited is recorded as left behind.
    */
   run(args: string[], opts: RunOptions = {}): Promise<PulumiResult> {
-    const fullArgs = [...args, "--non-interactive", "--color", "never"];
-    const command = `pulumi ${fullArgs.join(" ")}`;
+    return this.spawnInGroup(this.engine.pulumi, [...args, "--non-interactive", "--color", "never"], opts, "pulumi");
+  }
+
+  /**
+   * Runs `node <script> <args>` with the sandbox's environment, like run() (its own process group,
+   * killed on a timeout, leftovers recorded): for Automation API drivers, which start `pulumi` themselves.
+   */
+  runNode(script: string, args: string[], opts: RunOptions = {}): Promise<PulumiResult> {
+    return this.spawnInGroup(process.execPath, [script, ...args], opts, "node");
+  }
+
+  private spawnInGroup(file: string, fullArgs: string[], opts: RunOptions, shown: string): Promise<PulumiResult> {
+    const command = `${shown} ${fullArgs.join(" ")}`;
     return new Promise((resolve, reject) => {
       const cwd = opts.cwd ?? this.root;
-      const child = spawn(this.engine.pulumi, fullArgs, {
+      const child = spawn(file, fullArgs, {
         cwd,
         // PWD as a shell sets it: the policy pack looks for flow-policy.yaml there.
         env: this.env({ PWD: cwd, ...opts.env }),
