@@ -41,10 +41,20 @@ export function sameJson(a: unknown, b: unknown): boolean {
 
 /** Paths (a.b.c) whose values differ between two JSON values (key order aside); keys starting with "__" are ignored. */
 export function changedPaths(olds: unknown, news: unknown, prefix = ""): string[] {
+  return changedKeyPaths(olds, news).map((keys) => [...(prefix ? [prefix] : []), ...keys].join(".") || ".");
+}
+
+/** The key paths whose values differ between two JSON values (arrays compare whole); keys starting with "__" are ignored. */
+export function changedKeyPaths(olds: unknown, news: unknown, prefix: string[] = []): string[][] {
   if (sameJson(olds, news)) return [];
-  if (!isObj(olds) || !isObj(news)) return [prefix || "."];
+  if (!isObj(olds) || !isObj(news)) return [prefix];
   const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => !k.startsWith("__")));
-  return [...keys].sort().flatMap((k) => changedPaths(olds[k], news[k], prefix ? `${prefix}.${k}` : k));
+  return [...keys].sort().flatMap((k) => changedKeyPaths(olds[k], news[k], [...prefix, k]));
+}
+
+/** A key path in the engine's property path syntax: `integration.webhooks_enabled`, `a["odd.key"]`. */
+export function propertyPath(keys: string[]): string {
+  return keys.map((k, i) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? (i === 0 ? k : `.${k}`) : `[${JSON.stringify(k)}]`)).join("");
 }
 
 /** An integration whose settings changed between two readings. */

@@ -53,8 +53,11 @@ export function recordingProvider(methods: RecordingMethods): pulumi.dynamic.Res
       runtime().configure((key: string) => req.config.get(key));
       return Promise.resolve();
     },
+    // The SDK's server drops a detailed diff; forwardDetailedDiffs passes it on (detailed-diff.ts).
     diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-      return Promise.resolve(methods.diff(runtime(), olds, news));
+      const rt = runtime();
+      rt.forwardDetailedDiffs();
+      return Promise.resolve(rt.withDetailedDiff(methods.diff(rt, olds, news)));
     },
     create(inputs: Record<string, unknown>) {
       return Promise.resolve({ id: methods.id(inputs), outs: inputs });

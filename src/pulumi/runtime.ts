@@ -5,11 +5,13 @@
 import pLimit from "p-limit";
 import { createFlowClient, type FlowClient } from "../api/client";
 import { FlowApiError, missingToken } from "../api/errors";
-import { changedPaths, withoutVolatile } from "../inventory/diff";
+import { changedKeyPaths, propertyPath, withoutVolatile } from "../inventory/diff";
 import { PROVIDER_API_URL_KEY, PROVIDER_TOKEN_HINT, providerSettings } from "./settings";
 import { chunkDiff, type ChunkState, type PropertyDiff } from "./chunk";
 import { encodeChunk } from "./type";
 import { fromIntegrationState, toIntegrationState, type IntegrationState } from "./state";
+
+export { forwardDetailedDiffs, withDetailedDiff } from "./detailed-diff";
 
 let providerConfig: ((key: string) => string | undefined) | undefined;
 
@@ -120,16 +122,29 @@ export function diffChunk(
   return { changes: Object.keys(detailedDiff).length > 0, replaces: [], deleteBeforeReplace: false, detailedDiff };
 }
 
+/** Whether a JSON object holds a value at a key path. */
+function holds(value: unknown, keys: string[]): boolean {
+  let v = value;
+  for (const k of keys) {
+    if (v === null || typeof v !== "object" || Array.isArray(v) || (v as Record<string, unknown>)[k] === undefined) return false;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return true;
+}
+
 /**
- * The provider's diff: every changed field path, as an in-place update (never a replace).
- * Volatile fields (sync and check timestamps) do not count as drift.
+ * The provider's diff: every changed field path (added, deleted or updated; never a replace),
+ * in the engine's property path syntax. Volatile fields (sync and check timestamps) do not count as drift.
  */
 export function diff(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean; detailedDiff: Record<string, { kind: "update"; inputDiff: boolean }> } {
-  const paths = changedPaths(withoutVolatile(olds), withoutVolatile(news));
-  const detailedDiff: Record<string, { kind: "update"; inputDiff: boolean }> = {};
-  for (const p of paths) detailedDiff[p] = { kind: "update", inputDiff: true };
-  return { changes: paths.length > 0, replaces: [], deleteBeforeReplace: false, detailedDiff };
+): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean; detailedDiff: Record<string, PropertyDiff> } {
+  const [before, after] = [withoutVolatile(olds), withoutVolatile(news)];
+  const detailedDiff: Record<string, PropertyDiff> = {};
+  for (const keys of changedKeyPaths(before, after)) {
+    const kind = !holds(before, keys) ? "add" : !holds(after, keys) ? "delete" : "update";
+    detailedDiff[propertyPath(keys)] = { kind, inputDiff: true };
+  }
+  return { changes: Object.keys(detailedDiff).length > 0, replaces: [], deleteBeforeReplace: false, detailedDiff };
 }
