@@ -200,6 +200,7 @@ function evaluate(
     source,
     policyFile: policy.file,
     policyDigest: policy.digest,
+    policyBaseline: policy.baseline,
     failOn: args.failOn,
     personalDataMasked: !args.showPersonalData,
     integrations: records.length,

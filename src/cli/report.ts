@@ -47,8 +47,12 @@ export interface AuditReport {
   tool: { name: "flow-audit"; version: string };
   generatedAt: string;
   source: { kind: "api" | "snapshot"; location: string };
-  /** The policy in force: its file, `sha256:<hex>` of that file's text, and --fail-on. */
-  policy: { file: string | null; digest: string | null; failOn: FailOn };
+  /**
+   * The policy in force: its file, `sha256:<hex>` of that file's text, --fail-on, and the
+   * baseline in force (--baseline or the policy file's `baseline:`) with `sha256:<hex>` of its
+   * bytes, or null.
+   */
+  policy: { file: string | null; digest: string | null; failOn: FailOn; baseline: { file: string; digest: string | null } | null };
   personalDataMasked: boolean;
   summary: {
     integrations: number;
@@ -135,6 +139,8 @@ export function buildReport(input: {
   source: AuditReport["source"];
   policyFile: string | undefined;
   policyDigest?: string;
+  /** The baseline in force, as read (its digest when read from a file). */
+  policyBaseline?: { file: string; digest?: string };
   failOn: FailOn;
   personalDataMasked: boolean;
   integrations: number;
@@ -162,7 +168,12 @@ export function buildReport(input: {
     tool: { name: "flow-audit", version: input.version },
     generatedAt: (input.now ?? new Date()).toISOString(),
     source: input.source,
-    policy: { file: input.policyFile ?? null, digest: input.policyDigest ?? null, failOn: input.failOn },
+    policy: {
+      file: input.policyFile ?? null,
+      digest: input.policyDigest ?? null,
+      failOn: input.failOn,
+      baseline: input.policyBaseline ? { file: input.policyBaseline.file, digest: input.policyBaseline.digest ?? null } : null,
+    },
     personalDataMasked: input.personalDataMasked,
     summary: {
       integrations: input.integrations,

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
 import type { AuditReport } from "../../../src/cli/report";
@@ -121,6 +123,24 @@ describe("the HTML report", () => {
       expect(data.text[row[6]]).toBe(f.remediation);
     }
     expect(data.text.length).toBeLessThan(report.findings.length / 2);
+  });
+
+  it("records the baseline in force by digest beside the policy file's, and shows both", () => {
+    const policy = { ...defaultPolicy(), file: "flow-policy.yaml", digest: `sha256:${"a".repeat(64)}` };
+    policy.baseline = { file: "flow-baseline.json", createdAt: "2026-11-01T00:00:00Z", expires: "2027-03-31", entries: [], digest: `sha256:${"b".repeat(64)}` };
+    const report = reportOf(demoDataset(NOW.getTime()), policy);
+    expect(report.policy).toEqual({
+      file: "flow-policy.yaml",
+      digest: `sha256:${"a".repeat(64)}`,
+      failOn: "mandatory",
+      baseline: { file: "flow-baseline.json", digest: `sha256:${"b".repeat(64)}` },
+    });
+    expect(embedded(renderHtml(report)).meta.policy.baseline).toEqual(report.policy.baseline);
+    expect(reportOf(demoDataset(NOW.getTime())).policy.baseline).toBeNull();
+    // The page shows it in the policy line, the baseline section and the run's metadata (page.js; rendered in a browser by html-browser.test.ts).
+    const js = fs.readFileSync(path.join(__dirname, "../../../src/cli/reporters/html/page.js"), "utf8");
+    expect(js).toContain('" · baseline " + P.baseline.file');
+    expect(js).toContain('el("dt", null, "Baseline digest")');
   });
 
   it("stays far below 2 MB for 1,000 integrations", () => {

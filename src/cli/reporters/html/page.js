@@ -149,6 +149,7 @@
       { class: "note", id: "policy-line" },
       "Policy: " + (P.file === null ? "the rules' defaults (no policy file)" : P.file),
       P.digest ? [" · ", el("span", { class: "mono" }, P.digest)] : null,
+      P.baseline ? [" · baseline " + P.baseline.file, P.baseline.digest ? [" ", el("span", { class: "mono" }, P.baseline.digest)] : null] : null,
       P.failOn === "never"
         ? " · findings judged at mandatory, not enforced (--fail-on never: the run exits 0 unless Flow sent unusable data)"
         : " · fails on " + P.failOn + " (--fail-on " + P.failOn + ")",
@@ -486,6 +487,8 @@
           { class: "meta" },
           el("dt", null, "File"),
           el("dd", null, applied.file),
+          el("dt", null, "Digest"),
+          el("dd", { class: "mono", id: "baseline-digest" }, (P.baseline && P.baseline.digest) || "—"),
           el("dt", null, "Written"),
           el("dd", null, applied.createdAt),
           el("dt", null, "Expires"),
@@ -677,6 +680,7 @@
         el("dd", null, m.tool.name + " " + m.tool.version),
         el("dt", null, "Policy digest"),
         el("dd", { class: "mono" }, m.policy.digest || "—"),
+        m.policy.baseline ? [el("dt", null, "Baseline digest"), el("dd", { class: "mono" }, m.policy.baseline.digest || "—")] : null,
         el("dt", null, "Personal data"),
         el("dd", null, m.personalDataMasked ? "masked (user names and emails)" : "shown (--show-personal-data)"),
         el("dt", null, "Integrations"),
