@@ -200,6 +200,7 @@ function evaluate(
     source,
     policyFile: policy.file,
     policyDigest: policy.digest,
+    policyBaseline: policy.baseline,
     failOn: args.failOn,
     personalDataMasked: !args.showPersonalData,
     integrations: records.length,
@@ -243,7 +244,8 @@ function appliedBaseline(
 
 /** The exit code of a written report, saying why an incomplete evaluation does not pass. */
 function verdictCode(report: AuditReport, say: (s: string) => void): number {
-  if (report.summary.dataErrors === 0) return report.summary.passed ? EXIT.pass : EXIT.violations;
+  // --fail-on never reports failing findings as failing (summary.passed false) without enforcing them.
+  if (report.summary.dataErrors === 0) return report.summary.verdict === "failed" ? EXIT.violations : EXIT.pass;
   const ids = [...new Set(report.findings.filter(isDataError).map((f) => f.integration?.id))].filter((id) => id !== undefined);
   const n = report.summary.dataErrors;
   say(

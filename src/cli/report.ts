@@ -7,8 +7,24 @@ import { nameOf, ruleHelpUri, vendorOf } from "../rules/util";
 import type { InventoryDiff } from "../inventory/diff";
 import type { BaselineEntry } from "../rules/baseline";
 
-/** The JSON report's schema version; bumped only on incompatible changes. */
-export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * The JSON report's schema version; bumped only on incompatible changes. 2: `summary.failing`
+ * and `summary.passed` judge the findings at the policy's level also under --fail-on never
+ * (whether the run enforces them is `summary.enforced`).
+ */
+export const REPORT_SCHEMA_VERSION = 2;
+
+/** The level at which findings fail the policy: --fail-on's, or mandatory (the policy's own) when --fail-on never only stops enforcing it. */
+export function policyLevel(failOn: FailOn): "mandatory" | "advisory" {
+  return failOn === "never" ? "mandatory" : failOn;
+}
+
+/**
+ * The run's verdict as a token: incomplete (unusable data from Flow: exit 3), failed (failing
+ * findings, enforced: exit 1), failed-not-enforced (failing findings, but --fail-on never: exit
+ * 0), passed-with-warnings (only findings below the policy's level open), passed.
+ */
+export type Verdict = "incomplete" | "failed" | "failed-not-enforced" | "passed-with-warnings" | "passed";
 
 /** A finding that appeared or was resolved since an earlier snapshot. */
 export interface FindingChange {
@@ -31,15 +47,24 @@ export interface AuditReport {
   tool: { name: "flow-audit"; version: string };
   generatedAt: string;
   source: { kind: "api" | "snapshot"; location: string };
-  /** The policy in force: its file, `sha256:<hex>` of that file's text, and --fail-on. */
-  policy: { file: string | null; digest: string | null; failOn: FailOn };
+  /**
+   * The policy in force: its file, `sha256:<hex>` of that file's text, --fail-on, and the
+   * baseline in force (--baseline or the policy file's `baseline:`) with `sha256:<hex>` of its
+   * bytes, or null.
+   */
+  policy: { file: string | null; digest: string | null; failOn: FailOn; baseline: { file: string; digest: string | null } | null };
   personalDataMasked: boolean;
   summary: {
     integrations: number;
     rules: number;
     findings: Record<FindingStatus, number>;
-    /** Violations and errors that fail the gate at failOn. */
+    /**
+     * Open violations and errors that fail the policy at its level (`policyLevel(failOn)`:
+     * mandatory under --fail-on never), whether or not this run enforces them (`enforced`).
+     */
     failing: number;
+    /** Open violations and errors (not suppressed, not baselined), by their rule's enforcement. */
+    open: { mandatory: number; advisory: number };
     /** Violations and errors suppressed by active exceptions. */
     suppressed: number;
     /** Violations tolerated by the baseline in force (known when it was written, evidence unchanged, not expired). */
@@ -48,7 +73,14 @@ export interface AuditReport {
     dataErrors: number;
     /** Data problems in fields no enabled rule reads (listed in `warnings`). */
     warnings: number;
+    /** --fail-on, as in `policy.failOn`. */
+    failOn: FailOn;
+    /** Whether the exit code enforces the failing findings: false under --fail-on never (unusable data still exits 3). */
+    enforced: boolean;
+    /** No failing finding and no data error: the integrations pass the policy (under --fail-on never too; see `enforced`). */
     passed: boolean;
+    /** The verdict every format words (exit code 1 only for `failed`, 3 for `incomplete`). */
+    verdict: Verdict;
   };
   /** Fields Flow sent in a shape the spec does not allow, which no enabled rule reads: reported, not failing. */
   warnings: DataProblem[];
@@ -107,6 +139,8 @@ export function buildReport(input: {
   source: AuditReport["source"];
   policyFile: string | undefined;
   policyDigest?: string;
+  /** The baseline in force, as read (its digest when read from a file). */
+  policyBaseline?: { file: string; digest?: string };
   failOn: FailOn;
   personalDataMasked: boolean;
   integrations: number;
@@ -122,7 +156,9 @@ export function buildReport(input: {
 }): AuditReport {
   const counts: Record<FindingStatus, number> = { ok: 0, violation: 0, "not-applicable": 0, error: 0 };
   for (const f of input.findings) counts[f.status]++;
-  const failing = input.findings.filter((f) => isFailing(f, input.failOn)).length;
+  const failing = input.findings.filter((f) => isFailing(f, policyLevel(input.failOn))).length;
+  const open = input.findings.filter(isOpen);
+  const mandatory = open.filter((f) => f.enforcement === "mandatory").length;
   const enabled = input.rules.filter((r) => input.enforcement(r) !== "disabled");
   const dataErrors = input.findings.filter(isDataError).length;
   const warnings = input.warnings ?? [];
@@ -132,18 +168,27 @@ export function buildReport(input: {
     tool: { name: "flow-audit", version: input.version },
     generatedAt: (input.now ?? new Date()).toISOString(),
     source: input.source,
-    policy: { file: input.policyFile ?? null, digest: input.policyDigest ?? null, failOn: input.failOn },
+    policy: {
+      file: input.policyFile ?? null,
+      digest: input.policyDigest ?? null,
+      failOn: input.failOn,
+      baseline: input.policyBaseline ? { file: input.policyBaseline.file, digest: input.policyBaseline.digest ?? null } : null,
+    },
     personalDataMasked: input.personalDataMasked,
     summary: {
       integrations: input.integrations,
       rules: enabled.length,
       findings: counts,
       failing,
+      open: { mandatory, advisory: open.length - mandatory },
       suppressed: input.findings.filter((f) => f.exception?.state === "active").length,
       baselined: input.findings.filter((f) => f.baseline?.state === "active").length,
       dataErrors,
       warnings: warnings.length,
+      failOn: input.failOn,
+      enforced: input.failOn !== "never",
       passed: failing === 0 && dataErrors === 0,
+      verdict: verdictOf(failing, dataErrors, open.length, input.failOn),
     },
     warnings,
     rules: enabled.map((r) => ({
@@ -159,6 +204,12 @@ export function buildReport(input: {
     ...(input.baseline ? { baseline: input.baseline } : {}),
     ...(input.diff ? { diff: input.diff } : {}),
   };
+}
+
+function verdictOf(failing: number, dataErrors: number, open: number, failOn: FailOn): Verdict {
+  if (dataErrors > 0) return "incomplete";
+  if (failing > 0) return failOn === "never" ? "failed-not-enforced" : "failed";
+  return open > 0 ? "passed-with-warnings" : "passed";
 }
 
 /** The records whose name or vendor key is longer than DISPLAY_MAX: what findings show shortened. */

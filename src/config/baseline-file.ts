@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import { jsonDepth, MAX_DEPTH } from "../api/ingest";
 import { ConfigFileError } from "./file-error";
 import { countMembers, lineColumn, memberCount, scanJson, type JsonSegment } from "./json-text";
-import { FileReadError, readTextFile } from "./read-file";
+import { contentDigest, FileReadError, readRegularFile } from "./read-file";
 import { baselineKey, type Baseline, type BaselineEntry } from "../rules/baseline";
 
 /** The `kind` of a baseline file. */
@@ -140,14 +140,18 @@ export function parseBaseline(text: string, file: string): Baseline {
   return { file, createdAt: typeof createdAt === "string" ? createdAt : "", expires, entries };
 }
 
-/** Reads a baseline file (see parseBaseline): a regular file of at most MAX_BASELINE_BYTES; `shown` is how messages name it. */
+/**
+ * Reads a baseline file (see parseBaseline): a regular file of at most MAX_BASELINE_BYTES;
+ * `shown` is how messages name it. `digest` is the sha256 of its bytes (contentDigest, as the
+ * policy file's), which reports record beside the policy file's.
+ */
 export function readBaseline(file: string, shown = file): Baseline {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readTextFile(file, MAX_BASELINE_BYTES);
+    bytes = readRegularFile(file, MAX_BASELINE_BYTES);
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
     throw new BaselineError(shown, 1, 1, e.reason === "unreadable" ? `cannot read the baseline (${e.code ?? e.problem})` : e.problem);
   }
-  return parseBaseline(text, shown);
+  return { ...parseBaseline(bytes.toString("utf8"), shown), digest: contentDigest(bytes) };
 }

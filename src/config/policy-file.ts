@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ErrorObject } from "ajv/dist/2020";
@@ -12,7 +11,7 @@ import { configOf } from "../rules/util";
 import type { Baseline } from "../rules/baseline";
 import { BaselineError, readBaseline } from "./baseline-file";
 import { ConfigFileError } from "./file-error";
-import { FileReadError, readTextFile } from "./read-file";
+import { contentDigest, FileReadError, readTextFile } from "./read-file";
 
 /** The environment variable naming the YAML policy file. */
 export const POLICY_FILE_ENV = "FLOW_POLICY_FILE";
@@ -161,7 +160,7 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
 
   const policy = defaultPolicy(rules);
   policy.file = file;
-  policy.digest = `sha256:${createHash("sha256").update(text).digest("hex")}`;
+  policy.digest = contentDigest(text);
   const ruleEntries = (data.rules ?? {}) as Record<string, Record<string, unknown>>;
   const lineOf = (node: Node | null | undefined) => lineCounter.linePos(isNode(node) && node.range ? node.range[0] : 0).line;
   policy.ruleSources = {};

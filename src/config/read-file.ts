@@ -5,6 +5,7 @@
  * stat size is 0, so a size check alone would let them hang a run or grow it without bound),
  * and a file that grows past the cap while it is read is refused once the cap is passed.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 
 /** Bytes asked for per read once the file turns out larger than its stat size said. */
@@ -92,6 +93,14 @@ function readAll(fd: number, file: string, expected: number, maxBytes: number): 
     total += n;
     if (total > maxBytes) throw tooLarge(file, maxBytes);
   }
+}
+
+/**
+ * `sha256:<hex>` of a file's content, as reports record the policy file and the baseline in
+ * force: of its bytes, or of text as its UTF-8 bytes (the same for a UTF-8 file read as text).
+ */
+export function contentDigest(content: string | Uint8Array): string {
+  return `sha256:${createHash("sha256").update(content).digest("hex")}`;
 }
 
 /** Reads a regular file of at most `maxBytes` bytes as UTF-8 text (see readRegularFile). */

@@ -35,6 +35,8 @@ export interface Baseline {
   /** The last day (UTC), YYYY-MM-DD, on which it tolerates anything. */
   expires: string;
   entries: BaselineEntry[];
+  /** `sha256:<hex>` of the file's bytes, when it was read from a file (reports record it beside the policy file's digest). */
+  digest?: string;
 }
 
 /** The key an entry and a finding share: rule, integration id, subject. */

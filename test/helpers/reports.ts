@@ -19,6 +19,8 @@ export function auditReportOf(
     version: "0.0.0",
     source: { kind: "api", location: extra.location ?? "https://flow.example.com/v3/customer/core" },
     policyFile: policy.file,
+    policyDigest: policy.digest,
+    policyBaseline: policy.baseline,
     failOn: "mandatory",
     personalDataMasked: true,
     integrations: records.length,

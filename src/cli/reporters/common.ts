@@ -1,20 +1,44 @@
 import { bounded, MESSAGE_MAX } from "../../api/display";
 import { isDataError, isFailing, isOpen } from "../../rules/evaluate";
 import type { Finding } from "../../rules/types";
-import type { AuditReport } from "../report";
+import { policyLevel, type AuditReport, type Verdict } from "../report";
 import { count } from "../terminal";
 
-/** How a finding shows in reports: failing the gate, open but below it, suppressed by an exception, tolerated by the baseline, or quiet. */
+/**
+ * How a finding shows in reports: failing the policy (at --fail-on's level, mandatory under
+ * --fail-on never: see `policyLevel`), open but below that level, suppressed by an exception,
+ * tolerated by the baseline, or quiet. Whether this run enforces a failing finding is a separate
+ * question (`notEnforced`): --fail-on never changes the exit code, never what a finding is.
+ */
 export type Disposition = "failing" | "warning" | "suppressed" | "baselined" | "passed" | "not-applicable";
 
-/** Classifies a finding against the report's fail-on level. */
+/** Classifies a finding against the policy's level (the same whatever --fail-on never says about enforcing it). */
 export function disposition(f: Finding, report: AuditReport): Disposition {
   if (f.status === "not-applicable") return "not-applicable";
   if (f.status === "ok") return "passed";
   if (f.exception?.state === "active") return "suppressed";
   if (f.baseline?.state === "active") return "baselined";
-  if (isFailing(f, report.policy.failOn) || isDataError(f)) return "failing";
+  if (isFailing(f, policyLevel(report.policy.failOn)) || isDataError(f)) return "failing";
   return isOpen(f) ? "warning" : "passed";
+}
+
+/**
+ * True for a failing finding this run does not enforce: --fail-on never lets the run exit 0 (a
+ * data error is enforced whatever --fail-on says: the run is incomplete, exit 3).
+ */
+export function notEnforced(f: Finding, report: AuditReport): boolean {
+  return report.policy.failOn === "never" && !isDataError(f) && disposition(f, report) === "failing";
+}
+
+/**
+ * What this run does with the open violations of a rule at `enforcement`: they fail it
+ * ("enforced"), fail the policy but --fail-on never lets the run exit 0 ("not enforced"), or are
+ * reported below the policy's level ("reported": advisory rules unless --fail-on advisory).
+ */
+export function ruleDisposition(enforcement: string, report: AuditReport): "enforced" | "not enforced" | "reported" {
+  const level = policyLevel(report.policy.failOn);
+  if (enforcement !== "mandatory" && !(enforcement === "advisory" && level === "advisory")) return "reported";
+  return report.policy.failOn === "never" ? "not enforced" : "enforced";
 }
 
 /** "X (id 1, github)" or the stack-level subject, each value bounded for display (src/api/display.ts). */
@@ -30,17 +54,23 @@ export function text(s: string): string {
 /** The outcome of a report, in words. */
 export type OutcomeStatus = "incomplete" | "failed" | "failed (not enforced)" | "passed with warnings" | "passed";
 
+const WORDS: Record<Verdict, OutcomeStatus> = {
+  incomplete: "incomplete",
+  failed: "failed",
+  "failed-not-enforced": "failed (not enforced)",
+  "passed-with-warnings": "passed with warnings",
+  passed: "passed",
+};
+
 /**
- * The one verdict every format words: incomplete (Flow sent unusable data: never passes),
- * failed (findings fail the gate at --fail-on), failed but not enforced (mandatory findings
- * open while --fail-on never lets the run pass), passed with warnings, passed.
+ * The one verdict every format words (`summary.verdict`): incomplete (Flow sent unusable data:
+ * never passes), failed (findings fail the policy and the run), failed but not enforced
+ * (findings fail the policy while --fail-on never lets the run exit 0), passed with warnings,
+ * passed.
  */
 export function outcome(report: AuditReport): { status: OutcomeStatus; ok: boolean } {
-  const open = report.findings.filter((f) => isOpen(f));
-  if (report.summary.dataErrors > 0) return { status: "incomplete", ok: false };
-  if (report.summary.failing > 0) return { status: "failed", ok: false };
-  if (open.some((f) => f.enforcement === "mandatory")) return { status: "failed (not enforced)", ok: false };
-  return open.length ? { status: "passed with warnings", ok: true } : { status: "passed", ok: true };
+  const status = WORDS[report.summary.verdict];
+  return { status, ok: status === "passed" || status === "passed with warnings" };
 }
 
 const HEADS: Record<OutcomeStatus, string> = {
@@ -54,14 +84,10 @@ const HEADS: Record<OutcomeStatus, string> = {
 /** A one-line verdict, worded for the --fail-on in force (the same verdict as `outcome`). */
 export function verdict(report: AuditReport): string {
   const s = report.summary;
-  const open = report.findings.filter((f) => isOpen(f));
+  const open = s.open.mandatory + s.open.advisory;
   const data = s.dataErrors > 0 ? `, ${s.dataErrors} not evaluable (Flow sent unusable data)` : "";
   const warned = s.warnings > 0 ? `, ${count(s.warnings, "data warning")}` : "";
-  const mandatory = open.filter((f) => f.enforcement === "mandatory").length;
-  const gate =
-    report.policy.failOn === "never"
-      ? `${count(mandatory, "open mandatory finding")}${data}, ${count(open.length - mandatory, "other open finding")}`
-      : `${s.failing} failing at ${report.policy.failOn}${data}, ${count(open.length - s.failing, "other open finding")}`;
+  const gate = `${s.failing} failing at ${policyLevel(report.policy.failOn)}${data}, ${count(open - s.failing, "other open finding")}`;
   const baselined = report.baseline?.applied ? `, ${s.baselined} baselined` : "";
   return `${HEADS[outcome(report).status]}: ${count(s.integrations, "integration")}, ${count(s.rules, "rule")}, ${gate}, ${s.suppressed} suppressed by exceptions${baselined}${warned}`;
 }

@@ -28,6 +28,24 @@ export function niceCeiling(n: number): number {
   return [1, 2, 5, 10].map((m) => m * p).find((c) => c >= n)!;
 }
 
+/**
+ * The y axis's ticks for counts up to `max`: integers from 0 in steps of 1, 2 or 5 × 10^k, at
+ * most 5 intervals, the last at or above `max` (at least 1). Each is a different integer, so no
+ * label repeats (halves of a ceiling of 1 or 3 rounded to the same label).
+ */
+export function yTicks(max: number): number[] {
+  const n = Math.max(1, Math.ceil(max));
+  let step = 1;
+  for (let p = 1; ; p *= 10) {
+    const s = [1, 2, 5].map((m) => m * p).find((c) => Math.ceil(n / c) <= 5);
+    if (s !== undefined) {
+      step = s;
+      break;
+    }
+  }
+  return Array.from({ length: Math.ceil(n / step) + 1 }, (_, i) => i * step);
+}
+
 /** Point coordinates of values over evenly spaced runs, y growing downwards from `top` to `top + height`. */
 export function chartPoints(
   values: readonly number[],
@@ -41,36 +59,94 @@ export function chartPoints(
   ]);
 }
 
-/** A multi-line chart with axes, a legend and a tooltip (SVG `<title>`) per point. */
+/** How far apart (px) lines with the same value at a run are drawn, so none hides another. */
+export const OVERLAP_GAP = 3;
+
+/**
+ * Vertical offsets (px) per series and run: 0 where a series' value is its own, spread
+ * OVERLAP_GAP apart around the true value where several series share it (in series order).
+ */
+export function overlapOffsets(series: ReadonlyArray<{ values: readonly number[] }>): number[][] {
+  const offsets = series.map((s) => s.values.map(() => 0));
+  const runs = Math.max(0, ...series.map((s) => s.values.length));
+  for (let i = 0; i < runs; i++) {
+    const groups = new Map<number, number[]>();
+    series.forEach((s, k) => {
+      if (i < s.values.length) groups.set(s.values[i], [...(groups.get(s.values[i]) ?? []), k]);
+    });
+    for (const members of groups.values()) members.forEach((k, j) => (offsets[k][i] = (j - (members.length - 1) / 2) * OVERLAP_GAP));
+  }
+  return offsets;
+}
+
+/** Each series' line style, by position: a dash pattern and a marker shape, so lines differ without colour. */
+export const SERIES_STYLES = [
+  { dash: "", marker: "circle" },
+  { dash: "7 3", marker: "square" },
+  { dash: "2 3", marker: "triangle" },
+  { dash: "9 3 2 3", marker: "diamond" },
+] as const;
+
+type Marker = (typeof SERIES_STYLES)[number]["marker"];
+
+/** An attribute value: escaped like text (the values here are numbers and constants, escaped all the same). */
+const attr = (v: string | number) => escapeXml(String(v));
+
+/** A marker of a series at (x, y), filled with its colour, with an optional tooltip. */
+function marker(shape: Marker, x: number, y: number, color: string, tooltip?: string): string {
+  const r = 3.5;
+  const title = tooltip === undefined ? "" : `<title>${escapeXml(tooltip)}</title>`;
+  const at = (dx: number, dy: number) => `${Math.round((x + dx) * 10) / 10},${Math.round((y + dy) * 10) / 10}`;
+  const path =
+    shape === "circle"
+      ? undefined
+      : shape === "square"
+        ? `M${at(-r + 0.5, -r + 0.5)} L${at(r - 0.5, -r + 0.5)} L${at(r - 0.5, r - 0.5)} L${at(-r + 0.5, r - 0.5)} Z`
+        : shape === "triangle"
+          ? `M${at(0, -r)} L${at(r, r - 0.5)} L${at(-r, r - 0.5)} Z`
+          : `M${at(0, -r)} L${at(r, 0)} L${at(0, r)} L${at(-r, 0)} Z`;
+  return path === undefined
+    ? `<circle class="marker circle" cx="${attr(x)}" cy="${attr(y)}" r="${attr(r - 0.5)}" fill="${attr(color)}">${title}</circle>`
+    : `<path class="marker ${shape}" d="${attr(path)}" fill="${attr(color)}">${title}</path>`;
+}
+
+/**
+ * A multi-line chart with axes, a legend and a tooltip (SVG `<title>`) per point. Lines that
+ * overlap stay visible: each series has its own dash pattern and marker shape (also in the
+ * legend), and where several share a value at a run they are drawn OVERLAP_GAP px apart around
+ * it (the tooltips give the exact values). Every attribute value is escaped.
+ */
 export function lineChart(series: readonly ChartSeries[], at: readonly string[], title: string): string {
   const W = 640;
   const H = 220;
   const box = { left: 44, top: 12, width: W - 44 - 150, height: H - 12 - 36 };
-  const max = niceCeiling(Math.max(0, ...series.flatMap((s) => s.values)));
-  const grid = [0, 0.5, 1].map((f) => {
-    const y = box.top + box.height - f * box.height;
-    return `<line x1="${box.left}" y1="${y}" x2="${box.left + box.width}" y2="${y}" stroke="#d0d7de" stroke-width="1"/><text x="${box.left - 6}" y="${y + 4}" text-anchor="end" class="tick">${Math.round(f * max)}</text>`;
+  const ticks = yTicks(Math.max(0, ...series.flatMap((s) => s.values)));
+  const max = ticks[ticks.length - 1];
+  const grid = ticks.map((t) => {
+    const y = Math.round((box.top + box.height - (t / max) * box.height) * 10) / 10;
+    return `<line x1="${attr(box.left)}" y1="${attr(y)}" x2="${attr(box.left + box.width)}" y2="${attr(y)}" stroke="#d0d7de" stroke-width="1"/><text x="${attr(box.left - 6)}" y="${attr(y + 4)}" text-anchor="end" class="tick y-tick">${t}</text>`;
   });
   const xs = at.length
     ? [
-        `<text x="${box.left}" y="${H - 14}" class="tick">${escapeXml(when(at[0]))}</text>`,
-        at.length > 1 ? `<text x="${box.left + box.width}" y="${H - 14}" text-anchor="end" class="tick">${escapeXml(when(at[at.length - 1]))}</text>` : "",
+        `<text x="${attr(box.left)}" y="${attr(H - 14)}" class="tick">${escapeXml(when(at[0]))}</text>`,
+        at.length > 1
+          ? `<text x="${attr(box.left + box.width)}" y="${attr(H - 14)}" text-anchor="end" class="tick">${escapeXml(when(at[at.length - 1]))}</text>`
+          : "",
       ]
     : [];
-  const lines = series.map((s) => {
-    const pts = chartPoints(s.values, box, max);
-    const dots = pts
-      .map(
-        ([x, y], i) =>
-          `<circle cx="${x}" cy="${y}" r="2.5" fill="${s.color}"><title>${escapeXml(`${when(at[i] ?? "")} UTC: ${s.values[i]} ${s.label}`)}</title></circle>`,
-      )
-      .join("");
-    return `<g class="series"><polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map((p) => p.join(",")).join(" ")}"/>${dots}</g>`;
+  const offsets = overlapOffsets(series);
+  const lines = series.map((s, k) => {
+    const style = SERIES_STYLES[k % SERIES_STYLES.length];
+    const pts = chartPoints(s.values, box, max).map(([x, y], i): [number, number] => [x, Math.round((y + offsets[k][i]) * 10) / 10]);
+    const dots = pts.map(([x, y], i) => marker(style.marker, x, y, s.color, `${when(at[i] ?? "")} UTC: ${s.values[i]} ${s.label}`)).join("");
+    const dash = style.dash ? ` stroke-dasharray="${attr(style.dash)}"` : "";
+    return `<g class="series" data-series="${attr(s.label)}"><polyline fill="none" stroke="${attr(s.color)}" stroke-width="2"${dash} points="${attr(pts.map((p) => p.join(",")).join(" "))}"/>${dots}</g>`;
   });
-  const legend = series.map(
-    (s, i) =>
-      `<g transform="translate(${box.left + box.width + 16},${box.top + 6 + i * 18})"><rect width="12" height="12" fill="${s.color}"/><text x="18" y="10" class="legend">${escapeXml(`${s.label} (${s.values[s.values.length - 1] ?? 0})`)}</text></g>`,
-  );
+  const legend = series.map((s, k) => {
+    const style = SERIES_STYLES[k % SERIES_STYLES.length];
+    const dash = style.dash ? ` stroke-dasharray="${attr(style.dash)}"` : "";
+    return `<g class="legend-item" transform="translate(${attr(box.left + box.width + 16)},${attr(box.top + 6 + k * 18)})"><line x1="0" y1="6" x2="22" y2="6" stroke="${attr(s.color)}" stroke-width="2"${dash}/>${marker(style.marker, 11, 6, s.color)}<text x="28" y="10" class="legend">${escapeXml(`${s.label} (${s.values[s.values.length - 1] ?? 0})`)}</text></g>`;
+  });
   return `<svg class="chart" role="img" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg"><title>${escapeXml(title)}</title>${grid.join("")}${xs.join("")}${lines.join("")}${legend.join("")}</svg>`;
 }
 

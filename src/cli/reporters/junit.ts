@@ -1,7 +1,7 @@
 import { isOpen } from "../../rules/evaluate";
 import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
-import { subjectOf, text } from "./common";
+import { ruleDisposition, subjectOf, text } from "./common";
 import { baselineNote } from "../../rules/baseline";
 
 /**
@@ -9,7 +9,9 @@ import { baselineNote } from "../../rules/baseline";
  * finding is does not depend on `--fail-on` (that sets the exit code, not the report): every
  * open violation is a failure, its `type` the rule's enforcement (`mandatory` or `advisory`),
  * and every open error is an error; not-applicable and suppressed findings are skipped with the
- * reason. So a merge-request widget counts the open findings even when the run exits 0.
+ * reason. So a merge-request widget counts the open findings even when the run exits 0. Each
+ * suite's properties `fail-on` and `disposition` (`enforced`, `not enforced` under --fail-on
+ * never, `reported` below the policy's level) say what the run does with its failures.
  */
 export function renderJunit(report: AuditReport): string {
   // Loaded on use (CommonJS `module.exports = builder`, so no `.default`).
@@ -18,7 +20,14 @@ export function renderJunit(report: AuditReport): string {
   const builder = junitBuilder.newBuilder().name(`flow-audit ${text(report.source.location)}`);
   for (const rule of report.rules) {
     const findings = report.findings.filter((f) => f.ruleId === rule.id);
-    const suite = builder.testSuite().name(rule.id).property("enforcement", rule.enforcement).property("severity", rule.severity);
+    // The test cases do not depend on --fail-on; these properties say what the run does with the failures.
+    const suite = builder
+      .testSuite()
+      .name(rule.id)
+      .property("enforcement", rule.enforcement)
+      .property("severity", rule.severity)
+      .property("fail-on", report.policy.failOn)
+      .property("disposition", ruleDisposition(rule.enforcement, report));
     for (const f of findings) {
       const tc = suite.testCase().className(rule.id).name(subjectOf(f));
       const message = text(f.message);

@@ -1,9 +1,8 @@
 import { bounded } from "../../api/display";
-import { isOpen } from "../../rules/evaluate";
 import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
 import { baselineNote } from "../../rules/baseline";
-import { baselineSummary, disposition, notable, outcome, subjectOf, verdict } from "./common";
+import { baselineSummary, disposition, notable, notEnforced, outcome, subjectOf, verdict } from "./common";
 
 /**
  * Text for Markdown: what Markdown or HTML could act on inline is escaped (`<>&` as entities;
@@ -64,12 +63,10 @@ export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {
   out.add(`## ${o.ok ? (o.status === "passed" ? "✅" : "⚠️") : "❌"} Flow integration audit: ${o.status}`, "");
   out.add(`${verdict(report)}.`, "");
   // Counts that do not depend on --fail-on; the verdict above says what fails this run.
-  const open = report.findings.filter((f) => isOpen(f));
-  const mandatory = open.filter((f) => f.enforcement === "mandatory").length;
   out.add(
     "| Integrations | Rules | Open mandatory | Open advisory | Suppressed | Baselined | OK | Not applicable |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    `| ${s.integrations} | ${s.rules} | ${mandatory} | ${open.length - mandatory} | ${s.suppressed} | ${s.baselined} | ${s.findings.ok} | ${s.findings["not-applicable"]} |`,
+    `| ${s.integrations} | ${s.rules} | ${s.open.mandatory} | ${s.open.advisory} | ${s.suppressed} | ${s.baselined} | ${s.findings.ok} | ${s.findings["not-applicable"]} |`,
     "",
   );
   const baseline = baselineSummary(report);
@@ -80,7 +77,7 @@ export function renderMarkdown(report: AuditReport, options: MarkdownOptions = {
   if (report.diff && !diffLines(report.diff, out, full, tail)) tail.push(`_Changes since ${cut(report.diff.against, 300)}: in ${full}._`, "");
   if (!omitted.count && full !== FULL_REPORT_DEFAULT) tail.push(`Full report: ${full}.`, "");
   tail.push(
-    `<sub>flow-audit ${esc(report.tool.version)} · source: ${report.source.kind} · policy: ${cut(report.policy.file ?? "defaults", 300)} · fail on ${report.policy.failOn}</sub>`,
+    `<sub>flow-audit ${esc(report.tool.version)} · source: ${report.source.kind} · policy: ${cut(report.policy.file ?? "defaults", 300)} · fail on ${report.policy.failOn}${report.policy.failOn === "never" ? " (not enforced)" : ""}</sub>`,
     "",
   );
   return [...out.lines, ...tail].join("\n");
@@ -97,10 +94,10 @@ function fullReport(artifacts: ReadonlyArray<{ format: string; file: string }>):
   return named.length ? named.join(", ") : FULL_REPORT_DEFAULT;
 }
 
-/** Failing first, then open mandatory findings not enforced, other open ones, suppressed ones, baselined ones. */
+/** Failing (and enforced) first, then failing ones --fail-on never does not enforce, other open ones, suppressed ones, baselined ones. */
 function rank(f: Finding, report: AuditReport): number {
   const d = disposition(f, report);
-  return d === "failing" ? 0 : isOpen(f) && f.enforcement === "mandatory" ? 1 : d === "suppressed" ? 3 : d === "baselined" ? 4 : 2;
+  return d === "failing" ? (notEnforced(f, report) ? 1 : 0) : d === "suppressed" ? 3 : d === "baselined" ? 4 : 2;
 }
 
 /** The findings table, as many rows as the limits allow; returns what was left out. */
@@ -116,13 +113,14 @@ function findingRows(report: AuditReport, out: Budget): { count: number; failing
       if (shown === MARKDOWN_LIMITS.findings) break;
       const icon = rank <= 1 ? "❌" : rank === 3 ? "⏸️" : rank === 4 ? "📌" : "⚠️";
       const note =
-        rank === 3
+        (rank === 1 ? " _Failing, not enforced (--fail-on never)._" : "") +
+        (rank === 3
           ? ` _Suppressed until ${f.exception!.expires}: ${cut(f.exception!.reason)}_`
           : f.exception?.state === "expired"
             ? ` _Exception expired ${f.exception.expires}._`
             : f.baseline
               ? ` _${cut(baselineNote(f.baseline))}._`
-              : "";
+              : "");
       const row = `| ${icon} | [\`${f.ruleId}\`](${help.get(f.ruleId)}) (${f.enforcement}) | ${cut(subjectOf(f))} | ${cut(f.message)} **Fix:** ${cut(f.remediation)}${note} |`;
       if (!out.add(row)) break;
       shown++;

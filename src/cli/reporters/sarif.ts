@@ -4,7 +4,7 @@ import { baselineNote } from "../../rules/baseline";
 import type { Finding } from "../../rules/types";
 import type { Locate, SourceLocation } from "../locations";
 import type { AuditReport } from "../report";
-import { disposition, text } from "./common";
+import { disposition, notEnforced, text } from "./common";
 
 const LEVEL: Record<string, Result.level> = { mandatory: "error", advisory: "warning", disabled: "note" };
 const SRCROOT = "%SRCROOT%";
@@ -15,7 +15,8 @@ const SECURITY_SEVERITY: Record<string, string> = { critical: "9.0", high: "7.0"
  * help text; results are the violations and errors (levels from enforcement), with the
  * integration as a logical location and, where `locate` finds one, a file that exists (SaaS
  * settings have no source file: see src/cli/locations.ts); active exceptions become
- * suppressions with their justification. Relative URIs are relative to `%SRCROOT%`, which
+ * suppressions with their justification. --fail-on changes no level: each result's
+ * `properties.disposition` and the invocation's `properties` say whether the run enforces it. Relative URIs are relative to `%SRCROOT%`, which
  * `srcRoot` (a file: URI ending in `/`, the run's directory) defines for viewers other than
  * GitHub, which reads them relative to the repository's root.
  */
@@ -53,7 +54,14 @@ export function renderSarif(report: AuditReport, options: { locate?: Locate; src
   const sarif = new SarifBuilder();
   sarif.addRun(run);
   const log: Log = sarif.buildSarifOutput();
-  log.runs[0].invocations = [{ executionSuccessful: true, endTimeUtc: report.generatedAt }];
+  // What the run did with the failing results (levels stay the rules' own: --fail-on never reports a mandatory violation as an error, not enforced).
+  log.runs[0].invocations = [
+    {
+      executionSuccessful: true,
+      endTimeUtc: report.generatedAt,
+      properties: { failOn: report.policy.failOn, enforced: report.summary.enforced, verdict: report.summary.verdict },
+    },
+  ];
   // node-sarif-builder lists each file in `artifacts` without its base: the same base as the results'.
   for (const a of log.runs[0].artifacts ?? []) if (a.location?.uri) a.location = { ...a.location, ...artifactLocation(a.location.uri) };
   if (options.srcRoot && log.runs[0].results?.some((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId === SRCROOT))
@@ -99,6 +107,8 @@ function result(f: Finding, report: AuditReport, at: SourceLocation | undefined,
       : {}),
     properties: {
       status: f.status,
+      // failing (and enforced), not-enforced (failing, but --fail-on never lets the run exit 0), warning, suppressed, baselined.
+      disposition: notEnforced(f, report) ? "not-enforced" : d,
       enforcement: f.enforcement,
       severity: f.severity,
       ...(f.integration ? { integration: { id: f.integration.id, name: bounded(f.integration.name), vendor: bounded(f.integration.vendor) } } : {}),

@@ -4,7 +4,7 @@ import type { Finding } from "../../rules/types";
 import type { AuditReport } from "../report";
 import { append, count, DEFAULT_WIDTH, fixLabel, hanging, MIN_WIDTH, sharedFix, wrap } from "../terminal";
 import { baselineNote } from "../../rules/baseline";
-import { baselineSummary, disposition, notable, outcome, verdict } from "./common";
+import { baselineSummary, disposition, notable, notEnforced, outcome, verdict } from "./common";
 
 const ANSI = { red: "\x1b[31m", yellow: "\x1b[33m", dim: "\x1b[2m", bold: "\x1b[1m", green: "\x1b[32m", reset: "\x1b[0m" };
 
@@ -39,8 +39,10 @@ function findingLines(f: Finding, report: AuditReport, ownFix: boolean, width: n
 /** The findings of one rule; a fix every finding shares is said once, after them. */
 function groupLines(ruleId: string, findings: Finding[], report: AuditReport, width: number, paint: Paint): string[] {
   const rule = report.rules.find((r) => r.id === ruleId)!;
-  const head = wrap(`${ruleId} (${rule.enforcement}, ${rule.severity})`, width);
-  const lines = head.length === 1 ? [paint("bold", ruleId) + paint("dim", ` (${rule.enforcement}, ${rule.severity})`)] : head.map((l) => paint("bold", l));
+  // The findings stay FAIL under --fail-on never; the rule's heading says the run does not enforce them.
+  const level = `(${rule.enforcement}, ${rule.severity})${findings.some((f) => notEnforced(f, report)) ? " — failing, not enforced (--fail-on never)" : ""}`;
+  const head = wrap(`${ruleId} ${level}`, width);
+  const lines = head.length === 1 ? [paint("bold", ruleId) + paint("dim", ` ${level}`)] : head.map((l) => paint("bold", l));
   // Known findings the baseline tolerates are said in one line per rule: the table is for what needs attention.
   const baselined = findings.filter((f) => disposition(f, report) === "baselined");
   const shown = findings.filter((f) => !baselined.includes(f));
@@ -90,7 +92,7 @@ export function renderTable(report: AuditReport, options: { color?: boolean; wid
   lines.push(...wrap(`flow-audit ${report.tool.version} — ${source}`, width).map((l) => paint("bold", l)));
   lines.push(
     ...wrap(
-      `policy: ${report.policy.file ?? "defaults"} · fail on: ${report.policy.failOn}${report.personalDataMasked ? " · personal data masked" : ""}`,
+      `policy: ${report.policy.file ?? "defaults"} · fail on: ${report.policy.failOn === "never" ? "never (findings judged at mandatory, not enforced)" : report.policy.failOn}${report.personalDataMasked ? " · personal data masked" : ""}`,
       width,
     ),
     "",

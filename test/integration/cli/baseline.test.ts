@@ -2,6 +2,7 @@
  * Adopting the gate on a messy tenant with a baseline, end to end: the real flow-audit bin
  * against the simulator's demo tenant, as docs/ci.md#adopting-the-gate-on-an-existing-tenant says.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -23,6 +24,7 @@ const DEMO_FAILING = [
 ];
 
 interface JsonReport {
+  policy: { digest: string | null; baseline: { file: string; digest: string | null } | null };
   summary: { failing: number; baselined: number; passed: boolean };
   findings: Array<{ ruleId: string; status: string; enforcement: string; integration?: { id: number }; baseline?: { state: string }; fingerprint?: string }>;
   baseline?: {
@@ -90,11 +92,22 @@ describe("adopting the gate with a baseline (flow-audit against the simulator)",
       "junit=gate.xml",
       "--output",
       "markdown=gate.md",
+      "--output",
+      "html=gate.html",
     ]);
     expect(gated.code, gated.stderr).toBe(0);
     const report = json(gated);
     expect(report.summary).toMatchObject({ failing: 0, baselined: adopted.length, passed: true });
     expect(report.baseline?.applied).toMatchObject({ expired: false, entries: adopted.length, tolerated: adopted.length, changed: 0, resolved: [] });
+    // The baseline in force is recorded by digest, beside the policy file's (none here), in JSON and HTML.
+    const bytes = fs.readFileSync(path.join(dir, "flow-baseline.json"));
+    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    expect(report.policy).toMatchObject({ digest: null, baseline: { file: "flow-baseline.json", digest } });
+    const page = fs.readFileSync(path.join(dir, "gate.html"), "utf8");
+    const embedded = JSON.parse(/<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(page)![1]) as {
+      meta: { policy: JsonReport["policy"] };
+    };
+    expect(embedded.meta.policy.baseline).toEqual({ file: "flow-baseline.json", digest });
     const sarif = JSON.parse(fs.readFileSync(path.join(dir, "gate.sarif"), "utf8")) as {
       runs: Array<{ results: Array<{ suppressions?: unknown[]; baselineState?: string }> }>;
     };

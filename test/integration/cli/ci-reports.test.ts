@@ -73,12 +73,20 @@ describe("the CI recipes' reports, read as their consumers read them", () => {
       expect(junit.totals.failures).toBe(OPEN.mandatory + OPEN.advisory);
       expect(junit.cases.filter((c) => c.failure?.type === "mandatory")).toHaveLength(OPEN.mandatory);
 
+      // --fail-on never: the mandatory violations are failing in every report, the run only does not enforce them.
+      const report = JSON.parse(fs.readFileSync(path.join(dir, outputOf(argv, "json")!), "utf8"));
+      expect(report.summary).toMatchObject({ failing: OPEN.mandatory, enforced: false, passed: false, verdict: "failed-not-enforced" });
+
       const sarifFile = outputOf(argv, "sarif");
       if (sarifFile) {
         const sarifText = fs.readFileSync(path.join(dir, sarifFile), "utf8");
         const { locations, problems } = sarifLocations(sarifText, dir);
         expect(problems).toEqual([]);
         expect(locations).toHaveLength(OPEN.mandatory + OPEN.advisory);
+        const results = JSON.parse(sarifText).runs[0].results as Array<{ level: string; properties: { enforcement: string; disposition: string } }>;
+        expect(results.filter((x) => x.properties.enforcement === "mandatory").map((x) => [x.level, x.properties.disposition])).toEqual(
+          Array.from({ length: OPEN.mandatory }, () => ["error", "not-enforced"]),
+        );
         expect(JSON.parse(sarifText).runs[0].originalUriBaseIds).toEqual({ "%SRCROOT%": { uri: `${pathToFileURL(dir).href}/` } });
         // No policy file in this repository: each result opens the JSON report at its finding.
         const json = fs.readFileSync(path.join(dir, outputOf(argv, "json")!), "utf8").split("\n");

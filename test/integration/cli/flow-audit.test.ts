@@ -144,7 +144,10 @@ describe("flow-audit (the real bin against the simulator)", () => {
   });
 
   it("reaches every exit code with a realistic case", async () => {
-    expect((await run(["--fail-on", "never", "--quiet"])).code).toBe(0);
+    const never = await run(["--fail-on", "never", "--quiet", "--format", "json"]);
+    expect(never.code).toBe(0);
+    // Exit 0, but the report does not call failing integrations passed.
+    expect(JSON.parse(never.stdout).summary).toMatchObject({ failing: 4, enforced: false, passed: false, verdict: "failed-not-enforced" });
     const advisory = await run(["--fail-on", "advisory", "--format", "json"]);
     expect(advisory.code).toBe(1);
     expect(JSON.parse(advisory.stdout).summary.failing).toBe(10);

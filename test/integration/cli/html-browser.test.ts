@@ -147,6 +147,17 @@ describe.skipIf(!hasChromium() && !CI)("the HTML report in Chromium", () => {
     expect(await page.$eval("#run-meta", (e) => e.textContent)).toContain(sim.url);
   });
 
+  it("shows open mandatory violations as failing, marked not enforced, under --fail-on never", async () => {
+    await reset();
+    await select("#filter-disposition", "failing");
+    const failing = await rows();
+    expect(report.summary).toMatchObject({ enforced: false, passed: false });
+    expect(failing.length).toBe(Math.min(500, report.summary.failing));
+    expect(failing.filter((r) => !r.text.startsWith("failing not enforced"))).toEqual([]);
+    expect(await page.$eval("#not-enforced-note", (e) => e.textContent)).toContain("--fail-on never");
+    expect(await page.$eval("#policy-line", (e) => e.textContent)).toContain("not enforced");
+  });
+
   it("shows hostile names, messages and reasons as literal text", async () => {
     await reset();
     await page.type("#filter-text", "__pwned");

@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
 import type { AuditReport } from "../../../src/cli/report";
 import { outcome, verdict } from "../../../src/cli/reporters/common";
 import { HTML_CODES, htmlData, renderHtml, safeHref, scriptJson, withoutCredentials } from "../../../src/cli/reporters/html";
-import { chartPoints, escapeXml, lineChart, niceCeiling } from "../../../src/cli/reporters/html-chart";
+import { chartPoints, escapeXml, historyCharts, lineChart, niceCeiling, OVERLAP_GAP, yTicks } from "../../../src/cli/reporters/html-chart";
 import { defaultPolicy } from "../../../src/rules/evaluate";
 import type { FlowPolicy } from "../../../src/rules/types";
 import { demoDataset, generatedDataset } from "../../../src/simulator/datasets";
@@ -123,6 +125,24 @@ describe("the HTML report", () => {
     expect(data.text.length).toBeLessThan(report.findings.length / 2);
   });
 
+  it("records the baseline in force by digest beside the policy file's, and shows both", () => {
+    const policy = { ...defaultPolicy(), file: "flow-policy.yaml", digest: `sha256:${"a".repeat(64)}` };
+    policy.baseline = { file: "flow-baseline.json", createdAt: "2026-11-01T00:00:00Z", expires: "2027-03-31", entries: [], digest: `sha256:${"b".repeat(64)}` };
+    const report = reportOf(demoDataset(NOW.getTime()), policy);
+    expect(report.policy).toEqual({
+      file: "flow-policy.yaml",
+      digest: `sha256:${"a".repeat(64)}`,
+      failOn: "mandatory",
+      baseline: { file: "flow-baseline.json", digest: `sha256:${"b".repeat(64)}` },
+    });
+    expect(embedded(renderHtml(report)).meta.policy.baseline).toEqual(report.policy.baseline);
+    expect(reportOf(demoDataset(NOW.getTime())).policy.baseline).toBeNull();
+    // The page shows it in the policy line, the baseline section and the run's metadata (page.js; rendered in a browser by html-browser.test.ts).
+    const js = fs.readFileSync(path.join(__dirname, "../../../src/cli/reporters/html/page.js"), "utf8");
+    expect(js).toContain('" · baseline " + P.baseline.file');
+    expect(js).toContain('el("dt", null, "Baseline digest")');
+  });
+
   it("stays far below 2 MB for 1,000 integrations", () => {
     const html = renderHtml(reportOf(generatedDataset(1000, 42, NOW.getTime())));
     expect(Buffer.byteLength(html)).toBeLessThan(2 * 1024 * 1024);
@@ -141,10 +161,81 @@ describe("the history charts", () => {
     expect(chartPoints([3], box, 10)).toEqual([[60, 35]]);
   });
 
+  /** The y-axis labels a chart prints (numbers only: the x axis's labels are dates). */
+  const yLabels = (svg: string) => [...svg.matchAll(/<text [^>]*class="tick[^"]*"[^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1]));
+  const AT = ["2026-11-28T00:00:00Z", "2026-11-29T00:00:00Z", "2026-11-30T00:00:00Z"];
+
+  it("label the y axis with distinct integers from 0 to at least the largest count", () => {
+    for (const max of [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 99, 101, 180, 501, 12_345]) {
+      const ticks = yTicks(max);
+      expect(new Set(ticks).size, `max ${max}: ${ticks.join(",")}`).toBe(ticks.length);
+      expect(ticks.every(Number.isInteger)).toBe(true);
+      expect(ticks[0]).toBe(0);
+      expect(ticks[ticks.length - 1]).toBeGreaterThanOrEqual(Math.max(1, max));
+      expect(ticks.length).toBeLessThanOrEqual(6);
+      const steps = ticks.slice(1).map((t, i) => t - ticks[i]);
+      expect(new Set(steps).size).toBe(1);
+      // What the chart prints: the same labels, none twice.
+      const labels = yLabels(lineChart([{ label: "high", color: "#d9480f", values: [0, max, max] }], AT, "t"));
+      expect(labels).toEqual(ticks);
+    }
+    expect([0, 1, 2, 3, 7, 10].map(yTicks)).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1, 2],
+      [0, 1, 2, 3],
+      [0, 2, 4, 6, 8],
+      [0, 2, 4, 6, 8, 10],
+    ]);
+  });
+
+  it("keep every severity visible when lines overlap: own dash and marker, drawn apart where values are equal, in the legend", () => {
+    const points = AT.map((at) => ({ at, bySeverity: { critical: 1, high: 1, medium: 1, low: 1 }, byRule: {} }));
+    const svg = historyCharts(points as never, []);
+    const series = [...svg.matchAll(/<g class="series" data-series="([^"]+)"><polyline ([^>]*)\/>(.*?)<\/g>/g)].map((m) => ({
+      label: m[1],
+      dash: /stroke-dasharray="([^"]*)"/.exec(m[2])?.[1] ?? "",
+      ys: [...m[2].matchAll(/(?:points="| )[\d.]+,([\d.]+)/g)].map((p) => Number(p[1])),
+      marker: /class="marker (\w+)"/.exec(m[3])![1],
+    }));
+    expect(series.map((s) => s.label)).toEqual(["critical", "high", "medium", "low"]);
+    expect(new Set(series.map((s) => s.dash)).size).toBe(4);
+    expect(series.map((s) => s.marker)).toEqual(["circle", "square", "triangle", "diamond"]);
+    // Equal counts: each line at its own height, OVERLAP_GAP apart, around the true value.
+    for (let i = 0; i < AT.length; i++) {
+      const ys = series.map((s) => s.ys[i]).sort((a, b) => a - b);
+      expect(new Set(ys).size).toBe(4);
+      ys.slice(1).forEach((y, j) => expect(y - ys[j]).toBeCloseTo(OVERLAP_GAP, 1));
+    }
+    // Each legend entry shows its line's dash pattern and marker beside the label.
+    const legend = [...svg.matchAll(/<g class="legend-item"[^>]*>(.*?)<\/g>/g)].map((m) => m[1]);
+    expect(legend).toHaveLength(4);
+    legend.forEach((l, k) => {
+      expect(l).toContain(`class="legend">${series[k].label} (1)</text>`);
+      if (series[k].dash) expect(l).toContain(`stroke-dasharray="${series[k].dash}"`);
+      expect(l).toContain(`class="marker ${series[k].marker}"`);
+    });
+    // A value no other series has is drawn where it is.
+    const alone = lineChart(
+      [
+        { label: "a", color: "#000", values: [2] },
+        { label: "b", color: "#111", values: [0] },
+      ],
+      ["2026-11-30T00:00:00Z"],
+      "t",
+    );
+    expect(alone).toContain(`points="${chartPoints([2], { left: 44, top: 12, width: 446, height: 172 }, 2)[0].join(",")}"`);
+  });
+
   it("escape every text they draw", () => {
     const svg = lineChart([{ label: `<b onload="x">`, color: "#000", values: [1, 2] }], ["2026-11-29T00:00:00Z", "2026-11-30T00:00:00Z"], "t & <t>");
     expect(svg).not.toContain("<b ");
     expect(svg).toContain(escapeXml(`<b onload="x">`));
     expect(svg).toContain("t &#38; &#60;t&#62;");
+    // Attribute values too: the series' name on its group, and a colour that tries to leave its attribute.
+    expect(svg).toContain(`data-series="${escapeXml(`<b onload="x">`)}"`);
+    const colour = lineChart([{ label: "x", color: `"/><script>x</script>`, values: [1] }], ["2026-11-30T00:00:00Z"], "t");
+    expect(colour).not.toContain("<script");
+    expect(colour).toContain(`stroke="${escapeXml(`"/><script>x</script>`)}"`);
   });
 });

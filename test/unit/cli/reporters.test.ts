@@ -1,7 +1,16 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { XMLParser } from "fast-xml-parser";
+import type { Log } from "sarif";
 import { describe, expect, it } from "vitest";
 import type { InventoryRecord } from "../../../src/api/types";
 import { buildReport, type AuditReport } from "../../../src/cli/report";
+import { HTML_CODES, htmlData } from "../../../src/cli/reporters/html";
+import { jsonChunks } from "../../../src/cli/reporters/json";
 import { renderJunit } from "../../../src/cli/reporters/junit";
+import { renderSarif } from "../../../src/cli/reporters/sarif";
 import { MARKDOWN_LIMITS, renderMarkdown } from "../../../src/cli/reporters/markdown";
 import { renderTable } from "../../../src/cli/reporters/table";
 import { defaultPolicy, evaluateInventory, inventoryProblems, isOpen, ruleSettings, type FailOn } from "../../../src/rules/evaluate";
@@ -42,8 +51,10 @@ describe("the JUnit report", () => {
   it("makes every open violation a failure and every open error an error, whatever --fail-on says", () => {
     const records = demoWithDataError();
     const xml = (["mandatory", "advisory", "never"] as const).map((failOn) => renderJunit(reportOf(records, failOn)));
-    expect(xml[1]).toBe(xml[0]);
-    expect(xml[2]).toBe(xml[0]);
+    // Only the suites' properties (fail-on, disposition) differ: the test cases are the same.
+    const cases = (x: string) => x.replace(/<properties>[\s\S]*?<\/properties>/g, "");
+    expect(cases(xml[1])).toBe(cases(xml[0]));
+    expect(cases(xml[2])).toBe(cases(xml[0]));
 
     const report = reportOf(records, "never");
     const open = report.findings.filter(isOpen);
@@ -75,6 +86,111 @@ describe("the JUnit report", () => {
   });
 });
 
+describe("a mandatory violation under --fail-on never (issue 31, item 6)", () => {
+  // GitHub Mobile (102): webhooks off, a mandatory rule; Bitbucket Data (106): an advisory finding.
+  const records = () => demoDataset(NOW.getTime()).filter((r) => r.integration.id === 102 || r.integration.id === 106);
+  const MANDATORY = "flow-integration-webhooks-enabled";
+  const ADVISORY = "flow-integration-source-types-active";
+  const json = (failOn: FailOn) => JSON.parse([...jsonChunks(reportOf(records(), failOn))].join("")) as AuditReport;
+  const sarif = (failOn: FailOn) => JSON.parse(renderSarif(reportOf(records(), failOn))) as Log;
+  /** Each JUnit suite's properties and failure types, by rule. */
+  const junit = (failOn: FailOn) => {
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (n) => ["testsuite", "testcase", "property"].includes(n) }).parse(
+      renderJunit(reportOf(records(), failOn)),
+    );
+    type Suite = { name: string; properties: { property: Array<{ name: string; value: string }> }; testcase: Array<{ failure?: { type: string } }> };
+    return new Map(
+      (doc.testsuites.testsuite as Suite[]).map((s) => [
+        s.name,
+        {
+          properties: Object.fromEntries(s.properties.property.map((p) => [p.name, p.value])),
+          failures: s.testcase.flatMap((c) => (c.failure ? [c.failure.type] : [])),
+        },
+      ]),
+    );
+  };
+
+  it("JSON: counts it as failing, says the run does not enforce it, and does not call the run passed", () => {
+    const never = json("never");
+    expect(never.schemaVersion).toBe(2);
+    expect(never.summary).toMatchObject({
+      failing: 1,
+      open: { mandatory: 1, advisory: 1 },
+      failOn: "never",
+      enforced: false,
+      passed: false,
+      verdict: "failed-not-enforced",
+    });
+    expect(never.findings.find((f) => f.ruleId === MANDATORY && f.status === "violation")).toMatchObject({ enforcement: "mandatory", severity: "high" });
+    // The same findings under the default differ only in enforcement.
+    expect(json("mandatory").summary).toMatchObject({ failing: 1, failOn: "mandatory", enforced: true, passed: false, verdict: "failed" });
+    expect(json("advisory").summary).toMatchObject({ failing: 2, enforced: true, passed: false, verdict: "failed" });
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats(ajv);
+    const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "../../../src/cli/report.schema.json"), "utf8")) as object;
+    for (const failOn of ["never", "mandatory", "advisory"] as const) expect(ajv.validate(schema, json(failOn)), ajv.errorsText()).toBe(true);
+  });
+
+  it("table: a FAIL under a heading that says it is not enforced, never a WARN", () => {
+    const table = renderTable(reportOf(records(), "never"), { width: 200 });
+    expect(table).toContain(`${MANDATORY} (mandatory, high) — failing, not enforced (--fail-on never)`);
+    expect(table).toContain("  FAIL  Integration 'GitHub Mobile' (id 102, github) has webhooks off");
+    expect(table).not.toContain("  WARN  Integration 'GitHub Mobile'");
+    // The advisory finding stays a warning, and its rule's heading claims nothing.
+    expect(table).toContain(`${ADVISORY} (advisory, medium)\n  WARN  Integration 'Bitbucket Data'`);
+    expect(renderTable(reportOf(records(), "mandatory"), { width: 200 })).not.toContain("not enforced");
+  });
+
+  it("Markdown: a ❌ row that says failing, not enforced", () => {
+    const md = renderMarkdown(reportOf(records(), "never"));
+    const row = md.split("\n").find((l) => l.includes("GitHub Mobile (id 102, github)"))!;
+    expect(row).toMatch(/^\| ❌ \| .*\(mandatory\) \|/);
+    expect(row).toContain("_Failing, not enforced (--fail-on never)._");
+    expect(md).toContain("| 2 | " + ENABLED + " | 1 | 1 |");
+    expect(md).toContain("fail on never (not enforced)");
+    expect(renderMarkdown(reportOf(records(), "mandatory"))).not.toContain("not enforced");
+  });
+
+  it("SARIF: level error as the rule says, disposition not-enforced, no suppression", () => {
+    const run = sarif("never").runs[0];
+    const result = run.results!.find((r) => r.ruleId === MANDATORY)!;
+    expect(result.level).toBe("error");
+    expect(result.kind).toBe("fail");
+    expect(result.suppressions).toBeUndefined();
+    expect(result.properties).toMatchObject({ disposition: "not-enforced", enforcement: "mandatory" });
+    expect(run.results!.find((r) => r.ruleId === ADVISORY)).toMatchObject({ level: "warning", properties: { disposition: "warning" } });
+    expect(run.invocations![0].properties).toEqual({ failOn: "never", enforced: false, verdict: "failed-not-enforced" });
+    const enforced = sarif("mandatory").runs[0];
+    expect(enforced.results!.find((r) => r.ruleId === MANDATORY)).toMatchObject({ level: "error", properties: { disposition: "failing" } });
+    expect(enforced.invocations![0].properties).toMatchObject({ enforced: true });
+    // --fail-on advisory fails on the advisory finding without raising its level.
+    expect(sarif("advisory").runs[0].results!.find((r) => r.ruleId === ADVISORY)).toMatchObject({ level: "warning", properties: { disposition: "failing" } });
+  });
+
+  it("JUnit: a mandatory failure, in a suite whose properties say not enforced", () => {
+    const suites = junit("never");
+    expect(suites.get(MANDATORY)).toEqual({
+      properties: { enforcement: "mandatory", severity: "high", "fail-on": "never", disposition: "not enforced" },
+      failures: ["mandatory"],
+    });
+    expect(suites.get(ADVISORY)).toMatchObject({ properties: { disposition: "reported" }, failures: ["advisory"] });
+    expect(junit("mandatory").get(MANDATORY)!.properties).toMatchObject({ "fail-on": "mandatory", disposition: "enforced" });
+    expect(junit("advisory").get(ADVISORY)!.properties).toMatchObject({ disposition: "enforced" });
+  });
+
+  it("HTML: the finding's result is failing, and the page is told the run does not enforce it", () => {
+    const report = reportOf(records(), "never");
+    const data = htmlData(report);
+    const n = report.findings.findIndex((f) => f.ruleId === MANDATORY && f.status === "violation");
+    expect(HTML_CODES.disposition[data.rows[n][2]]).toBe("failing");
+    expect(data.summary).toMatchObject({ failing: 1, enforced: false, passed: false });
+    expect(data.verdict.status).toBe("failed (not enforced)");
+    // page.js marks such rows "not enforced" (tested in a browser by test/integration/cli/html-browser.test.ts).
+    const js = fs.readFileSync(path.join(__dirname, "../../../src/cli/reporters/html/page.js"), "utf8");
+    expect(js).toContain('badge("not enforced", "not-enforced")');
+  });
+});
+
 describe("the Markdown report's verdict", () => {
   const demo = () => demoDataset(NOW.getTime());
   const mandatoryIds = [102, 104, 105, 110];
@@ -83,7 +199,7 @@ describe("the Markdown report's verdict", () => {
     const md = renderMarkdown(reportOf(demo(), "never"));
     expect(md).toMatch(
       startsWith(
-        `## ❌ Flow integration audit: failed (not enforced)\n\nFAIL, not enforced (--fail-on never: this run exits 0): 12 integrations, ${ENABLED} rules, 4 open mandatory findings, 6 other open findings`,
+        `## ❌ Flow integration audit: failed (not enforced)\n\nFAIL, not enforced (--fail-on never: this run exits 0): 12 integrations, ${ENABLED} rules, 4 failing at mandatory, 6 other open findings`,
       ),
     );
     expect(md).not.toMatch(/\bPASS\b|passed|failing at never/);
@@ -107,7 +223,7 @@ describe("the Markdown report's verdict", () => {
     }
     const incomplete = renderMarkdown(reportOf(demoWithDataError(), "never"));
     expect(incomplete).toMatch(
-      startsWith(`## ❌ Flow integration audit: incomplete\n\nINCOMPLETE: 12 integrations, ${ENABLED} rules, 5 open mandatory findings, 1 not evaluable`),
+      startsWith(`## ❌ Flow integration audit: incomplete\n\nINCOMPLETE: 12 integrations, ${ENABLED} rules, 5 failing at mandatory, 1 not evaluable`),
     );
     expect(incomplete).not.toMatch(/\bPASS\b/);
   });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -63,7 +64,12 @@ describe("the baseline file (src/config/baseline-file.ts)", () => {
       const policy = parsePolicy("version: 1\nbaseline: known.json\n", policyFile);
       expect(policy.baseline?.entries).toEqual(SAMPLE.entries);
       expect(policy.baseline?.file).toBe("known.json");
-      expect(policy.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const sha256 = (b: string | Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+      expect(policy.digest).toBe(sha256("version: 1\nbaseline: known.json\n"));
+      // The baseline's digest is of its bytes, computed as the policy file's (contentDigest), for reports to record beside it.
+      expect(policy.baseline?.digest).toBe(sha256(fs.readFileSync(path.join(dir, "gate", "known.json"))));
+      expect(readBaseline(path.join(dir, "gate", "known.json")).digest).toBe(policy.baseline?.digest);
+      expect(parseBaseline(formatBaseline(SAMPLE), "known.json").digest).toBeUndefined();
       expect(() => parsePolicy("version: 1\n\nbaseline: missing.json\n", policyFile)).toThrow(PolicyFileError);
       expect(() => parsePolicy("version: 1\n\nbaseline: missing.json\n", policyFile)).toThrow(/flow-policy\.yaml:3:11: baseline 'missing\.json' not found/);
       fs.writeFileSync(path.join(dir, "gate", "bad.json"), formatBaseline(SAMPLE).replace("0123456789abcdef", "nope"));

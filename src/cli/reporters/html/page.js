@@ -123,6 +123,11 @@
       vendor: integ ? integ.vendor : "",
     };
   });
+  // --fail-on never reports failing findings as failing and only stops enforcing them (data errors
+  // are enforced whatever it says: the run is incomplete). The same rule as notEnforced in common.ts.
+  findings.forEach(function (f) {
+    f.notEnforced = !D.summary.enforced && f.disposition === "failing" && !(f.status === "error" && f.dataProblems);
+  });
   var dispRank = {};
   C.disposition.forEach(function (d, i) {
     dispRank[d] = i;
@@ -144,7 +149,10 @@
       { class: "note", id: "policy-line" },
       "Policy: " + (P.file === null ? "the rules' defaults (no policy file)" : P.file),
       P.digest ? [" · ", el("span", { class: "mono" }, P.digest)] : null,
-      " · fails on " + (P.failOn === "never" ? "nothing (--fail-on never)" : P.failOn + " (--fail-on " + P.failOn + ")"),
+      P.baseline ? [" · baseline " + P.baseline.file, P.baseline.digest ? [" ", el("span", { class: "mono" }, P.baseline.digest)] : null] : null,
+      P.failOn === "never"
+        ? " · findings judged at mandatory, not enforced (--fail-on never: the run exits 0 unless Flow sent unusable data)"
+        : " · fails on " + P.failOn + " (--fail-on " + P.failOn + ")",
       " · " + D.meta.generatedAt + " · " + D.summary.integrations + " integrations · personal data " + (D.meta.personalDataMasked ? "masked" : "shown"),
     ),
   );
@@ -152,6 +160,15 @@
   // ---- counts by rule (with the rule levels in force), severity, vendor, enforcement ----
   (function () {
     var s = section("summary", "Counts");
+    if (!D.summary.enforced)
+      add(
+        s,
+        el(
+          "p",
+          { class: "note", id: "not-enforced-note" },
+          "Failing findings are counted as failing: they fail the policy. --fail-on never only keeps this run from enforcing them (exit code 0).",
+        ),
+      );
     var tally = function (key) {
       var m = {};
       findings.forEach(function (f) {
@@ -341,8 +358,15 @@
     list.slice(0, state.shown).forEach(function (f) {
       var tr = el(
         "tr",
-        { class: "finding", "data-rule": f.rule.id, "data-severity": f.severity, "data-disposition": f.disposition, "data-vendor": f.vendor },
-        el("td", null, badge(f.disposition, f.disposition)),
+        {
+          class: "finding",
+          "data-rule": f.rule.id,
+          "data-severity": f.severity,
+          "data-disposition": f.disposition,
+          "data-enforced": f.notEnforced ? "false" : null,
+          "data-vendor": f.vendor,
+        },
+        el("td", null, badge(f.disposition, f.disposition), f.notEnforced ? [" ", badge("not enforced", "not-enforced")] : null),
         el("td", null, badge(f.severity, f.severity)),
         el("td", null, el("code", null, f.rule.id)),
         el("td", { class: "who" }, f.integration ? [f.integration.name, el("div", { class: "note" }, "id " + f.integration.id)] : f.subject || "inventory"),
@@ -463,6 +487,8 @@
           { class: "meta" },
           el("dt", null, "File"),
           el("dd", null, applied.file),
+          el("dt", null, "Digest"),
+          el("dd", { class: "mono", id: "baseline-digest" }, (P.baseline && P.baseline.digest) || "—"),
           el("dt", null, "Written"),
           el("dd", null, applied.createdAt),
           el("dt", null, "Expires"),
@@ -654,6 +680,7 @@
         el("dd", null, m.tool.name + " " + m.tool.version),
         el("dt", null, "Policy digest"),
         el("dd", { class: "mono" }, m.policy.digest || "—"),
+        m.policy.baseline ? [el("dt", null, "Baseline digest"), el("dd", { class: "mono" }, m.policy.baseline.digest || "—")] : null,
         el("dt", null, "Personal data"),
         el("dd", null, m.personalDataMasked ? "masked (user names and emails)" : "shown (--show-personal-data)"),
         el("dt", null, "Integrations"),
