@@ -41,41 +41,41 @@ export const DEFAULT_MAX_RECORDS = 50_000;
 /** Options of createFlowClient; every one has a default. */
 export interface FlowClientOptions {
   /** Base URL up to /customer/core. Default: FLOW_API_URL, else Flow Cloud. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** API key. Default: FLOW_API_TOKEN. Required. */
-  token?: string;
+  token?: string | undefined;
   /** The undici dispatcher to send requests through (e.g. a ProxyAgent); default: a shared keep-alive Agent. */
-  dispatcher?: Dispatcher;
+  dispatcher?: Dispatcher | undefined;
   /** Per-attempt deadline in ms covering connect, headers and the whole body (default FLOW_API_TIMEOUT_MS, else 30 000). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Deadline of everything this client does, in ms from its creation (default FLOW_API_DEADLINE_MS, else 600 000). */
-  deadlineMs?: number;
+  deadlineMs?: number | undefined;
   /** Largest response body in bytes (default FLOW_API_MAX_RESPONSE_BYTES, else 32 MiB). */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /** Budget of response bytes for everything this client reads (default FLOW_API_MAX_TOTAL_BYTES, else 256 MiB). */
-  maxTotalBytes?: number;
+  maxTotalBytes?: number | undefined;
   /** Most integrations a listing may hold (default FLOW_API_MAX_RECORDS, else 50,000). */
-  maxRecords?: number;
+  maxRecords?: number | undefined;
   /** Retry policy (maxAttempts default FLOW_API_MAX_ATTEMPTS, else 5). */
-  retry?: RetryOptions;
+  retry?: RetryOptions | undefined;
   /** Concurrent connection-status requests (default 8). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Page size requested from the list endpoint (default 1000). */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /** Called after every HTTP attempt. */
-  onRequest?: (event: RequestEvent) => void;
+  onRequest?: ((event: RequestEvent) => void) | undefined;
   /** Waits between retries (injectable for tests and benchmarks; default setTimeout); told which request and operation waits. */
-  sleep?: (ms: number, context: { operation: string; url: string; attempt: number }) => Promise<void>;
+  sleep?: ((ms: number, context: { operation: string; url: string; attempt: number }) => Promise<void>) | undefined;
   /** Environment to read defaults from (default process.env). */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
 }
 
 /** Options of getInventory. */
 export interface InventoryOptions {
   /** Also read each integration's connection status (default true). */
-  connectionStatus?: boolean;
+  connectionStatus?: boolean | undefined;
   /** Called as integrations and statuses arrive. */
-  onProgress?: (progress: { integrations: number; statuses: number }) => void;
+  onProgress?: ((progress: { integrations: number; statuses: number }) => void) | undefined;
 }
 
 /** A read-only, bounded, retrying client for Flow's Integrations API. */

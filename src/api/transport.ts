@@ -33,13 +33,13 @@ import { count } from "./text";
 /** Retry policy for transient failures (429, 502, 503, 504, network errors, timeouts). */
 export interface RetryOptions {
   /** Attempts per request, including the first (default 5). */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** First backoff step in ms; doubles per attempt, with full jitter (default 250). */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /** Largest single wait in ms, also for Retry-After (default 30 000). */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /** Give up once a request's retries would exceed this many ms in total (default 120 000). */
-  maxTotalMs?: number;
+  maxTotalMs?: number | undefined;
 }
 
 /** One HTTP exchange, reported to `onRequest` (for progress and tests). */

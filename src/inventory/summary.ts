@@ -18,11 +18,11 @@ export interface InventorySummary {
 /** Options of summarize. */
 export interface SummaryOptions {
   /** Days after which a sync counts as stale (default 7). */
-  staleAfterDays?: number;
+  staleAfterDays?: number | undefined;
   /** Connection status values that count as healthy (default ["connected"]). */
-  healthyStatuses?: string[];
+  healthyStatuses?: string[] | undefined;
   /** Reference time (default now). */
-  now?: Date;
+  now?: Date | undefined;
 }
 
 /** Counts by value; a Map, so values such as `__proto__` or `constructor` from Flow are just keys. */

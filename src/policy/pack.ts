@@ -54,18 +54,18 @@ const DOCS_DATA_URL = RULES_DOCS_URL.replace(/rules\.md$/, "cli.md#unusable-data
 /** Options of flowPolicies. */
 export interface FlowPoliciesOptions {
   /** A resolved policy; default: the policy file found by loadPolicy (FLOW_POLICY_FILE, ./flow-policy.yaml), else defaults. */
-  policy?: FlowPolicy;
+  policy?: FlowPolicy | undefined;
   /** Reference time for exceptions and sync age (default: the clock at each evaluation). */
-  now?: () => Date;
+  now?: (() => Date) | undefined;
   /** Rules to wrap (default: all). */
-  rules?: readonly Rule[];
+  rules?: readonly Rule[] | undefined;
   /**
    * Keep user names and emails in the messages (default: FLOW_SHOW_PERSONAL_DATA, else false).
    * They are masked as flow-audit masks them unless it is given `--show-personal-data`.
    */
-  showPersonalData?: boolean;
+  showPersonalData?: boolean | undefined;
   /** Most findings of one advisory rule reported one by one (default ADVISORY_DETAIL_LIMIT); more are reported as one. */
-  advisoryDetailLimit?: number;
+  advisoryDetailLimit?: number | undefined;
 }
 
 /**

@@ -10,14 +10,14 @@ import { summarize, type InventorySummary, type SummaryOptions } from "../invent
 /** Arguments of readFlowIntegrations. */
 export interface FlowIntegrationsArgs extends GetIntegrationsArgs {
   /** Options of the summary output. */
-  summary?: SummaryOptions;
+  summary?: SummaryOptions | undefined;
   /**
    * Record the inventory in this many resources instead of one per integration (1 to 1000):
    * each holds the integrations whose id % chunks is its number, keyed by id. For tenants of
    * thousands of integrations, where the engine's cost per resource dominates (docs/stack.md,
    * "Granularity"); about one chunk per 250 integrations. Changing it replaces the chunks.
    */
-  chunks?: number;
+  chunks?: number | undefined;
 }
 
 /** All integrations matching a filter, as one component with an Integration child each. */

@@ -9,9 +9,9 @@ import { PlainTokenError, resolveSettings, type ConfigSource, type FlowConnectio
 /** Arguments of getIntegrations: API filters plus connection settings. */
 export interface GetIntegrationsArgs extends FlowConnectionArgs {
   /** DRF filters, e.g. `{ vendor_type__in: "github,gitlab" }`. */
-  filter?: IntegrationQuery;
+  filter?: IntegrationQuery | undefined;
   /** Also read each integration's connection status (default true). */
-  connectionStatus?: boolean;
+  connectionStatus?: boolean | undefined;
 }
 
 /** Arguments of getIntegration. */
@@ -19,7 +19,7 @@ export interface GetIntegrationArgs extends FlowConnectionArgs {
   /** The Flow integration id. */
   id: number;
   /** Also read the connection status (default true). */
-  connectionStatus?: boolean;
+  connectionStatus?: boolean | undefined;
 }
 
 /** The program's `flow:` stack config (read raw: a secret's value is needed to call Flow, and never leaves this process). */
@@ -170,11 +170,11 @@ export function afterDependencies(fn: string, dependsOn: pulumi.InvokeOutputOpti
 
 /** The arguments of getIntegrationsOutput: each may be an Output (a secret token stays secret). */
 export interface GetIntegrationsOutputArgs {
-  filter?: pulumi.Input<IntegrationQuery>;
-  connectionStatus?: pulumi.Input<boolean>;
-  apiUrl?: pulumi.Input<string>;
-  token?: pulumi.Input<string>;
-  client?: FlowConnectionArgs["client"];
+  filter?: pulumi.Input<IntegrationQuery> | undefined;
+  connectionStatus?: pulumi.Input<boolean> | undefined;
+  apiUrl?: pulumi.Input<string> | undefined;
+  token?: pulumi.Input<string> | undefined;
+  client?: FlowConnectionArgs["client"] | undefined;
 }
 
 /**
@@ -210,10 +210,10 @@ export async function getIntegration(args: GetIntegrationArgs, opts?: pulumi.Inv
 /** The arguments of getIntegrationOutput: each may be an Output (a secret token stays secret). */
 export interface GetIntegrationOutputArgs {
   id: pulumi.Input<number>;
-  connectionStatus?: pulumi.Input<boolean>;
-  apiUrl?: pulumi.Input<string>;
-  token?: pulumi.Input<string>;
-  client?: FlowConnectionArgs["client"];
+  connectionStatus?: pulumi.Input<boolean> | undefined;
+  apiUrl?: pulumi.Input<string> | undefined;
+  token?: pulumi.Input<string> | undefined;
+  client?: FlowConnectionArgs["client"] | undefined;
 }
 
 /** getIntegration as an Output (secret when the token is); `opts` as getIntegrationsOutput takes them. */

@@ -15,11 +15,11 @@ import type { FlowClientOptions } from "../api/client";
 /** Connection settings for Flow, as given explicitly to a function or resource. */
 export interface FlowConnectionArgs {
   /** Base URL up to /customer/core (default: stack config flow:apiUrl, then FLOW_API_URL, then Flow Cloud). */
-  apiUrl?: string;
+  apiUrl?: string | undefined;
   /** API token (default: secret stack config flow:token, then FLOW_API_TOKEN). Never stored in state or handed to the provider. */
-  token?: string;
+  token?: string | undefined;
   /** Client tuning: timeouts, retries, concurrency, page size. */
-  client?: Omit<FlowClientOptions, "baseUrl" | "token">;
+  client?: Omit<FlowClientOptions, "baseUrl" | "token"> | undefined;
 }
 
 /** The settings in effect. */

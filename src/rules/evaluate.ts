@@ -145,11 +145,11 @@ function crashed(rule: Rule, e: unknown): Outcome {
 
 /** Options of evaluateInventory. */
 export interface EvaluateOptions {
-  policy?: FlowPolicy;
-  now?: Date;
-  rules?: readonly Rule[];
+  policy?: FlowPolicy | undefined;
+  now?: Date | undefined;
+  rules?: readonly Rule[] | undefined;
   /** Each record's data problems, when the caller already has them (see inventoryProblems). */
-  problems?: ReadonlyMap<InventoryRecord, readonly DataProblem[]>;
+  problems?: ReadonlyMap<InventoryRecord, readonly DataProblem[]> | undefined;
 }
 
 /** Each record's data problems (the spec checked once per record). */
@@ -162,9 +162,9 @@ export interface JudgeContext {
   now: Date;
   exceptions: readonly PolicyException[];
   /** The baseline in force: the violations it lists (with unchanged evidence) are tolerated until it expires. */
-  baseline?: Baseline;
+  baseline?: Baseline | undefined;
   /** A record's data problems (default: recordProblems). */
-  problemsOf?: (record: InventoryRecord) => readonly DataProblem[];
+  problemsOf?: ((record: InventoryRecord) => readonly DataProblem[]) | undefined;
 }
 
 /**

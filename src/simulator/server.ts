@@ -32,29 +32,29 @@ export interface RequestLogEntry {
 /** Options of startFlowSimulator. */
 export interface FlowSimulatorOptions {
   /** Port (default 0: any free port). */
-  port?: number;
+  port?: number | undefined;
   /** Host to bind (default 127.0.0.1; only loopback makes sense). */
-  host?: string;
+  host?: string | undefined;
   /** `demo`, `published`, `empty`, `generated:N`, or records (default `demo`). */
-  dataset?: string | SimulatedIntegration[];
+  dataset?: string | SimulatedIntegration[] | undefined;
   /** The API token the simulator accepts (default "flow-simulator-token"). */
-  token?: string;
+  token?: string | undefined;
   /** Largest page the simulator serves, whatever `limit` asks (default 100). */
-  maxPageSize?: number;
+  maxPageSize?: number | undefined;
   /** Page size when `limit` is absent (default 50). */
-  defaultPageSize?: number;
+  defaultPageSize?: number | undefined;
   /** Latency added to every response in ms (default 0). */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** Leave `count` out of list responses (some deployments do). */
-  omitCount?: boolean;
+  omitCount?: boolean | undefined;
   /** Compress bodies of 1 KiB or more with gzip when the client accepts it, as Flow's servers do (default true). */
-  gzip?: boolean;
+  gzip?: boolean | undefined;
   /** API path prefix (default /v3/customer/core). */
-  basePath?: string;
+  basePath?: string | undefined;
   /** Seed for probabilistic faults (default 1). */
-  seed?: number;
+  seed?: number | undefined;
   /** Fault rules active from the start. */
-  faults?: FaultRule[];
+  faults?: FaultRule[] | undefined;
 }
 
 /** A running simulator: its URL, token, request log, fault and mutation controls. */
