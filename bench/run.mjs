@@ -261,7 +261,7 @@ if (only.has("preview")) {
     { label: "chunks + no-op pack", dir: audit, stack: "chunk", args: noop },
     { label: "chunks + pulumi-flow pack", dir: audit, stack: "chunk", args: flowPack },
     { label: `chunks + pulumi-flow pack${DEFAULT}`, dir: audit, stack: "chunk", args: flowPack, checkpoints: true },
-    // The root stack with flow:listIntegrations false: no per-integration list among the outputs.
+    // The root stack as it is by default: no per-integration list among the outputs (flow:listIntegrations false).
     { label: LEAN, dir: audit, stack: "lean", args: [] },
     { label: `${LEAN} + pulumi-flow pack`, dir: audit, stack: "lean", args: flowPack },
   ];
@@ -309,7 +309,10 @@ if (only.has("preview")) {
         );
         log(`N=${n}: the chunked mode records ${bytesPerIntegration} bytes per integration`);
         for (const [stack, key, value] of [
+          // "per" and "chunk" list every integration among the outputs (opt-in since issue 31), "lean" does not (the default).
+          ["per", "flow:listIntegrations", "true"],
           ["chunk", "flow:chunks", String(chunksFor(n))],
+          ["chunk", "flow:listIntegrations", "true"],
           ["lean", "flow:chunks", String(chunksFor(n))],
           ["lean", "flow:listIntegrations", "false"],
         ]) {

@@ -300,6 +300,9 @@ try {
   else say("Flow tenant: ", process.env.FLOW_API_URL);
   const init = await pulumi(["stack", "init", "--secrets-provider", "passphrase"]);
   if (init.code !== 0) throw new Error(`could not create the throwaway stack:\n${init.err}`);
+  // The demo lists every integration, so it asks the stack for its `integrations` output (off by default).
+  const list = await pulumi(["config", "set", "flow:listIntegrations", "true"]);
+  if (list.code !== 0) throw new Error(`could not configure the throwaway stack:\n${list.err}`);
   const args = mode === "up" ? ["up", "--yes", "--json"] : ["preview", "--json"];
   if (gated) args.push("--policy-pack", path.join(repo, "policies"));
   if (policyConfig && gated) args.push("--policy-pack-config", path.resolve(policyConfig));

@@ -1,6 +1,6 @@
 // The pulumi-flow audit stack: reads every Flow integration into Pulumi state and outputs.
 // Settings: stack config flow:apiUrl / flow:token (secret), else FLOW_API_URL / FLOW_API_TOKEN;
-// flow:chunks (optional) and flow:listIntegrations (default true) for large tenants.
+// flow:chunks (optional) for large tenants; flow:listIntegrations true adds the `integrations` output.
 import * as pulumi from "@pulumi/pulumi";
 import { readFlowIntegrations } from "pulumi-flow";
 
@@ -12,9 +12,10 @@ export = async () => {
     // flow:chunks records the inventory in that many resources (large tenants; docs/stack.md).
     chunks: config.getNumber("chunks"),
   });
-  // flow:listIntegrations false leaves out the per-integration list: at 10,000 integrations it
-  // is 70,000 values that the program, engine and pack each hold (docs/stack.md, "Granularity").
-  if (config.getBoolean("listIntegrations") === false) return { summary: flow.summary };
+  // The per-integration list is opt-in (flow:listIntegrations true): at 10,000 integrations it is
+  // 70,000 values that the program, engine and pack each hold, and `pulumi preview --diff` prints
+  // the whole list whenever one integration changes (docs/stack.md, "Outputs").
+  if (config.getBoolean("listIntegrations") !== true) return { summary: flow.summary };
   return {
     summary: flow.summary,
     integrations: flow.records.map(({ integration: i, connectionStatus: s }) => ({

@@ -82,6 +82,14 @@ describe("Flow integrations as Pulumi state (root audit stack, real engine, simu
     const text = await sandbox.expect(["preview", "--diff", "--stack", stack], 0, { cwd: dir });
     expect(text.stdout, text.stdout).toMatch(/webhooks_enabled\s*:\s*true\s*=>\s*false/);
     expect(text.stdout).toMatch(/1 to update/);
+    // Just the changed paths (the provider's detailed diff, src/pulumi/detailed-diff.ts), not the
+    // whole record: the integration's unchanged fields are not printed.
+    const block = text.stdout.slice(text.stdout.indexOf("flow:Integration: (update)"), text.stdout.indexOf("--outputs:--"));
+    expect(block, text.stdout).toContain("flow-103");
+    expect(block, text.stdout).not.toMatch(/auth_type|vendor_meta|connectionStatus|created_by/);
+    expect(block.split("\n").length, text.stdout).toBeLessThan(12);
+    // With the stack's summary output (its changed webhooksOff list): the whole preview stays short.
+    expect(text.stdout.split("\n").length, text.stdout).toBeLessThan(60);
   });
 
   it("brings state up to date with `refresh`", async () => {
