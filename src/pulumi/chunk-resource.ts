@@ -2,11 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ChunkState } from "./chunk";
 import { shortenFlowResponseDebugText } from "./debug-text";
 import { refuseImport } from "./integration";
+import { chunkWithSecretUsers, secretPersonalData } from "./personal";
 import * as chunkProvider from "./providers/chunk";
 
 /** Arguments of an IntegrationChunk: one bucket of the inventory (see toChunkStates). */
 export interface IntegrationChunkArgs {
   state: ChunkState;
+  /** Record the user objects as Pulumi secrets (see IntegrationArgs.secretPersonalData; default true). */
+  secretPersonalData?: boolean | undefined;
 }
 
 /**
@@ -29,6 +32,8 @@ export class IntegrationChunk extends pulumi.dynamic.Resource {
     refuseImport("IntegrationChunk", name, opts);
     shortenFlowResponseDebugText();
     const { chunk, chunks, integrations, users, vendorMeta } = args.state;
-    super(chunkProvider, name, { chunk, chunks, integrations, users, vendorMeta }, opts, "flow", "IntegrationChunk");
+    const props = { chunk, chunks, integrations, users, vendorMeta };
+    const secret = secretPersonalData(args.secretPersonalData, `IntegrationChunk '${name}'`);
+    super(chunkProvider, name, secret ? chunkWithSecretUsers(props) : props, opts, "flow", "IntegrationChunk");
   }
 }

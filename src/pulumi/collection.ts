@@ -4,6 +4,7 @@ import { getIntegration, getIntegrations, programSettings, runError, type GetInt
 import { checkChunks, toChunkStates } from "./chunk";
 import { IntegrationChunk } from "./chunk-resource";
 import { Integration } from "./integration";
+import { secretPersonalData } from "./personal";
 import { flowProvider } from "./provider";
 import { summarize, type InventorySummary, type SummaryOptions } from "../inventory/summary";
 
@@ -18,6 +19,12 @@ export interface FlowIntegrationsArgs extends GetIntegrationsArgs {
    * "Granularity"); about one chunk per 250 integrations. Changing it replaces the chunks.
    */
   chunks?: number | undefined;
+  /**
+   * Record the user objects each integration embeds (`created_by`, `updated_by`: names, emails)
+   * as Pulumi secrets: encrypted in state, `[secret]` in `pulumi preview --diff` (default: stack
+   * config `flow:secretPersonalData`, else true). The pack reads them as plain values either way.
+   */
+  secretPersonalData?: boolean | undefined;
 }
 
 /** All integrations matching a filter, as one component with an Integration child each. */
@@ -48,15 +55,22 @@ export class FlowIntegrations extends pulumi.ComponentResource {
     this.resources = {};
     this.chunkResources = [];
     const provider = flowProvider(programSettings(args).apiUrl);
+    const secret = secretPersonalData(args.secretPersonalData, `readFlowIntegrations('${name}')`);
     if (args.chunks !== undefined) {
       const chunks = checkChunks(args.chunks, `readFlowIntegrations('${name}'): chunks`);
       // Named by bucket and count: an integration stays in its chunk while `chunks` is unchanged.
       for (const state of toChunkStates(records, chunks))
-        this.chunkResources.push(new IntegrationChunk(`${name}-chunk-${state.chunk}-of-${chunks}`, { state }, { parent: this, provider }));
+        this.chunkResources.push(
+          new IntegrationChunk(`${name}-chunk-${state.chunk}-of-${chunks}`, { state, secretPersonalData: secret }, { parent: this, provider }),
+        );
     } else {
       for (const record of records) {
         // Named by id so a rename in Flow is an update, not a replace.
-        this.resources[record.integration.id] = new Integration(`${name}-${record.integration.id}`, { record }, { parent: this, provider });
+        this.resources[record.integration.id] = new Integration(
+          `${name}-${record.integration.id}`,
+          { record, secretPersonalData: secret },
+          { parent: this, provider },
+        );
       }
     }
     // The component's URN is known in preview too; a resource that takes these depends on the component, so on its children.

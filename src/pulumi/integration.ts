@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionStatus, Integration as FlowIntegrationData, InventoryRecord } from "../api/types";
 import { getIntegrationOutput, programSettings, runError } from "./functions";
 import { shortenFlowResponseDebugText } from "./debug-text";
+import { secretPersonalData, withSecretUsers } from "./personal";
 import { flowProvider } from "./provider";
 import * as integrationProvider from "./providers/integration";
 import type { FlowConnectionArgs } from "./settings";
@@ -13,6 +14,12 @@ export { INTEGRATION_TYPE } from "./type";
 export interface IntegrationArgs {
   /** The integration and its connection status, as read by getIntegrations()/getIntegration(). */
   record: pulumi.Input<InventoryRecord>;
+  /**
+   * Record the user objects the integration embeds (`created_by`, `updated_by`: names, emails) as
+   * Pulumi secrets — encrypted in state, `[secret]` in diffs (default: stack config
+   * `flow:secretPersonalData`, else true). Policies read them as plain values either way.
+   */
+  secretPersonalData?: boolean | undefined;
 }
 
 /**
@@ -43,6 +50,8 @@ export class Integration extends pulumi.dynamic.Resource {
   declare readonly integration: pulumi.Output<FlowIntegrationData>;
   /** The connection status, when read. */
   declare readonly connectionStatus: pulumi.Output<ConnectionStatus | undefined>;
+  /** `secret` when the user objects are recorded as Pulumi secrets (secretPersonalData), else `plain`. */
+  declare readonly personalData: pulumi.Output<"secret" | "plain" | undefined>;
 
   /**
    * Records an integration read from Flow; or, with `opts.id` (see Integration.get), looks one
@@ -54,9 +63,16 @@ export class Integration extends pulumi.dynamic.Resource {
     refuseImport("Integration", name, opts);
     // Props must be a map of inputs (one per output property), not one Output of a map.
     const state = args ? pulumi.output(args.record).apply(toIntegrationState) : undefined;
+    const secret = args ? secretPersonalData(args.secretPersonalData, `Integration '${name}'`) : false;
     const props = {
       integrationId: state?.integrationId,
-      integration: state?.integration,
+      // The users alone are secrets, not the whole record (the SDK marks an Output secret when the
+      // value it resolves to holds one; the record itself is Flow's data, never secret material).
+      integration: secret ? state && pulumi.unsecret(state.apply((s) => withSecretUsers(s.integration))) : state?.integration,
+      // How personal data is recorded: a change of the setting (and the first run after 0.2.0) updates
+      // the resource, so state recorded before takes the new form (the engine re-marks an
+      // unchanged resource's outputs as secret only at the top level).
+      personalData: args ? (secret ? "secret" : "plain") : undefined,
       connectionStatus: state?.connectionStatus,
     };
     shortenFlowResponseDebugText();

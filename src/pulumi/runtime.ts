@@ -20,6 +20,19 @@ export function configure(get: (key: string) => string | undefined): void {
   providerConfig = get;
 }
 
+let hinted = false;
+
+/**
+ * How to give the provider a token: in full the first time in this provider process (one per
+ * run), then a pointer to it — the engine prints one error per resource, and a refresh of 5,000
+ * integrations would otherwise repeat the whole hint 5,000 times.
+ */
+function tokenHint(): string {
+  if (hinted) return "set FLOW_API_TOKEN (how and why: the first error of this run)";
+  hinted = true;
+  return PROVIDER_TOKEN_HINT;
+}
+
 /** An error for the engine: its message only (the dynamic provider prints an error's stack, which would point into files the package does not ship). */
 function clean(e: unknown): Error {
   const error = new Error(e instanceof Error ? e.message : String(e));
@@ -34,7 +47,7 @@ function clean(e: unknown): Error {
 async function withClient<T>(use: (client: FlowClient) => Promise<T>, apiUrl?: string): Promise<T> {
   const settings = providerSettings(apiUrl ?? providerConfig?.(PROVIDER_API_URL_KEY));
   try {
-    if (!settings.token) throw missingToken(PROVIDER_TOKEN_HINT);
+    if (!settings.token) throw missingToken(tokenHint());
     const client = createFlowClient({ baseUrl: settings.apiUrl, token: settings.token });
     try {
       return await use(client);
@@ -74,14 +87,16 @@ export function readIntegration(id: number, apiUrl?: string): Promise<Integratio
 export async function readIntegrationResource(
   id: string,
   props: Record<string, unknown> | undefined,
-): Promise<{ id: string; props: IntegrationState | Record<string, never> }> {
+): Promise<{ id: string; props: (IntegrationState & { personalData?: unknown }) | Record<string, never> }> {
   const refresh = props?.integrationId !== undefined;
   const n = /^\d{1,16}$/.test(id) ? Number(id) : NaN;
   if (!Number.isSafeInteger(n) || n < 1)
     throw clean(`${refresh ? "refresh" : "Integration.get"}: ${JSON.stringify(id)} is not a Flow integration id (a positive integer)`);
   if (refresh) {
     const state = await readIntegration(n);
-    return state ? { id, props: state } : { id: "", props: {} };
+    // The recorded setting stays (it is the program's, not Flow's).
+    const kept = props.personalData === undefined ? {} : { personalData: props.personalData };
+    return state ? { id, props: { ...state, ...kept } } : { id: "", props: {} };
   }
   return withClient(async (client) => {
     try {

@@ -245,6 +245,16 @@ describe("adopting pulumi-flow from the packed tarball (real engine)", () => {
         // Refresh runs without the program: the provider takes the token from the environment only, and says so.
         expect(refresh.code).not.toBe(0);
         expect(refresh.stdout + refresh.stderr).toContain("set FLOW_API_TOKEN in the environment of this `pulumi refresh`");
+        // The whole hint once per run, not once per resource: the other resources point to it.
+        const quiet = await pulumi(["refresh", "--yes", "--skip-preview"], name, e);
+        const hinted = new Set(
+          (quiet.stdout + quiet.stderr)
+            .split("\n")
+            .filter((l) => l.includes("error: ") && l.includes("in the environment of this `pulumi refresh`"))
+            .flatMap((l) => /flow:Integration(?:Chunk)? (\S+)/.exec(l)?.[1] ?? []),
+        );
+        expect(hinted.size, quiet.stdout).toBe(1);
+        expect(quiet.stdout + quiet.stderr).toContain("set FLOW_API_TOKEN (how and why: the first error of this run)");
         const withEnv = await pulumi(["refresh", "--yes", "--skip-preview"], name, { ...e, FLOW_API_TOKEN: TOKEN });
         expect(withEnv.code, withEnv.stderr).toBe(0);
       }

@@ -92,6 +92,26 @@ describe("Flow integrations as Pulumi state (root audit stack, real engine, simu
     expect(text.stdout.split("\n").length, text.stdout).toBeLessThan(60);
   });
 
+  it("records the users an integration embeds as secrets: in no state or preview output, plain with flow:secretPersonalData false", async () => {
+    const emails = ["dana.ops@example.com", "sam.former@example.com", "flow-svc@example.com"];
+    for (const email of emails) expect(sandbox.transcript.join("\n")).not.toContain(email);
+    const { raw } = await sandbox.exportStack(dir, stack);
+    for (const email of emails) expect(raw).not.toContain(email);
+    expect((await sandbox.exportStack(dir, stack, true)).raw).toContain("dana.ops@example.com");
+    await sandbox.expect(["config", "set", "flow:secretPersonalData", "false", "--stack", stack], 0, { cwd: dir });
+    try {
+      // Switching the setting re-records every integration (a one-line change each), then state holds them plain.
+      const preview = await sandbox.expect(["preview", "--diff", "--stack", stack], 0, { cwd: dir });
+      expect(preview.stdout).toMatch(/~ personalData\s*: "secret" => "plain"/);
+      await sandbox.expect(["up", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir });
+      expect((await sandbox.exportStack(dir, stack)).raw).toContain("dana.ops@example.com");
+    } finally {
+      await sandbox.expect(["config", "rm", "flow:secretPersonalData", "--stack", stack], 0, { cwd: dir });
+    }
+    await sandbox.expect(["up", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir });
+    for (const email of emails) expect((await sandbox.exportStack(dir, stack)).raw).not.toContain(email);
+  });
+
   it("brings state up to date with `refresh`", async () => {
     // Refresh re-reads Flow in the provider, which takes the token from the environment only.
     await sandbox.expect(["refresh", "--yes", "--skip-preview", "--stack", stack], 0, { cwd: dir, env: { FLOW_API_TOKEN: TOKEN } });

@@ -199,10 +199,14 @@ export class PulumiSandbox {
     return name;
   }
 
-  /** Parsed `pulumi stack export` (secrets stay encrypted unless asked). */
+  /**
+   * Parsed `pulumi stack export` (secrets stay encrypted unless asked; asked, `deployment` holds
+   * their plain values in place of the engine's `{ <sig>, plaintext }` objects, `raw` the export as printed).
+   */
   async exportStack(dir: string, stack: string, showSecrets = false): Promise<{ raw: string; deployment: StackExport }> {
     const r = await this.expect(["stack", "export", "--stack", stack, ...(showSecrets ? ["--show-secrets"] : [])], 0, { cwd: dir });
-    return { raw: r.stdout, deployment: JSON.parse(r.stdout) as StackExport };
+    const parsed = JSON.parse(r.stdout) as StackExport;
+    return { raw: r.stdout, deployment: showSecrets ? (unwrapSecrets(parsed) as StackExport) : parsed };
   }
 
   /** Parsed `pulumi stack output --json`. */
@@ -220,6 +224,18 @@ export class PulumiSandbox {
     fs.rmSync(this.root, { recursive: true, force: true });
     if (this.leftovers.length > 0) throw new Error(`processes outlived pulumi (killed) after:\n${this.leftovers.join("\n")}`);
   }
+}
+
+/** The signature key of a secret in the engine's JSON (`{ "4dabf…": "1b47…", "plaintext": "<JSON text>" }`). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** A value with every shown secret replaced by its plain value. */
+export function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value === null || typeof value !== "object") return value;
+  const o = value as Record<string, unknown>;
+  if (SECRET_SIG in o && typeof o.plaintext === "string") return unwrapSecrets(JSON.parse(o.plaintext));
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 
 /** Whether any process of the group is alive. */

@@ -113,7 +113,7 @@ function findingRows(report: AuditReport, out: Budget): { count: number; failing
       if (shown === MARKDOWN_LIMITS.findings) break;
       const icon = rank <= 1 ? "❌" : rank === 3 ? "⏸️" : rank === 4 ? "📌" : "⚠️";
       const note =
-        (rank === 1 ? " _Failing, not enforced (--fail-on never)._" : "") +
+        (rank < 2 && notEnforced(f, report) ? " _Failing, not enforced (--fail-on never)._" : "") +
         (rank === 3
           ? ` _Suppressed until ${f.exception!.expires}: ${cut(f.exception!.reason)}_`
           : f.exception?.state === "expired"
