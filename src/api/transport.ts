@@ -25,7 +25,7 @@
  * the run's deadline passes; the retry loop below is what those tests need.
  */
 import { gunzipSync } from "node:zlib";
-import { Agent, type Dispatcher } from "undici";
+import type { Agent, Dispatcher } from "undici";
 import { FlowApiError, isRetryableStatus } from "./errors";
 import { IngestError, ingestBody, ingestText, type IngestedContent } from "./ingest";
 import { count } from "./text";
@@ -106,7 +106,13 @@ let sharedAgent: Agent | undefined;
 
 /** One connection pool per process (keep-alive across a run's requests; idle sockets do not hold the process). */
 function agent(): Agent {
-  sharedAgent ??= new Agent({ connect: { timeout: 30_000 }, keepAliveTimeout: 4_000 });
+  // undici is loaded here, on the first request: it is 110 modules, and the provider process
+  // (diffs at every preview) and the pack import this module without sending anything.
+  if (!sharedAgent) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see above)
+    const undici = require("undici") as typeof import("undici");
+    sharedAgent = new undici.Agent({ connect: { timeout: 30_000 }, keepAliveTimeout: 4_000 });
+  }
   return sharedAgent;
 }
 

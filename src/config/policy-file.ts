@@ -1,7 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ErrorObject } from "ajv/dist/2020";
-import { isCollection, isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
+import type { Document, Node } from "yaml";
+
+/**
+ * The yaml package, loaded when a policy file is first parsed: a stack program imports this
+ * module through the package's index but never parses a policy file, and yaml is 72 modules.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see above)
+const yaml = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
 import { MAX_DEPTH } from "../api/ingest";
 import { newAjv, pointerSegments } from "../api/json";
 import { defaultPolicy } from "../rules/evaluate";
@@ -118,8 +125,8 @@ function tooLarge(file: string): PolicyFileError {
 /** Parses and validates policy-file text; errors name file, line and column. */
 export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: readonly Rule[] = allRules): FlowPolicy {
   if (text.length > MAX_POLICY_FILE_BYTES) throw tooLarge(file);
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number, problem: string) => {
     const { line, col } = lineCounter.linePos(offset);
     return new PolicyFileError(file, line, col, problem);
@@ -139,10 +146,10 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
   } catch (e) {
     // The yaml package refuses alias expansion beyond maxAliasCount (an "alias bomb").
     let offset = 0;
-    visit(doc, {
+    yaml().visit(doc, {
       Alias(_, node) {
         offset = node.range?.[0] ?? 0;
-        return visit.BREAK;
+        return yaml().visit.BREAK;
       },
     });
     if (e instanceof RangeError)
@@ -162,7 +169,7 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
   policy.file = file;
   policy.digest = contentDigest(text);
   const ruleEntries = (data.rules ?? {}) as Record<string, Record<string, unknown>>;
-  const lineOf = (node: Node | null | undefined) => lineCounter.linePos(isNode(node) && node.range ? node.range[0] : 0).line;
+  const lineOf = (node: Node | null | undefined) => lineCounter.linePos(yaml().isNode(node) && node.range ? node.range[0] : 0).line;
   policy.ruleSources = {};
   for (const [id, entry] of Object.entries(ruleEntries)) {
     const { enforcement, ...params } = entry ?? {};
@@ -178,7 +185,7 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE, rules: rea
 }
 
 function offsetOf(n: unknown): number {
-  return isNode(n) && n.range ? n.range[0] : 0;
+  return yaml().isNode(n) && n.range ? n.range[0] : 0;
 }
 
 /** The first collection nested deeper than MAX_DEPTH in a YAML document (walked without recursion), if any. */
@@ -186,10 +193,10 @@ function deepNode(doc: Document): Node | undefined {
   const todo: Array<[unknown, number]> = [[doc.contents, 1]];
   while (todo.length) {
     const [n, depth] = todo.pop()!;
-    if (!isCollection(n)) continue;
+    if (!yaml().isCollection(n)) continue;
     if (depth > MAX_DEPTH) return n;
     for (const item of n.items as unknown[]) {
-      if (isPair(item)) todo.push([item.key, depth + 1], [item.value, depth + 1]);
+      if (yaml().isPair(item)) todo.push([item.key, depth + 1], [item.value, depth + 1]);
       else todo.push([item, depth + 1]);
     }
   }
@@ -284,15 +291,15 @@ function segments(pointer: string): Array<string | number> {
 
 function keyNode(doc: Document, parent: Array<string | number>, key: string): Node | undefined {
   const map = parent.length ? doc.getIn(parent, true) : doc.contents;
-  if (!isMap(map)) return undefined;
-  const pair = map.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
-  return isNode(pair?.key) ? pair.key : undefined;
+  if (!yaml().isMap(map)) return undefined;
+  const pair = map.items.find((p) => (yaml().isScalar(p.key) ? p.key.value : p.key) === key);
+  return yaml().isNode(pair?.key) ? pair.key : undefined;
 }
 
 function locate(doc: Document, e: ErrorObject): { offset: number; problem: string } {
   const where = segments(e.instancePath);
   const valueNode = where.length ? doc.getIn(where, true) : doc.contents;
-  const offsetOf = (n: unknown) => (isNode(n) && n.range ? n.range[0] : 0);
+  const offsetOf = (n: unknown) => (yaml().isNode(n) && n.range ? n.range[0] : 0);
   const pathText = where.length
     ? where
         .map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`))
