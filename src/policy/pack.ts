@@ -196,7 +196,7 @@ function rulePolicy(
   };
   // The engine decides the level (pack config may change it) and fills the parameters; a policy that runs reports every open finding.
   const effective = (getConfig: () => Record<string, unknown>) => ({ enforcement: settings.enforcement, config: configOf(rule, getConfig()) });
-  const ctx = (): JudgeContext => ({ now: now(), exceptions: policy.exceptions, baseline: policy.baseline, problemsOf: view.problemsOf });
+  const ctx = (): JudgeContext => ({ now: now(), exceptions: policy.exceptions, baseline: policy.baseline, problemsOf: view.problemsOf, fingerprints: false });
   if (rule.scope === "integration" && settings.enforcement === "advisory") {
     // An advisory per-integration rule judges the whole stack at once, so that it can report
     // many findings as one (see ADVISORY_DETAIL_LIMIT); up to the limit, each on its resource.

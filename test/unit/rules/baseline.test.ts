@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateInventory, isFailing, isOpen } from "../../../src/rules/evaluate";
+import { evaluateInventory, isFailing, isOpen, judge } from "../../../src/rules/evaluate";
 import { baselineScope, compareBaseline, fingerprintOf, rewriteBaseline, type Baseline, type BaselineEntry } from "../../../src/rules/baseline";
 import { defaultPolicy } from "../../../src/rules/evaluate";
 import { rules } from "../../../src/rules/index";
@@ -43,6 +43,20 @@ describe("baselines (src/rules/baseline.ts)", () => {
     for (const e of b.entries) expect(Object.keys(e).sort()).toEqual(["fingerprint", "integration", "rule"]);
     expect(b.entries[0].fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(b.expires).toBe("2026-07-31");
+  });
+
+  it("fingerprints only when asked or when a baseline is in force (the pack asks only with one)", () => {
+    const rule = rules.find((r) => r.id === WEBHOOKS)!;
+    const settings = defaultPolicy().rules[WEBHOOKS];
+    const judged = (fingerprints: boolean | undefined, baseline?: Baseline) =>
+      judge(rule, tenant(), settings, { now: NOW, exceptions: [], baseline, fingerprints }).filter((f) => f.status === "violation");
+    expect(judged(undefined).map((f) => f.fingerprint)).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/), expect.stringMatching(/^[0-9a-f]{16}$/)]);
+    expect(judged(false).map((f) => f.fingerprint)).toEqual([undefined, undefined]);
+    const b = baselineOf(tenant());
+    expect(judged(false, b).map((f) => [f.fingerprint, f.baseline?.state])).toEqual([
+      [b.entries[1].fingerprint, "active"],
+      [b.entries[2].fingerprint, "active"],
+    ]);
   });
 
   it("tolerates exactly the baselined findings: they are not open and do not fail; a new one fails", () => {
