@@ -34,7 +34,7 @@ export interface AuditArgs {
   listRules: boolean;
   concurrency?: number;
   timeoutMs?: number;
-  /** Deadline of the whole read, in ms (from --timeout SECONDS). */
+  /** Deadline of the whole read, in ms (from --deadline SECONDS, or its old name --timeout). */
   deadlineMs?: number;
   maxResponseBytes?: number;
   /** Budget of response bytes for the whole read (from --max-total-mb). */
@@ -70,8 +70,9 @@ Source
                            id that matches no integration is a usage error naming it
   --concurrency N          parallel connection-status requests (default 8)
   --timeout-ms N           per-request deadline in ms, headers and whole body (default 30000)
-  --timeout SECONDS        deadline of the whole read (default 600); when it passes the run
+  --deadline SECONDS       deadline of the whole read (default 600); when it passes the run
                            stops with exit code 3 and names the requests still pending
+                           (--timeout SECONDS: its old name, still accepted)
   --max-response-mb N      largest response body accepted, decompressed (default 32)
   --max-total-mb N         most response bytes one read may take in all (default 256)
   --max-integrations N     most integrations a listing may hold (default 50000)
@@ -184,6 +185,7 @@ const OPTIONS = {
   "list-rules": { type: "boolean" },
   concurrency: { type: "string" },
   "timeout-ms": { type: "string" },
+  deadline: { type: "string" },
   timeout: { type: "string" },
   "max-response-mb": { type: "string" },
   "max-total-mb": { type: "string" },
@@ -194,6 +196,18 @@ const OPTIONS = {
 } as const satisfies NonNullable<ParseArgsConfig["options"]>;
 
 /** Parses flow-audit's arguments; throws UsageError with a precise message. */
+/**
+ * The run's deadline in seconds: --deadline, or --timeout, its name before 0.3 (beside the
+ * per-request --timeout-ms it read as another per-request setting). Both given: they must agree.
+ */
+function deadlineSeconds(deadline: string | undefined, timeout: string | undefined): number | undefined {
+  const seconds = positiveInt("--deadline", deadline);
+  const old = positiveInt("--timeout", timeout);
+  if (seconds !== undefined && old !== undefined && seconds !== old)
+    throw new UsageError(`--deadline ${deadline} and --timeout ${timeout} disagree: --timeout is the old name of --deadline; give one`);
+  return seconds ?? old;
+}
+
 export function parseAuditArgs(argv: string[]): AuditArgs {
   let values;
   try {
@@ -247,7 +261,7 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     listRules,
     concurrency: positiveInt("--concurrency", values.concurrency),
     timeoutMs: positiveInt("--timeout-ms", values["timeout-ms"]),
-    deadlineMs: scaled(positiveInt("--timeout", values.timeout), 1000),
+    deadlineMs: scaled(deadlineSeconds(values.deadline, values.timeout), 1000),
     maxResponseBytes: scaled(positiveInt("--max-response-mb", values["max-response-mb"]), 1024 * 1024),
     maxTotalBytes: scaled(positiveInt("--max-total-mb", values["max-total-mb"]), 1024 * 1024),
     maxRecords: positiveInt("--max-integrations", values["max-integrations"]),

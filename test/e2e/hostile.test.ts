@@ -73,9 +73,9 @@ describe("flow-audit against a hostile Flow", () => {
       expect(hung.ms).toBeLessThan(700 * 2 + GENEROUS);
     });
 
-    it("stops at --timeout, naming what was still pending", async () => {
+    it("stops at --deadline, naming what was still pending", async () => {
       sim.addFault({ route: "status", integrationId: 104, action: { type: "hang" } });
-      const r = await run(["--quiet", "--timeout", "2", "--timeout-ms", "120000"], {}, nodeArgs);
+      const r = await run(["--quiet", "--deadline", "2", "--timeout-ms", "120000"], {}, nodeArgs);
       expect(r.code).toBe(3);
       expect(r.stderr).toContain(
         "the run's deadline of 2 s passed before Flow finished answering, so the read is incomplete — still pending: getConnectionStatus (integration 104)",
@@ -181,7 +181,7 @@ describe("flow-audit against a hostile Flow", () => {
     expect(r.stderr).toContain("Flow sent unusable data for integration 101");
   });
 
-  it("exits at --timeout even when Flow asks for 30 s Retry-After waits (issue 27, item 3)", async () => {
+  it("exits at --timeout (the old name of --deadline) even when Flow asks for 30 s Retry-After waits (issue 27, item 3)", async () => {
     sim.addFault({ route: "status", action: { type: "status", status: 503, retryAfter: "30" } });
     const r = await run(["--quiet", "--timeout", "2"]);
     expect(r.code).toBe(3);
