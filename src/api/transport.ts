@@ -293,8 +293,8 @@ function exchange(s: TransportSettings, run: RunDeadline, url: URL, headers: Rec
     // One timer covers both deadlines: the attempt's, or the run's when that comes first. A
     // registration with the run per exchange instead (a callback in a long-lived map, removed
     // when the exchange ends) kept every exchange's objects alive through young-generation
-    // collections: about 1.5 KB per request promoted to the old generation (15 MB per 10,000
-    // connection statuses), there until the next full collection.
+    // collections: every request's objects were promoted to the old generation, there until the
+    // next full collection (measured: docs/performance.md).
     const runLeft = run.remainingMs();
     if (runLeft <= 0) return reject(run.error());
     const runFirst = runLeft < s.timeoutMs;

@@ -3,12 +3,12 @@
  * RegisterResource call it sends the engine a debug log line with the whole response as text,
  * `RegisterResource RPC finished: …; resp: ${innerResponse}` (runtime/resource.js). The
  * response holds the resource's outputs, so for a Flow resource that is its whole reading —
- * a chunk's 250 integrations, about 530 KB — turned into text by google-protobuf's
+ * a whole chunk of integrations — turned into text by google-protobuf's
  * Message#toString (an Array join over the message tree) and then encoded once more into a
  * LogRequest, which google-protobuf does byte by byte. The engine shows the line only with
  * `--debug` or `-v`; the SDK has no setting that skips it (log.debug sends every line to the
- * engine whatever its verbosity). At 10,000 integrations that was a quarter of what the program
- * allocated and about a fifth of a chunked preview's time (docs/performance.md).
+ * engine whatever its verbosity). At large sizes that was a large part of what the program
+ * allocated and of a chunked preview's time (measured: docs/performance.md).
  *
  * So the text of a response is shortened for the Flow resource types only: their outputs are
  * the recorded reading, which state and `pulumi preview --diff` show in full. Every other

@@ -4,9 +4,9 @@
  * methods, because of how the SDK stores a dynamic provider: it serializes the provider into
  * every resource's inputs and outputs (`__provider`), and its closure serializer captures an
  * object that is the exports of a module under `node_modules` as a `require()` of that module.
- * So an installed pulumi-flow stores a require of about 270 bytes per resource instead of the
- * functions themselves (about 3.3 KB, twice: inputs and outputs; the engine re-serializes all
- * of state after every step, so this is paid again and again).
+ * So an installed pulumi-flow stores a short require per resource instead of the functions
+ * themselves, twice (inputs and outputs; the engine re-serializes all of state after every
+ * step, so this is paid again and again; sizes: docs/performance.md#the-serialized-provider-in-state).
  *
  * The serializer names the module by its file (`pulumi-flow/dist/pulumi/providers/integration.js`)
  * and maps that through the package's `exports`, but it finds package.json by the first

@@ -55,7 +55,7 @@ function client(args: FlowConnectionArgs) {
 /**
  * A RunError (printed without a stack) whose stack is never formatted: the SDK formats the stack
  * of every uncaught error for its tracing span, RunErrors included, and through
- * source-map-support that took ~25 s of CPU per failed preview here (30 s instead of 8 s).
+ * source-map-support that multiplied the CPU of a failed preview (measured: docs/performance.md).
  */
 export function runError(message: string): pulumi.RunError {
   const e = new pulumi.RunError(message);
