@@ -12,32 +12,11 @@
 import { createHash } from "node:crypto";
 import type { InventoryRecord } from "../api/types";
 import { maskPersonalData } from "../inventory/privacy";
-import type { AppliedBaseline, Finding, Rule } from "./types";
+import type { AppliedBaseline, Baseline, BaselineEntry, Finding, Rule } from "./types";
+
+export type { Baseline, BaselineEntry } from "./types";
 
 const DAY = 86_400_000;
-
-/** One known finding: rule, what it is about, and the fingerprint of its deciding evidence. */
-export interface BaselineEntry {
-  rule: string;
-  /** The integration id (per-integration findings). */
-  integration?: number;
-  /** What a stack-level finding is about (e.g. "vendor gitlab"), when it is not one integration. */
-  subject?: string;
-  /** 16 hex digits of SHA-256 over the rule's deciding evidence (see fingerprintOf). */
-  fingerprint: string;
-}
-
-/** A baseline file's content. */
-export interface Baseline {
-  /** The file, as named on the command line or in the policy file. */
-  file: string;
-  createdAt: string;
-  /** The last day (UTC), YYYY-MM-DD, on which it tolerates anything. */
-  expires: string;
-  entries: BaselineEntry[];
-  /** `sha256:<hex>` of the file's bytes, when it was read from a file (reports record it beside the policy file's digest). */
-  digest?: string;
-}
 
 /** The key an entry and a finding share: rule, integration id, subject. */
 export function baselineKey(x: { rule: string; integration?: number; subject?: string }): string {

@@ -1,6 +1,5 @@
 import type { Integration, InventoryRecord } from "../api/types";
 import type { DataProblem } from "../api/validation";
-import type { Baseline } from "./baseline";
 
 /** How a rule's violations affect the gate: mandatory fails it, advisory only reports. */
 export type Enforcement = "mandatory" | "advisory" | "disabled";
@@ -173,4 +172,27 @@ export interface FlowPolicy {
   baseline?: Baseline;
   /** Where the policy file configures each rule it mentions, e.g. `{ "flow-integration-connected": "flow-policy.yaml:4" }`. */
   ruleSources?: Record<string, string>;
+}
+
+/** One known finding: rule, what it is about, and the fingerprint of its deciding evidence. */
+export interface BaselineEntry {
+  rule: string;
+  /** The integration id (per-integration findings). */
+  integration?: number;
+  /** What a stack-level finding is about (e.g. "vendor gitlab"), when it is not one integration. */
+  subject?: string;
+  /** 16 hex digits of SHA-256 over the rule's deciding evidence (see fingerprintOf). */
+  fingerprint: string;
+}
+
+/** A baseline file's content. */
+export interface Baseline {
+  /** The file, as named on the command line or in the policy file. */
+  file: string;
+  createdAt: string;
+  /** The last day (UTC), YYYY-MM-DD, on which it tolerates anything. */
+  expires: string;
+  entries: BaselineEntry[];
+  /** `sha256:<hex>` of the file's bytes, when it was read from a file (reports record it beside the policy file's digest). */
+  digest?: string;
 }
