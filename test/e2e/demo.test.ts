@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers/paths";
 import { startFlowSimulator } from "../../src/simulator/server";
-import { settledProcessesWithEnv } from "../helpers/orphans";
+import { processesWithEnv, settledProcessesWithEnv } from "../helpers/orphans";
 import { normalised, overlongLines, runInPty } from "../helpers/pty";
 
 interface DemoRun {
@@ -45,8 +45,13 @@ function demo(args: string[], opts: { interruptWhen?: RegExp; env?: NodeJS.Proce
       stdout += d.toString();
       if (opts.interruptWhen && !interrupted && opts.interruptWhen.test(stdout)) {
         interrupted = true;
-        // Give the demo a moment to start pulumi, then press Ctrl-C.
-        setTimeout(() => child.kill("SIGINT"), 1500);
+        // Press Ctrl-C once the demo's `pulumi preview` runs (a process of the demo's with that command line).
+        const poll = setInterval(() => {
+          if (child.exitCode !== null || child.signalCode !== null) return clearInterval(poll);
+          if (!processesWithEnv("TMPDIR", demoTmp).some((p) => /\bpulumi\b.*\bpreview\b/.test(p.command))) return;
+          clearInterval(poll);
+          child.kill("SIGINT");
+        }, 50);
       }
     });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
