@@ -1,17 +1,16 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
-import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { XMLParser } from "fast-xml-parser";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rules } from "../../../src/rules/index";
 import { demoDataset } from "../../../src/simulator/datasets";
-import { startFlowSimulator, type FlowSimulator } from "../../../src/simulator/server";
-import { flowAudit, type CliResult } from "../../helpers/cli";
+import { startFlowSimulator } from "../../../src/simulator/server";
+import { auditAgainstSimulator } from "../../helpers/cli";
 import { repoRoot } from "../../helpers/paths";
 
 const TOKEN = "cli-e2e-token-93ab71f0";
@@ -34,37 +33,14 @@ interface JsonFinding {
 }
 
 describe("flow-audit (the real bin against the simulator)", () => {
-  let sim: FlowSimulator;
-  let dir: string;
-  const outputs: string[] = [];
-  const run = async (args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> => {
-    const r = await flowAudit(args, { FLOW_API_URL: sim.url, FLOW_API_TOKEN: TOKEN, ...env }, dir);
-    outputs.push(r.stdout, r.stderr);
-    return r;
-  };
-  const file = (name: string) => path.join(dir, name);
+  // The token never appears in anything flow-audit printed or wrote (it writes more than 5 files).
+  const audit = auditAgainstSimulator(TOKEN, { prefix: "flow-audit-e2e-", neverShown: [TOKEN], minWritten: 6 });
+  const { run, file } = audit;
   const failingOf = (findings: JsonFinding[]) =>
     findings
       .filter((f) => (f.status === "violation" || f.status === "error") && f.enforcement === "mandatory" && f.exception?.state !== "active")
       .map((f) => `${f.ruleId} ${f.integration?.id}`)
       .sort();
-
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "flow-audit-e2e-"));
-  });
-  beforeEach(async () => {
-    sim = await startFlowSimulator({ token: TOKEN });
-  });
-  afterEach(async () => {
-    await sim.close();
-  });
-  afterAll(() => {
-    // The token never appears in anything flow-audit printed or wrote.
-    const written = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), "utf8"));
-    fs.rmSync(dir, { recursive: true, force: true });
-    expect(written.length).toBeGreaterThan(5);
-    expect([...outputs, ...written].join("\n")).not.toContain(TOKEN);
-  });
 
   it("prints a plain table (no colour when not a terminal) and exits 1 on mandatory violations", async () => {
     const r = await run([]);
@@ -172,7 +148,7 @@ describe("flow-audit (the real bin against the simulator)", () => {
     expect(unwritable.stderr).toContain(`--output sarif=${file("missing-dir/r.sarif")}: cannot write`);
     expect(unwritable.stderr).toContain("ENOENT");
 
-    sim.addFault({ route: "status", integrationId: 107, action: { type: "status", status: 500, detail: "database unavailable" } });
+    audit.sim.addFault({ route: "status", integrationId: 107, action: { type: "status", status: 500, detail: "database unavailable" } });
     const partial = await run(["--format", "json"]);
     expect(partial.code).toBe(3);
     expect(partial.stdout).toBe("");
@@ -190,14 +166,14 @@ describe("flow-audit (the real bin against the simulator)", () => {
     expect(JSON.parse(snapshot)).toMatchObject({ kind: "pulumi-flow/inventory-snapshot", version: 2, personalDataMasked: true });
     expect(JSON.parse(snapshot).records).toHaveLength(12);
     expect(snapshot).not.toContain("sam.former@example.com");
-    await sim.close();
+    await audit.sim.close();
     const offline = await run(["--format", "json", "--from-snapshot", file("snap.json")], { FLOW_API_TOKEN: undefined, FLOW_API_URL: undefined });
     expect(offline.code).toBe(1);
     const a = JSON.parse(live.stdout);
     const b = JSON.parse(offline.stdout);
     expect(b.source).toEqual({ kind: "snapshot", location: file("snap.json") });
     expect(b.findings).toEqual(a.findings);
-    sim = await startFlowSimulator({ token: TOKEN });
+    audit.sim = await startFlowSimulator({ token: TOKEN });
 
     fs.writeFileSync(
       file("not-a-snapshot.json"),
@@ -210,11 +186,11 @@ describe("flow-audit (the real bin against the simulator)", () => {
 
   it("reports what changed since an earlier snapshot after a mutation in Flow", async () => {
     await run(["--snapshot-out", file("before.json"), "--quiet"]);
-    sim.updateIntegration(103, { webhooks_enabled: false });
-    sim.setConnectionStatus(105, { status: "connected", connected: true });
-    sim.removeIntegration(112);
+    audit.sim.updateIntegration(103, { webhooks_enabled: false });
+    audit.sim.setConnectionStatus(105, { status: "connected", connected: true });
+    audit.sim.removeIntegration(112);
     const fresh = demoDataset()[0];
-    sim.addIntegration({ ...fresh, integration: { ...fresh.integration, id: 120, name: "GitHub Data" } });
+    audit.sim.addIntegration({ ...fresh, integration: { ...fresh.integration, id: 120, name: "GitHub Data" } });
     const r = await run(["--format", "json", "--diff-against", file("before.json"), "--output", `markdown=${file("diff.md")}`]);
     const diff = JSON.parse(r.stdout).diff;
     expect(diff.added).toEqual([{ id: 120, name: "GitHub Data", vendor: "github" }]);
@@ -297,8 +273,7 @@ describe("flow-audit (the real bin against the simulator)", () => {
   it("passes an empty tenant, saying that it evaluated 0 integrations", async () => {
     const empty = await startFlowSimulator({ token: TOKEN, dataset: "empty" });
     try {
-      const r = await flowAudit([], { FLOW_API_URL: empty.url, FLOW_API_TOKEN: TOKEN }, dir);
-      outputs.push(r.stdout, r.stderr);
+      const r = await run([], { FLOW_API_URL: empty.url });
       expect(r.code).toBe(0);
       expect(r.stdout).toContain("No integrations were evaluated.");
       expect(r.stdout).toContain(`\nPASS: 0 integrations, ${ENABLED.length} rules`);

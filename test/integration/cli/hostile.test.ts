@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFlowSimulator, type FlowSimulator } from "../../../src/simulator/server";
-import { flowAudit, type CliResult } from "../../helpers/cli";
+import { describe, expect, it } from "vitest";
+import { startFlowSimulator } from "../../../src/simulator/server";
+import { auditAgainstSimulator, flowAudit } from "../../helpers/cli";
 
 // A hostile Flow against the flow-audit bin (also under forced garbage collection); the same
 // against `pulumi preview` with the real engine is test/e2e/hostile.test.ts. Bounds are generous
@@ -18,32 +18,8 @@ const UNSAFE_MARKDOWN = /[\u001b\u202e]/;
 const gcPressure = ["--expose-gc", "--require", path.join(__dirname, "..", "..", "helpers", "gc-pressure.cjs")];
 
 describe("flow-audit against a hostile Flow", () => {
-  let sim: FlowSimulator;
-  let dir: string;
-  const outputs: string[] = [];
-  const run = async (args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<CliResult & { ms: number }> => {
-    const started = Date.now();
-    const r = await flowAudit(args, { FLOW_API_URL: sim.url, FLOW_API_TOKEN: TOKEN, ...env }, dir, { nodeArgs });
-    outputs.push(r.stdout, r.stderr);
-    return { ...r, ms: Date.now() - started };
-  };
-  const file = (name: string) => path.join(dir, name);
-
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "flow-hostile-"));
-  });
-  beforeEach(async () => {
-    sim = await startFlowSimulator({ token: TOKEN });
-  });
-  afterEach(async () => {
-    await sim.close();
-  });
-  afterAll(() => {
-    const written = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), "utf8"));
-    fs.rmSync(dir, { recursive: true, force: true });
-    expect([...outputs, ...written].join("\n")).not.toContain(TOKEN);
-    expect([...outputs, ...written].join("\n")).not.toContain(TOKEN.slice(0, 8));
-  });
+  const audit = auditAgainstSimulator(TOKEN, { prefix: "flow-hostile-", neverShown: [TOKEN, TOKEN.slice(0, 8)] });
+  const { run, file } = audit;
 
   describe.each([
     ["", [] as string[]],
@@ -51,21 +27,21 @@ describe("flow-audit against a hostile Flow", () => {
   ])("time%s", (_label, nodeArgs) => {
     it("ends a trickled body, no headers, and one hung status call with exit 3 and a clear error", async () => {
       const env = { FLOW_API_TIMEOUT_MS: "700", FLOW_API_MAX_ATTEMPTS: "2" };
-      sim.addFault({ route: "list", times: 2, action: { type: "trickle", intervalMs: 100 } });
+      audit.sim.addFault({ route: "list", times: 2, action: { type: "trickle", intervalMs: 100 } });
       const trickled = await run(["--quiet"], env, nodeArgs);
       expect(trickled.code, trickled.stderr).toBe(3);
       expect(trickled.stderr).toContain("Flow API listIntegrations: no complete response within 700 ms (headers and body) (after 2 attempts)");
       expect(trickled.ms).toBeLessThan(700 * 2 + GENEROUS);
 
-      sim.clearFaults();
-      sim.addFault({ route: "list", action: { type: "hang" } });
+      audit.sim.clearFaults();
+      audit.sim.addFault({ route: "list", action: { type: "hang" } });
       const silent = await run(["--quiet"], env, nodeArgs);
       expect(silent.code).toBe(3);
       expect(silent.stderr).toContain("no complete response within 700 ms");
       expect(silent.ms).toBeLessThan(700 * 2 + GENEROUS);
 
-      sim.clearFaults();
-      sim.addFault({ route: "status", integrationId: 107, action: { type: "hang" } });
+      audit.sim.clearFaults();
+      audit.sim.addFault({ route: "status", integrationId: 107, action: { type: "hang" } });
       const hung = await run(["--quiet"], env, nodeArgs);
       expect(hung.code).toBe(3);
       expect(hung.stderr).toContain("Flow API getConnectionStatus (integration 107): no complete response within 700 ms");
@@ -73,7 +49,7 @@ describe("flow-audit against a hostile Flow", () => {
     });
 
     it("stops at --deadline, naming what was still pending", async () => {
-      sim.addFault({ route: "status", integrationId: 104, action: { type: "hang" } });
+      audit.sim.addFault({ route: "status", integrationId: 104, action: { type: "hang" } });
       const r = await run(["--quiet", "--deadline", "2", "--timeout-ms", "120000"], {}, nodeArgs);
       expect(r.code).toBe(3);
       expect(r.stderr).toContain(
@@ -84,13 +60,13 @@ describe("flow-audit against a hostile Flow", () => {
   });
 
   it("reads a listing that changed between pages again, and never reports an incomplete one", async () => {
-    await sim.close();
-    sim = await startFlowSimulator({ token: TOKEN, maxPageSize: 5 });
-    sim.addFault({ route: "list", times: 1, action: { type: "after", run: () => sim.removeIntegration(103) } });
+    await audit.sim.close();
+    audit.sim = await startFlowSimulator({ token: TOKEN, maxPageSize: 5 });
+    audit.sim.addFault({ route: "list", times: 1, action: { type: "after", run: () => audit.sim.removeIntegration(103) } });
     const r = await run(["--format", "json"]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).summary.integrations).toBe(11);
-    sim.addFault({ route: "list", action: { type: "count", value: 30 } });
+    audit.sim.addFault({ route: "list", action: { type: "count", value: 30 } });
     const lying = await run(["--format", "json"]);
     expect(lying.code).toBe(3);
     expect(lying.stdout).toBe("");
@@ -100,7 +76,7 @@ describe("flow-audit against a hostile Flow", () => {
   it("refuses a redirect to another origin, with exit 3", async () => {
     const other = await startFlowSimulator({ token: TOKEN });
     try {
-      sim.addFault({ route: "list", action: { type: "redirect", status: 308, location: `${other.url}/integrations` } });
+      audit.sim.addFault({ route: "list", action: { type: "redirect", status: 308, location: `${other.url}/integrations` } });
       const r = await run([]);
       expect(r.code).toBe(3);
       expect(r.stderr).toContain("redirecting to another origin");
@@ -111,9 +87,9 @@ describe("flow-audit against a hostile Flow", () => {
   });
 
   it("leaks no part of an echoed token into any report format, snapshot or message", async () => {
-    sim.addFault({ route: "status", action: { type: "echo-auth", field: "message" } });
-    sim.addFault({ route: "list", action: { type: "echo-auth", field: "name" } });
-    sim.setConnectionStatus(105, { status: "disconnected", connected: false, message: "x" });
+    audit.sim.addFault({ route: "status", action: { type: "echo-auth", field: "message" } });
+    audit.sim.addFault({ route: "list", action: { type: "echo-auth", field: "name" } });
+    audit.sim.setConnectionStatus(105, { status: "disconnected", connected: false, message: "x" });
     const formats = ["json", "sarif", "junit", "markdown", "table"];
     const r = await run([
       "--show-personal-data",
@@ -128,17 +104,17 @@ describe("flow-audit against a hostile Flow", () => {
     expect(all).toContain("Bearer [redacted]");
     expect(all).not.toContain(TOKEN.slice(0, 8));
 
-    sim.clearFaults();
-    sim.addFault({ route: "list", action: { type: "status", status: 400, detail: `bad ${"x".repeat(150)} Bearer ${TOKEN}` } });
+    audit.sim.clearFaults();
+    audit.sim.addFault({ route: "list", action: { type: "status", status: 400, detail: `bad ${"x".repeat(150)} Bearer ${TOKEN}` } });
     const rejected = await run([]);
     expect(rejected.code).toBe(3);
     expect(rejected.stderr).not.toContain(TOKEN.slice(0, 8));
   });
 
   it("keeps a token echoed with JSON escapes out of every report, the snapshot and the history (issue 27, item 1)", async () => {
-    sim.addFault({ route: "list", action: { type: "echo-auth", field: "name", encoding: "unicode-first" } });
-    sim.addFault({ route: "status", integrationId: 105, action: { type: "echo-auth", field: "message", encoding: "split" } });
-    sim.addFault({ route: "status", integrationId: 106, action: { type: "echo-auth", field: "detail", encoding: "unicode-all" } });
+    audit.sim.addFault({ route: "list", action: { type: "echo-auth", field: "name", encoding: "unicode-first" } });
+    audit.sim.addFault({ route: "status", integrationId: 105, action: { type: "echo-auth", field: "message", encoding: "split" } });
+    audit.sim.addFault({ route: "status", integrationId: 106, action: { type: "echo-auth", field: "detail", encoding: "unicode-all" } });
     const history = fs.mkdtempSync(path.join(os.tmpdir(), "flow-hostile-history-"));
     try {
       const formats = ["json", "sarif", "junit", "markdown", "html", "table"];
@@ -169,7 +145,7 @@ describe("flow-audit against a hostile Flow", () => {
   });
 
   it("fails closed (exit 3) on a connection status that contradicts itself, naming both fields (issue 27, item 2)", async () => {
-    sim.setConnectionStatus(101, { status: "connected", connected: false, message: "token revoked" });
+    audit.sim.setConnectionStatus(101, { status: "connected", connected: false, message: "token revoked" });
     const r = await run(["--format", "json"]);
     expect(r.code, r.stderr).toBe(3);
     const finding = JSON.parse(r.stdout).findings.find(
@@ -181,7 +157,7 @@ describe("flow-audit against a hostile Flow", () => {
   });
 
   it("exits at --timeout (the old name of --deadline) even when Flow asks for 30 s Retry-After waits (issue 27, item 3)", async () => {
-    sim.addFault({ route: "status", action: { type: "status", status: 503, retryAfter: "30" } });
+    audit.sim.addFault({ route: "status", action: { type: "status", status: 503, retryAfter: "30" } });
     const r = await run(["--quiet", "--timeout", "2"]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("the run's deadline of 2 s passed before Flow finished answering");
@@ -192,7 +168,7 @@ describe("flow-audit against a hostile Flow", () => {
   it("keeps terminal escapes, bidi tricks and Markdown out of the table and the Markdown report", async () => {
     const hostile =
       "\u001b[2J\u001b]0;owned\u0007\rPASS: all good \u202eevil\u200b <img src=x onerror=alert(1)> ## ✅ passed [click](https://evil.example/t.gif)";
-    sim.updateIntegration(102, { name: hostile });
+    audit.sim.updateIntegration(102, { name: hostile });
     const r = await run(["--output", `markdown=${file("hostile.md")}`], { FORCE_COLOR: "0" });
     expect(r.code).toBe(1);
     expect(r.stdout).not.toMatch(UNSAFE_OUTPUT);
@@ -222,7 +198,7 @@ describe("flow-audit against a hostile Flow", () => {
       "\ufff9",
       "\ufffb",
     ];
-    sim.updateIntegration(102, { name: `Integration 2${invisible.join("")}` });
+    audit.sim.updateIntegration(102, { name: `Integration 2${invisible.join("")}` });
     const r = await run(
       ["--output", `markdown=${file("invisible.md")}`, "--output", `html=${file("invisible.html")}`, "--output", `json=${file("invisible.json")}`],
       {
@@ -241,8 +217,8 @@ describe("flow-audit against a hostile Flow", () => {
 
   it("exits 3, not 2, for a negative or absurd id from the server", async () => {
     for (const value of [-7, 1e300]) {
-      sim.clearFaults();
-      sim.addFault({ route: "list", action: { type: "invalid-record", field: "id", value } });
+      audit.sim.clearFaults();
+      audit.sim.addFault({ route: "list", action: { type: "invalid-record", field: "id", value } });
       const r = await run([]);
       expect(r.code, r.stderr).toBe(3);
       expect(r.stderr).toContain("has no usable id (a positive integer)");
@@ -252,7 +228,7 @@ describe("flow-audit against a hostile Flow", () => {
   it("exits 2 (not 1 or 0) when the report cannot be written to stdout", async () => {
     const full = fs.openSync("/dev/full", "w");
     try {
-      const r = await flowAudit(["--id", "101", "--format", "json"], { FLOW_API_URL: sim.url, FLOW_API_TOKEN: TOKEN }, dir, { stdoutFd: full });
+      const r = await flowAudit(["--id", "101", "--format", "json"], { FLOW_API_URL: audit.sim.url, FLOW_API_TOKEN: TOKEN }, audit.dir, { stdoutFd: full });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain("cannot write the report to stdout (ENOSPC)");
     } finally {
