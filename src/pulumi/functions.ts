@@ -22,17 +22,28 @@ export interface GetIntegrationArgs extends FlowConnectionArgs {
   connectionStatus?: boolean | undefined;
 }
 
-/** The program's `flow:` stack config (read raw: a secret's value is needed to call Flow, and never leaves this process). */
-function stackConfig(): ConfigSource | undefined {
+/** Whether this runs inside a Pulumi program (where stack config exists). */
+function insideProgram(): boolean {
   try {
     pulumi.getStack();
+    return true;
   } catch {
-    return undefined; // not inside a Pulumi program
+    return false;
   }
+}
+
+/** A `flow:` stack config value of the running program, raw; undefined when unset or outside a Pulumi program. */
+export function flowStackConfig(key: string): string | undefined {
+  return insideProgram() ? pulumi.runtime.getConfig(`flow:${key}`) : undefined;
+}
+
+/** The program's `flow:` stack config (read raw: a secret's value is needed to call Flow, and never leaves this process). */
+function stackConfig(): ConfigSource | undefined {
+  if (!insideProgram()) return undefined;
   // isConfigSecret is in every SDK this package supports, though not in its type declarations.
   const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
   return {
-    get: (key) => runtime.getConfig(`flow:${key}`),
+    get: flowStackConfig,
     isSecret: runtime.isConfigSecret ? (key) => runtime.isConfigSecret!(`flow:${key}`) : undefined,
   };
 }

@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ChunkState } from "./chunk";
-import { runError } from "./functions";
+import { flowStackConfig, runError } from "./functions";
 
 /** The fields of an integration record that hold a user (personal data). */
 export const PERSONAL_FIELDS = ["created_by", "updated_by"] as const;
@@ -16,13 +16,7 @@ export const PERSONAL_FIELDS = ["created_by", "updated_by"] as const;
 /** The setting, from the argument, else stack config `flow:secretPersonalData`, else true. */
 export function secretPersonalData(arg: boolean | undefined, where: string): boolean {
   if (arg !== undefined) return arg;
-  let raw: string | undefined;
-  try {
-    pulumi.getStack();
-    raw = pulumi.runtime.getConfig("flow:secretPersonalData");
-  } catch {
-    return true; // not inside a Pulumi program
-  }
+  const raw = flowStackConfig("secretPersonalData");
   if (raw === undefined) return true;
   const value = raw.trim().toLowerCase();
   if (value === "true") return true;
