@@ -25,6 +25,7 @@ import { maskPersonalData, SHOW_PERSONAL_DATA_ENV, showPersonalDataFromEnv } fro
 import { CHUNK_TYPE, chunkEntries, INTEGRATION_TYPE, isChunkType, isIntegrationType, SHARED_TABLES } from "../pulumi/type";
 import { aggregateMessage, baselineNotices, exceptionNotice, violationMessage } from "./messages";
 import { baselineExpired, baselineScope, compareBaseline } from "../rules/baseline";
+import { holdsUnknown, shareReads, valuesOf } from "./shared-reads";
 
 export { exceptionNotice, violationMessage } from "./messages";
 
@@ -94,33 +95,48 @@ interface RecordView {
 
 function recordView(showPersonalData: boolean): RecordView {
   const mask = (records: InventoryRecord[]) => (showPersonalData || records.length === 0 ? records : maskPersonalData(records));
-  // The SDK deserializes a resource's properties afresh for every policy, so a chunk's records
-  // are kept by URN and reused while its JSON texts are the same: each chunk is parsed and
-  // masked once per preview, not once per policy.
-  const chunks = new Map<string, { texts: unknown[]; records: ResourceRecords }>();
   const problems = new WeakMap<InventoryRecord, readonly DataProblem[]>();
   const problemsOf = (record: InventoryRecord) => {
     let found = problems.get(record);
     if (!found) problems.set(record, (found = recordProblems(record)));
     return found;
   };
-  const view = (type: string, props: Record<string, unknown>, name: string, urn: string): ResourceRecords | undefined => {
-    if (isChunkType(type)) {
-      const texts = [props.integrations, ...SHARED_TABLES.map((t) => props[t])].flatMap((m) => Object.values((m ?? {}) as Record<string, unknown>));
-      const kept = chunks.get(urn);
-      if (kept && kept.texts.length === texts.length && kept.texts.every((t, i) => t === texts[i])) return kept.records;
-      const entries = chunkEntries(props);
-      const records = {
-        records: mask(entries.flatMap((e) => (e.record ? [e.record] : []))),
-        empty: entries.filter((e) => !e.record).map((e) => `${name} integrations["${e.key}"]`),
-        chunk: true,
-      };
-      chunks.set(urn, { texts, records });
-      return records;
-    }
+  // A chunk's records are kept by URN and reused while its JSON texts are the same: each chunk is
+  // parsed and masked once per preview, not once per policy.
+  const chunks = new Map<string, { texts: unknown[]; records: ResourceRecords }>();
+  const chunkRecords = (props: Record<string, unknown>, name: string, urn: string): ResourceRecords => {
+    const texts = [props.integrations, ...SHARED_TABLES.map((t) => props[t])].flatMap((m) => Object.values((m ?? {}) as Record<string, unknown>));
+    const kept = chunks.get(urn);
+    if (kept && kept.texts.length === texts.length && kept.texts.every((t, i) => t === texts[i])) return kept.records;
+    const entries = chunkEntries(props);
+    const records = {
+      records: mask(entries.flatMap((e) => (e.record ? [e.record] : []))),
+      empty: entries.filter((e) => !e.record).map((e) => `${name} integrations["${e.key}"]`),
+      chunk: true,
+    };
+    chunks.set(urn, { texts, records });
+    return records;
+  };
+  const read = (type: string, props: Record<string, unknown>, name: string, urn: string): ResourceRecords | undefined => {
+    if (isChunkType(type)) return chunkRecords(props, name, urn);
     const record = recordOf(type, props);
     if (!record) return undefined;
     return record.integration ? { records: mask([record]), empty: [], chunk: false } : { records: [], empty: [name], chunk: false };
+  };
+  // The records of each resource's values, kept while the SDK keeps those values: one reading
+  // per request when the pack shares the SDK's reads (shared-reads.ts), else one per policy.
+  const byValues = new WeakMap<object, ResourceRecords | "unknown" | "other">();
+  const view = (type: string, props: Record<string, unknown>, name: string, urn: string): ResourceRecords | undefined => {
+    if (!isChunkType(type) && !isIntegrationType(type)) return undefined;
+    const values = valuesOf(props);
+    let kept = byValues.get(values);
+    if (kept === undefined) {
+      // Values a preview cannot know yet are read through the SDK's proxies, which say so.
+      kept = holdsUnknown(values) ? "unknown" : (read(type, values, name, urn) ?? "other");
+      byValues.set(values, kept);
+    }
+    if (kept === "unknown") return read(type, props, name, urn);
+    return kept === "other" ? undefined : kept;
   };
   return Object.assign(view, { problemsOf });
 }
@@ -393,6 +409,16 @@ function invalidPolicyFile(e: PolicyFileError): Policies {
   ];
 }
 
+/** The version of the @pulumi/policy this package loads; undefined when unreadable. */
+function policySdkVersion(): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's package.json
+    return (require("@pulumi/policy/package.json") as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The policies a pack runs: flowPolicies, or, when the policy file cannot be used, the one policy that reports it. */
 export function packPolicies(options: FlowPoliciesOptions = {}): Policies {
   try {
@@ -413,5 +439,9 @@ export function startFlowPolicyPack(name = "pulumi-flow", options: FlowPoliciesO
   // Loaded here, not at the top: only packs need @pulumi/policy (an optional peer dependency).
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional peer dependency, loaded only when a pack starts
   const { PolicyPack } = require("@pulumi/policy") as typeof import("@pulumi/policy");
+  // Every policy of this pack is pulumi-flow's, and none changes what it reads: they may share
+  // one reading of each resource per request (shared-reads.ts). Skipped on unverified SDKs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal module, as its server loads it
+  shareReads(require("@pulumi/policy/deserialize") as Parameters<typeof shareReads>[0], policySdkVersion());
   new PolicyPack(name, { policies });
 }

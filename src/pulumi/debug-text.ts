@@ -19,12 +19,12 @@
 import * as log from "@pulumi/pulumi/log";
 import * as resourceProto from "@pulumi/pulumi/proto/resource_pb";
 import { CHUNK_TYPE, INTEGRATION_TYPE } from "./type";
+import { sdkPatchesOff } from "./sdk-patch";
+
+export { SDK_PATCH_ENV } from "./sdk-patch";
 
 const SHORTENED = Symbol.for("pulumi-flow.shortenedResponseText");
 let skipLogged = false;
-
-/** The environment variable that switches the workaround off (`0`, `false`, `off` or `no`). */
-export const SDK_PATCH_ENV = "PULUMI_FLOW_SDK_PATCH";
 
 /**
  * The @pulumi/pulumi versions whose RegisterResourceResponse and debug line the workaround was
@@ -64,8 +64,8 @@ export function sdkVersion(): string | undefined {
 
 /** Why the workaround is not applied (a sentence), or undefined when it is to be applied. */
 export function sdkPatchSkipReason(version: string | undefined, env: Record<string, string | undefined> = process.env): string | undefined {
-  const setting = env[SDK_PATCH_ENV]?.trim().toLowerCase();
-  if (setting && ["0", "false", "off", "no"].includes(setting)) return `${SDK_PATCH_ENV}=${env[SDK_PATCH_ENV]} switches it off`;
+  const off = sdkPatchesOff(env);
+  if (off) return off;
   if (!isVerifiedSdk(version))
     return `@pulumi/pulumi ${version ?? "(unknown version)"} is outside the versions it was verified on (${VERIFIED_SDK.min} … ${VERIFIED_SDK.maxMinor}.x)`;
   return undefined;

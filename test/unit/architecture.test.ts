@@ -17,7 +17,7 @@ export const ALLOWED: Record<string, string[]> = {
   docs: ["config", "rules", "inventory", "api"],
   simulator: ["api"],
   pulumi: ["inventory", "api"],
-  policy: ["config", "rules", "inventory", "api", "pulumi/type.ts"],
+  policy: ["config", "rules", "inventory", "api", "pulumi/type.ts", "pulumi/sdk-patch.ts"],
   cli: ["config", "rules", "inventory", "api"],
   "index.ts": ["api", "inventory", "rules", "config", "pulumi", "entries/rules.ts"],
   entries: ["api", "inventory", "rules", "config", "simulator", "pulumi/type.ts", "policy"],
