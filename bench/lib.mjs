@@ -1,19 +1,36 @@
 // Shared helpers of the benchmarks: child processes, a /proc sampler for process trees,
 // and Markdown tables.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-const GNU_TIME = "/usr/bin/time";
 let cpuRuns = 0;
+let treeCpuBin;
 
-/** User + system seconds from GNU time's last line (`%U %S`), in ms; the file is removed. */
+/**
+ * bench/treecpu (a child subreaper that waits for every process a command starts, those in
+ * other process groups and those their parents left included, and sums their CPU), built with
+ * Go once per run into node_modules/.cache. GNU time counts only the processes the command's
+ * own tree waited for: it missed the policy pack's process in some runs.
+ */
+export function treeCpu() {
+  if (treeCpuBin) return treeCpuBin;
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const out = path.join(here, "..", "node_modules", ".cache", "pulumi-flow-bench", "treecpu");
+  try {
+    execFileSync("go", ["build", "-o", out, "."], { cwd: path.join(here, "treecpu"), stdio: ["ignore", "inherit", "inherit"] });
+  } catch (e) {
+    throw new Error(`bench/treecpu could not be built with Go (it measures the CPU of every process a command starts): ${e.message}`);
+  }
+  return (treeCpuBin = out);
+}
+
+/** User + system ms from treecpu's line (`user_ms system_ms max_rss_kb processes`); the file is removed. */
 function readCpuMs(file) {
   try {
-    const last = fs.readFileSync(file, "utf8").trim().split("\n").pop() ?? "";
-    const [user, sys] = last.split(" ").map(Number);
-    return Number.isFinite(user) && Number.isFinite(sys) ? (user + sys) * 1000 : undefined;
+    const [user, sys] = fs.readFileSync(file, "utf8").trim().split(" ").map(Number);
+    return Number.isFinite(user) && Number.isFinite(sys) ? user + sys : undefined;
   } catch {
     return undefined;
   } finally {
@@ -24,14 +41,14 @@ function readCpuMs(file) {
 /**
  * Runs a command; resolves with code, stdout, stderr, wall time, (with `sample`) peak RSS per
  * process class, and (with `cpu`) the CPU time of the whole process tree in ms (user + system of
- * the command and every descendant it waited for, as GNU time reports it; undefined without it).
+ * the command and every process it started, whatever its process group, through treecpu).
  */
 export function run(cmd, args, { env = process.env, cwd, sample = false, stdoutFile, cpu = false } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const out = stdoutFile ? fs.openSync(stdoutFile, "w") : "pipe";
-    const cpuFile = cpu && fs.existsSync(GNU_TIME) ? path.join(os.tmpdir(), `bench-cpu-${process.pid}-${cpuRuns++}.txt`) : undefined;
-    const [file, argv] = cpuFile ? [GNU_TIME, ["-f", "%U %S", "-o", cpuFile, cmd, ...args]] : [cmd, args];
+    const cpuFile = cpu ? path.join(os.tmpdir(), `bench-cpu-${process.pid}-${cpuRuns++}.txt`) : undefined;
+    const [file, argv] = cpuFile ? [treeCpu(), ["-o", cpuFile, "--", cmd, ...args]] : [cmd, args];
     const child = spawn(file, argv, { env, cwd, stdio: ["ignore", out, "pipe"] });
     if (stdoutFile) fs.closeSync(out);
     let stdout = "";
@@ -60,7 +77,7 @@ export function run(cmd, args, { env = process.env, cwd, sample = false, stdoutF
       if (timer) clearInterval(timer);
       const wallMs = performance.now() - started;
       const m = /__bench_max_rss_kb__=(\d+)/.exec(stderr);
-      // CPU: the whole process tree through GNU time when asked for, else what max-rss.cjs reported for the process itself.
+      // CPU: the whole process tree through treecpu when asked for, else what max-rss.cjs reported for the process itself.
       const c = /__bench_cpu_ms__=(\d+)/.exec(stderr);
       const cpuMs = cpuFile ? readCpuMs(cpuFile) : c ? Number(c[1]) : undefined;
       resolve({ code, stdout, stderr, wallMs, cpuMs, peaksKb: peaks, peakTotalKb: peakTotal, maxRssKb: m ? Number(m[1]) : undefined });

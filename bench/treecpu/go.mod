@@ -1,0 +1,3 @@
+module pulumi-flow.local/bench/treecpu
+
+go 1.24
