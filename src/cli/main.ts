@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Dispatcher } from "undici";
-import { createFlowClient, DEFAULT_FLOW_API_URL } from "../api/client";
-import { FlowApiError, missingToken, redact } from "../api/errors";
+import { createFlowClient } from "../api/client";
+import { flowConnection } from "../api/connection";
+import { FlowApiError, redact } from "../api/errors";
 import { terminalSafe } from "../api/ingest";
 import { packageVersion } from "../api/version";
 import type { InventoryRecord, IntegrationQuery } from "../api/types";
@@ -102,11 +103,9 @@ function progressReporter(args: AuditArgs, io: AuditIO) {
 }
 
 async function readInventory(args: AuditArgs, io: AuditIO): Promise<{ records: InventoryRecord[]; location: string; seen?: Seen }> {
-  const baseUrl = args.apiUrl ?? io.env.FLOW_API_URL ?? DEFAULT_FLOW_API_URL;
-  if (!io.env.FLOW_API_TOKEN) throw missingToken("set FLOW_API_TOKEN (it is never accepted as a flag)");
+  const connection = flowConnection({ baseUrl: args.apiUrl }, io.env, "set FLOW_API_TOKEN (it is never accepted as a flag)");
   const client = createFlowClient({
-    baseUrl,
-    token: io.env.FLOW_API_TOKEN,
+    ...connection,
     dispatcher: io.dispatcher,
     concurrency: args.concurrency,
     timeoutMs: args.timeoutMs,
