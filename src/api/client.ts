@@ -1,6 +1,7 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { Dispatcher } from "undici";
-import { FlowApiError, missingToken } from "./errors";
+import { flowConnection } from "./connection";
+import { FlowApiError } from "./errors";
 import { ingestText } from "./ingest";
 import { readListing } from "./pagination";
 import type { paths } from "./schema";
@@ -20,8 +21,7 @@ import { errorDetail, validateIntegration, validateIntegrationList } from "./val
 export { parseRetryAfter } from "./transport";
 export type { ClientStats, RequestEvent, RetryOptions } from "./transport";
 
-/** The documented base URL for Flow Cloud customers. */
-export const DEFAULT_FLOW_API_URL = "https://flow.pluralsight.com/v3/customer/core";
+export { DEFAULT_FLOW_API_URL } from "./connection";
 /** Page size we ask for; servers may cap it, and we follow `next` whatever they return. */
 export const DEFAULT_PAGE_SIZE = 1000;
 /** Per-attempt deadline (connect, headers and the whole body), in ms. */
@@ -266,10 +266,13 @@ function typedApi(baseUrl: string, token: string, options: FlowClientOptions, en
 /** Creates a Flow API client. Throws a FlowApiError (kind "config") for a missing token or unsafe URL. */
 export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
   const env = options.env ?? process.env;
-  const given = options.token ?? env.FLOW_API_TOKEN;
-  if (!given) throw missingToken("pass `token`, set the FLOW_API_TOKEN environment variable, or set the `flow:token` stack config (as a secret)");
-  const token: string = given;
-  const base = normaliseBaseUrl(options.baseUrl ?? env.FLOW_API_URL ?? DEFAULT_FLOW_API_URL);
+  const connection = flowConnection(
+    options,
+    env,
+    "pass `token`, set the FLOW_API_TOKEN environment variable, or set the `flow:token` stack config (as a secret)",
+  );
+  const token = connection.token;
+  const base = normaliseBaseUrl(connection.baseUrl);
   const baseUrl = base.toString().replace(/\/$/, "");
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const pageSize = Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE);

@@ -1,9 +1,10 @@
 /**
- * `--vendor` and `--id` must not turn a typo into a pass: a value that matches nothing in Flow
- * (or the snapshot) is a usage error naming it, and filters that exclude each other are a
- * warning naming them.
+ * `--vendor` and `--id`: the records they select, and no typo turned into a pass: a value that
+ * matches nothing in Flow (or the snapshot) is a usage error naming it, and filters that exclude
+ * each other are a warning naming them.
  */
 import type { InventoryRecord } from "../api/types";
+import { maskPersonalData } from "../inventory/privacy";
 import type { AuditArgs } from "./args";
 import { UsageError } from "./args";
 import { count, plural } from "./terminal";
@@ -65,4 +66,16 @@ export function checkFilters(args: Pick<AuditArgs, "vendors" | "ids">, records: 
     return [`no integration matches ${filterText(args)} (each value exists ${where}, but not together), so 0 integrations were evaluated`];
   const left = [...missing.vendors.map((v) => `--vendor ${v}`), ...missing.ids.map((id) => `--id ${id}`)];
   return [`${left.join(", ")} matched no integration together with the other filter (${filterText(args)}); ${count(records.length, "integration")} evaluated`];
+}
+
+/** The records --vendor and --id select (a snapshot's, or an earlier run's). */
+export function filterRecords(records: InventoryRecord[], args: Pick<AuditArgs, "vendors" | "ids">): InventoryRecord[] {
+  return records.filter(
+    (r) => (!args.vendors.length || args.vendors.includes(r.integration.vendor_type)) && (!args.ids.length || args.ids.includes(r.integration.id)),
+  );
+}
+
+/** An earlier inventory as this run sees its own: personal data masked unless shown, then filtered by --vendor and --id. */
+export function asThisRun(records: InventoryRecord[], args: Pick<AuditArgs, "vendors" | "ids" | "showPersonalData">): InventoryRecord[] {
+  return filterRecords(args.showPersonalData ? records : maskPersonalData(records), args);
 }

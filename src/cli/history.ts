@@ -7,9 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { InventoryRecord } from "../api/types";
 import { diffInventories, type InventoryDiff } from "../inventory/diff";
-import { isOpen } from "../rules/evaluate";
-import type { Finding, Severity } from "../rules/types";
-import { UsageError } from "./args";
+import { evaluateInventory, inventoryProblems, isOpen } from "../rules/evaluate";
+import type { Finding, FlowPolicy, Severity } from "../rules/types";
+import { UsageError, type AuditArgs } from "./args";
+import { asThisRun } from "./filters";
 import { diffFindings, type FindingChange } from "./report";
 import { readSnapshot, type Snapshot } from "./snapshot";
 
@@ -174,4 +175,27 @@ export function buildHistory(input: {
   for (const s of skipped) input.warn(`--history-dir ${input.dir}: skipped ${s.file}: ${s.problem}`);
   points.push(historyPoint(input.now.toISOString(), input.current, input.currentRecords.length, input.currentFindings));
   return { dir: input.dir, points, total: history.length, limit: HISTORY_LIMIT, skipped, ...(previous ? { previous } : {}) };
+}
+
+/** The history the HTML report charts (only when an HTML report is written: it evaluates every earlier snapshot). */
+export function historyOf(
+  args: AuditArgs,
+  policy: FlowPolicy,
+  run: { abs: string; current: string; records: InventoryRecord[]; findings: Finding[]; now: Date },
+  say: (s: string) => void,
+): HistoryView | undefined {
+  if (args.format !== "html" && !args.outputs.some((o) => o.format === "html")) return undefined;
+  return buildHistory({
+    abs: run.abs,
+    dir: args.historyDir!,
+    current: run.current,
+    currentRecords: run.records,
+    currentFindings: run.findings,
+    now: run.now,
+    evaluation: {
+      prepare: (records) => asThisRun(records, args),
+      evaluate: (records, at) => evaluateInventory(records, { policy, now: at, problems: inventoryProblems(records) }),
+    },
+    warn: (m) => say(`flow-audit: warning: ${m}`),
+  });
 }

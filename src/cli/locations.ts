@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { exceptionMatches } from "../rules/exceptions";
 import type { Finding, FlowPolicy } from "../rules/types";
-import type { Format } from "./args";
+import type { AuditArgs, Format } from "./args";
 import type { AuditReport } from "./report";
 import { arrayElementLines, findingLines } from "./reporters/json";
 import type { Snapshot } from "./snapshot";
@@ -93,4 +93,18 @@ export function sarifLocator(report: AuditReport, run: RunFiles): Locate | undef
     return () => ({ uri, line: 1 });
   }
   return undefined;
+}
+
+/**
+ * Where SARIF results point, when a SARIF report is asked for. When no file can show them, a
+ * warning (also with --quiet: it is not progress) says what to add to the run.
+ */
+export function sarifLocations(args: AuditArgs, report: AuditReport, run: RunFiles, say: (s: string) => void): Locate | undefined {
+  if (args.format !== "sarif" && !args.outputs.some((o) => o.format === "sarif")) return undefined;
+  const locate = sarifLocator(report, run);
+  if (!locate && report.findings.some((f) => f.status === "violation" || f.status === "error"))
+    say(
+      "flow-audit: warning: the SARIF results point at no file, so code scanning has nothing to open; add --output json=FILE (each result then points at its finding there), --snapshot-out FILE or a policy file to this run (see docs/cli.md#where-sarif-results-point)",
+    );
+  return locate;
 }

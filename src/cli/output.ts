@@ -1,9 +1,11 @@
 /** Where flow-audit's reports go: rendering a format, and writing it with bounded memory. */
 import * as fs from "node:fs";
 import { redact } from "../api/errors";
-import { UsageError, type Format } from "./args";
+import * as path from "node:path";
+import { UsageError, type AuditArgs, type Format } from "./args";
 import type { HistoryView } from "./history";
-import type { Locate } from "./locations";
+import type { ReportSink, Stdout } from "./io";
+import { srcRootUri, type Locate } from "./locations";
 import type { AuditReport } from "./report";
 import { renderHtml } from "./reporters/html";
 import { jsonChunks } from "./reporters/json";
@@ -11,11 +13,7 @@ import { renderJunit } from "./reporters/junit";
 import { renderMarkdown } from "./reporters/markdown";
 import { renderSarif } from "./reporters/sarif";
 import { renderTable } from "./reporters/table";
-
-/** A stream reports are written to; `write` must call its callback (with an error when the write failed), as Node streams do. */
-export interface ReportSink {
-  write(s: string, done: (e?: Error | null) => void): unknown;
-}
+import { terminalWidth } from "./terminal";
 
 /** How a report is rendered: where SARIF results point, and the terminal the table is for. */
 export interface RenderOptions {
@@ -77,4 +75,43 @@ export async function writeChunks(stream: ReportSink, chunks: Iterable<string>, 
     if (batch.length >= 65_536) await flush();
   }
   if (batch) await flush();
+}
+
+/** Refuses an --output file that is a directory, before the (possibly long) read. */
+export function checkOutputs(outputs: AuditArgs["outputs"]): void {
+  for (const o of outputs)
+    if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
+}
+
+/** Writes the report to each --output file, then to stdout. */
+export async function writeReports(
+  report: AuditReport,
+  args: Pick<AuditArgs, "format" | "outputs">,
+  view: { locate?: Locate; history?: HistoryView },
+  io: { stdout: Stdout; env: NodeJS.ProcessEnv; cwd: string },
+): Promise<void> {
+  // Files are not terminals: they wrap at COLUMNS or the default width.
+  const render = (format: Format, tty: boolean) =>
+    renderReport(format, report, {
+      locate: view.locate,
+      srcRoot: srcRootUri(io.cwd),
+      tty,
+      color: !io.env.NO_COLOR,
+      width: terminalWidth(tty ? io.stdout : {}, io.env),
+      artifacts: args.outputs,
+      history: view.history,
+    });
+  for (const o of args.outputs) await writeFile(path.resolve(io.cwd, o.file), render(o.format, false), io.env.FLOW_API_TOKEN, `--output ${o.format}=${o.file}`);
+  await toStdout(io, render(args.format, io.stdout.isTTY === true));
+}
+
+/** Writes to stdout; a failed write is a usage error (nothing was delivered, so it never passes). */
+export async function toStdout(io: { stdout: Stdout; env: NodeJS.ProcessEnv }, chunks: Iterable<string>): Promise<void> {
+  try {
+    await writeChunks(io.stdout, chunks, io.env.FLOW_API_TOKEN);
+  } catch (e) {
+    throw new UsageError(
+      `cannot write the report to stdout (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing was delivered, so this run does not count as a pass`,
+    );
+  }
 }

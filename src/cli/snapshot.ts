@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { FlowApiError } from "../api/errors";
 import { ingestValue, jsonDepth, MAX_DEPTH } from "../api/ingest";
 import type { InventoryRecord } from "../api/types";
 import { validateIntegration } from "../api/validation";
 import { FileReadError, readTextFile } from "../config/read-file";
+import { UsageError } from "./args";
 
 /** The `kind` of a snapshot file. */
 export const SNAPSHOT_KIND = "pulumi-flow/inventory-snapshot";
@@ -131,4 +133,14 @@ export function readSnapshot(file: string): Snapshot {
     personalDataMasked: s.personalDataMasked !== false,
     records,
   };
+}
+
+/** Writes the snapshot asked for with --snapshot-out, and returns it (SARIF results may point at its records). */
+export function saveSnapshot(file: string, cwd: string, snapshot: Snapshot): { file: string; snapshot: Snapshot } {
+  try {
+    writeSnapshot(path.resolve(cwd, file), snapshot);
+  } catch (e) {
+    throw new UsageError(`--snapshot-out ${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return { file, snapshot };
 }
