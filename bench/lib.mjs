@@ -21,7 +21,7 @@ export function treeCpu() {
   try {
     execFileSync("go", ["build", "-o", out, "."], { cwd: path.join(here, "treecpu"), stdio: ["ignore", "inherit", "inherit"] });
   } catch (e) {
-    throw new Error(`bench/treecpu could not be built with Go (it measures the CPU of every process a command starts): ${e.message}`);
+    throw new Error(`bench/treecpu could not be built with Go (it measures the CPU of every process a command starts): ${e.message}`, { cause: e });
   }
   return (treeCpuBin = out);
 }

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
+import { keepYoungGenerationSmall } from "./heap";
 import { runAudit } from "./main";
+
+keepYoungGenerationSmall();
 
 /**
  * How long flow-audit may take to exit once its verdict is printed: anything still holding the
