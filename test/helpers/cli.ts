@@ -67,8 +67,8 @@ export interface SimulatedAudit {
   sim: FlowSimulator;
   /** The folder flow-audit runs in and writes to. */
   readonly dir: string;
-  /** Runs flow-audit in `dir` against `sim` with the token; records what it printed; `ms` is its wall time. */
-  run(args: string[], env?: Record<string, string | undefined>, nodeArgs?: string[]): Promise<CliResult & { ms: number }>;
+  /** Runs flow-audit in `dir` against `sim` with the token; records what it printed. */
+  run(args: string[], env?: Record<string, string | undefined>, options?: FlowAuditOptions): Promise<CliResult>;
   /** A path in `dir`. */
   file(name: string): string;
 }
@@ -109,12 +109,11 @@ export function auditAgainstSimulator(token: string, opts: { prefix: string; nev
     get dir() {
       return dir;
     },
-    async run(args, env = {}, nodeArgs = []) {
-      const started = Date.now();
+    async run(args, env = {}, options = {}) {
       if (!sim) throw new Error("no simulator: run flow-audit during a test");
-      const r = await flowAudit(args, { FLOW_API_URL: sim.url, FLOW_API_TOKEN: token, ...env }, dir, { nodeArgs });
+      const r = await flowAudit(args, { FLOW_API_URL: sim.url, FLOW_API_TOKEN: token, ...env }, dir, options);
       outputs.push(r.stdout, r.stderr);
-      return { ...r, ms: Date.now() - started };
+      return r;
     },
     file: (name) => path.join(dir, name),
   };

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import semver from "semver";
 import { describe, expect, it } from "vitest";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -47,8 +48,16 @@ describe("package manifests", () => {
 
   it("declare Node.js lines that include every line CI tests, without excluding an LTS line", () => {
     const engines = (read("package.json").engines as { node: string }).node;
-    expect(engines).toBe(">=20.19 <21 || >=22");
+    const accepts = (version: string) => semver.satisfies(version, engines);
+    // The active and maintained LTS lines (20 from 20.19, where require(esm) is unflagged), and the current one.
+    for (const v of ["20.19.0", "20.20.2", "22.0.0", "22.22.0", "24.0.0", "24.11.1", "26.0.0"]) expect(accepts(v), `${engines} accepts ${v}`).toBe(true);
+    // Lines past their end of life, 20 before 20.19, and the odd line 21 (never LTS, ended before 20 did).
+    for (const v of ["18.20.8", "19.9.0", "20.18.3", "21.7.3"]) expect(accepts(v), `${engines} refuses ${v}`).toBe(false);
+    // CI runs the machine's Node.js, then the lines .ci/run names by default.
+    expect(accepts(process.versions.node), `${engines} accepts this Node.js, ${process.versions.node}`).toBe(true);
     const ci = fs.readFileSync(path.join(repo, ".ci", "run"), "utf8");
-    expect(ci).toContain("lines=${PULUMI_FLOW_CI_NODE_LINES-24 26}");
+    const lines = /^lines=\$\{PULUMI_FLOW_CI_NODE_LINES-([^}]*)\}$/m.exec(ci)?.[1].split(/\s+/).filter(Boolean) ?? [];
+    expect(lines.length, ".ci/run names the Node.js lines it tests (lines=${PULUMI_FLOW_CI_NODE_LINES-…})").toBeGreaterThan(0);
+    for (const major of lines) expect(accepts(`${major}.0.0`), `${engines} accepts CI's Node.js ${major}`).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import type { Log, ReportingDescriptor, Result } from "sarif";
+import type { Artifact, Log, ReportingDescriptor, Result } from "sarif";
 import { bounded, boundedValue } from "../../api/display";
 import { baselineNote } from "../../rules/baseline";
 import type { Finding } from "../../rules/types";
@@ -8,6 +8,8 @@ import { disposition, notEnforced, text } from "./common";
 
 const LEVEL: Record<string, Result.level> = { mandatory: "error", advisory: "warning", disabled: "note" };
 const SRCROOT = "%SRCROOT%";
+/** The languages of the files results can point at (the policy file, a JSON report or snapshot); other files' are "unknown". */
+const LANGUAGE: Record<string, string> = { json: "JSON", yaml: "YAML", yml: "YAML" };
 const SECURITY_SEVERITY: Record<string, string> = { critical: "9.0", high: "7.0", medium: "5.0", low: "3.0" };
 
 /**
@@ -21,52 +23,75 @@ const SECURITY_SEVERITY: Record<string, string> = { critical: "9.0", high: "7.0"
  * GitHub, which reads them relative to the repository's root.
  */
 export function renderSarif(report: AuditReport, options: { locate?: Locate; srcRoot?: string } = {}): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a SARIF report is asked for
-  const { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } = require("node-sarif-builder") as typeof import("node-sarif-builder");
   const locate = options.locate ?? (() => undefined);
-  const run = new SarifRunBuilder().initSimple({
-    toolDriverName: "flow-audit",
-    toolDriverVersion: report.tool.version,
-    url: report.rules[0]?.helpUri.replace(/#.*$/, ""),
-  });
-  const index = new Map<string, number>();
-  for (const r of report.rules) {
-    const descriptor: ReportingDescriptor = {
-      id: r.id,
-      name: r.title.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : "")),
-      shortDescription: { text: r.title },
-      fullDescription: { text: r.description },
-      helpUri: r.helpUri,
-      help: {
-        text: `${r.description} How to fix: ${remediationOf(report, r.id)} See ${r.helpUri}`,
-        markdown: `${r.description}\n\n**How to fix:** ${remediationOf(report, r.id)}\n\n[Rule documentation](${r.helpUri})`,
+  const index = new Map(report.rules.map((r, i) => [r.id, i]));
+  const results = report.findings.flatMap((f, i) =>
+    f.status === "violation" || f.status === "error" ? [result(f, report, locate(f, i), index.get(f.ruleId) ?? 0)] : [],
+  );
+  const artifacts = artifactsOf(results);
+  const informationUri = report.rules[0]?.helpUri.replace(/#.*$/, "");
+  const log: Log = {
+    $schema: "http://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "flow-audit",
+            rules: report.rules.map((r) => descriptor(report, r)),
+            version: report.tool.version,
+            ...(informationUri ? { informationUri } : {}),
+          },
+        },
+        results,
+        artifacts,
+        // What the run did with the failing results (levels stay the rules' own: --fail-on never reports a mandatory violation as an error, not enforced).
+        invocations: [
+          {
+            executionSuccessful: true,
+            endTimeUtc: report.generatedAt,
+            properties: { failOn: report.policy.failOn, enforced: report.summary.enforced, verdict: report.summary.verdict },
+          },
+        ],
+        ...(options.srcRoot && results.some((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId === SRCROOT)
+          ? { originalUriBaseIds: { [SRCROOT]: { uri: options.srcRoot } } }
+          : {}),
       },
-      defaultConfiguration: { level: LEVEL[r.enforcement] ?? "warning" },
-      properties: { tags: ["flow", "integrations", r.severity], "security-severity": SECURITY_SEVERITY[r.severity], enforcement: r.enforcement },
-    };
-    index.set(r.id, index.size);
-    run.addRule(new SarifRuleBuilder(descriptor));
-  }
-  report.findings.forEach((f, i) => {
-    if (f.status !== "violation" && f.status !== "error") return;
-    run.addResult(new SarifResultBuilder(result(f, report, locate(f, i), index.get(f.ruleId) ?? 0)));
-  });
-  const sarif = new SarifBuilder();
-  sarif.addRun(run);
-  const log: Log = sarif.buildSarifOutput();
-  // What the run did with the failing results (levels stay the rules' own: --fail-on never reports a mandatory violation as an error, not enforced).
-  log.runs[0].invocations = [
-    {
-      executionSuccessful: true,
-      endTimeUtc: report.generatedAt,
-      properties: { failOn: report.policy.failOn, enforced: report.summary.enforced, verdict: report.summary.verdict },
-    },
-  ];
-  // node-sarif-builder lists each file in `artifacts` without its base: the same base as the results'.
-  for (const a of log.runs[0].artifacts ?? []) if (a.location?.uri) a.location = { ...a.location, ...artifactLocation(a.location.uri) };
-  if (options.srcRoot && log.runs[0].results?.some((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uriBaseId === SRCROOT))
-    log.runs[0].originalUriBaseIds = { [SRCROOT]: { uri: options.srcRoot } };
+    ],
+  };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function descriptor(report: AuditReport, r: AuditReport["rules"][number]): ReportingDescriptor {
+  return {
+    id: r.id,
+    shortDescription: { text: r.title },
+    name: r.title.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : "")),
+    fullDescription: { text: r.description },
+    helpUri: r.helpUri,
+    help: {
+      text: `${r.description} How to fix: ${remediationOf(report, r.id)} See ${r.helpUri}`,
+      markdown: `${r.description}\n\n**How to fix:** ${remediationOf(report, r.id)}\n\n[Rule documentation](${r.helpUri})`,
+    },
+    defaultConfiguration: { level: LEVEL[r.enforcement] ?? "warning" },
+    properties: { tags: ["flow", "integrations", r.severity], "security-severity": SECURITY_SEVERITY[r.severity], enforcement: r.enforcement },
+  };
+}
+
+/** Each file the results point at, once, in order of first use; each result's location then names its index. */
+function artifactsOf(results: Result[]): Artifact[] {
+  const artifacts: Artifact[] = [];
+  const indexOf = new Map<string, number>();
+  for (const at of results.flatMap((r) => r.locations ?? [])) {
+    const location = at.physicalLocation?.artifactLocation;
+    if (!location?.uri) continue;
+    if (!indexOf.has(location.uri)) {
+      indexOf.set(location.uri, artifacts.length);
+      artifacts.push({ sourceLanguage: LANGUAGE[/\.([^.]*)$/.exec(location.uri)?.[1] ?? ""] ?? "unknown", location: artifactLocation(location.uri) });
+    }
+    location.index = indexOf.get(location.uri);
+  }
+  return artifacts;
 }
 
 function remediationOf(report: AuditReport, ruleId: string): string {
@@ -89,11 +114,11 @@ function result(f: Finding, report: AuditReport, at: SourceLocation | undefined,
     (f.exception?.state === "expired" ? ` (An exception expired on ${f.exception.expires}: ${text(f.exception.reason)}.)` : "") +
     (f.baseline && f.baseline.state !== "active" ? ` (This finding is ${baselineNote(f.baseline)}.)` : "");
   return {
+    level: f.status === "error" ? "error" : (LEVEL[f.enforcement] ?? "warning"),
+    message: { text: `${text(f.message)} Fix: ${text(f.remediation)}${expired}` },
     ruleId: f.ruleId,
     ruleIndex,
-    level: f.status === "error" ? "error" : (LEVEL[f.enforcement] ?? "warning"),
     kind: "fail",
-    message: { text: `${text(f.message)} Fix: ${text(f.remediation)}${expired}` },
     locations: [
       {
         ...(at ? { physicalLocation: { artifactLocation: artifactLocation(at.uri), region: { startLine: at.line } } } : {}),

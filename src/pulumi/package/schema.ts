@@ -36,6 +36,45 @@ const chunkProperties = {
   apiUrl: integrationProperties.apiUrl,
 };
 
+/** The object types of the package: the client settings, the summary settings and the summary output. */
+const TYPES = {
+  "flow:index:ClientSettings": {
+    type: "object",
+    description: "How the Flow API is read: timeouts, retries, concurrency and budgets (every one has a default; see docs/api-client.md).",
+    properties: {
+      timeoutMs: { ...integer, description: "Per-attempt deadline in ms, headers and the whole body (default 30000)." },
+      deadlineMs: { ...integer, description: "Deadline of the whole read in ms (default 600000)." },
+      maxAttempts: { ...integer, description: "Attempts per request, the first included (default 5)." },
+      concurrency: { ...integer, description: "Parallel connection-status requests (default 8)." },
+      pageSize: { ...integer, description: "Page size asked of the list endpoint (default 1000)." },
+      maxResponseBytes: { ...integer, description: "Largest response body, decompressed (default 33554432)." },
+      maxTotalBytes: { ...integer, description: "Budget of response bytes for the whole read (default 268435456)." },
+      maxRecords: { ...integer, description: "Most integrations a listing may hold (default 50000)." },
+    },
+  },
+  "flow:index:SummarySettings": {
+    type: "object",
+    description: "Options of the summary output.",
+    properties: {
+      staleAfterDays: { type: "number", description: "Days after which a sync counts as stale (default 7)." },
+      healthyStatuses: { type: "array", items: string, description: 'Connection status values that count as healthy (default ["connected"]).' },
+    },
+  },
+  "flow:index:Summary": {
+    type: "object",
+    description: "Counts by vendor and auth type, and the ids of integrations needing attention.",
+    properties: {
+      total: { ...integer, description: "Integrations read." },
+      byVendor: { type: "object", additionalProperties: integer, description: "Integrations by vendor." },
+      byAuthType: { type: "object", additionalProperties: integer, description: "Integrations by auth type." },
+      disconnected: ids("Ids whose connection status is not healthy (or was not read)."),
+      webhooksOff: ids("Ids with webhooks off although the vendor supports them."),
+      notRecentlySynced: ids("Ids whose last sync is older than staleAfterDays (or unknown)."),
+    },
+    required: ["total", "byVendor", "byAuthType", "disconnected", "webhooksOff", "notRecentlySynced"],
+  },
+};
+
 /** The package schema (https://www.pulumi.com/docs/iac/extending-pulumi/schema/) for `version`. */
 export function packageSchema(version: string): Record<string, unknown> {
   return {
@@ -47,43 +86,7 @@ export function packageSchema(version: string): Record<string, unknown> {
     license: "Apache-2.0",
     repository: "https://github.com/pulumi-flow/pulumi-flow",
     publisher: "pulumi-flow",
-    types: {
-      "flow:index:ClientSettings": {
-        type: "object",
-        description: "How the Flow API is read: timeouts, retries, concurrency and budgets (every one has a default; see docs/api-client.md).",
-        properties: {
-          timeoutMs: { ...integer, description: "Per-attempt deadline in ms, headers and the whole body (default 30000)." },
-          deadlineMs: { ...integer, description: "Deadline of the whole read in ms (default 600000)." },
-          maxAttempts: { ...integer, description: "Attempts per request, the first included (default 5)." },
-          concurrency: { ...integer, description: "Parallel connection-status requests (default 8)." },
-          pageSize: { ...integer, description: "Page size asked of the list endpoint (default 1000)." },
-          maxResponseBytes: { ...integer, description: "Largest response body, decompressed (default 33554432)." },
-          maxTotalBytes: { ...integer, description: "Budget of response bytes for the whole read (default 268435456)." },
-          maxRecords: { ...integer, description: "Most integrations a listing may hold (default 50000)." },
-        },
-      },
-      "flow:index:SummarySettings": {
-        type: "object",
-        description: "Options of the summary output.",
-        properties: {
-          staleAfterDays: { type: "number", description: "Days after which a sync counts as stale (default 7)." },
-          healthyStatuses: { type: "array", items: string, description: 'Connection status values that count as healthy (default ["connected"]).' },
-        },
-      },
-      "flow:index:Summary": {
-        type: "object",
-        description: "Counts by vendor and auth type, and the ids of integrations needing attention.",
-        properties: {
-          total: { ...integer, description: "Integrations read." },
-          byVendor: { type: "object", additionalProperties: integer, description: "Integrations by vendor." },
-          byAuthType: { type: "object", additionalProperties: integer, description: "Integrations by auth type." },
-          disconnected: ids("Ids whose connection status is not healthy (or was not read)."),
-          webhooksOff: ids("Ids with webhooks off although the vendor supports them."),
-          notRecentlySynced: ids("Ids whose last sync is older than staleAfterDays (or unknown)."),
-        },
-        required: ["total", "byVendor", "byAuthType", "disconnected", "webhooksOff", "notRecentlySynced"],
-      },
-    },
+    types: TYPES,
     resources: {
       [INTEGRATIONS_COMPONENT]: {
         isComponent: true,

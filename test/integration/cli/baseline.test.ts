@@ -57,6 +57,21 @@ describe("adopting the gate with a baseline (flow-audit against the simulator)",
   const entries = (file: string) =>
     (JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { entries: Array<{ rule: string; integration?: number }> }).entries;
 
+  /** A fix of a baselined integration (105) is reported resolved and dropped by the rewrite; the new finding (101) is added only with --baseline-grow. */
+  const expectFixShrinksBaseline = async (baselined: number) => {
+    sim.setConnectionStatus(105, { status: "connected", connected: true });
+    const shrunk = await run(["--baseline", "flow-baseline.json", "--write-baseline", "flow-baseline.json", "--format", "json"]);
+    const after = json(shrunk);
+    expect(after.baseline?.applied?.resolved).toEqual([expect.objectContaining({ rule: "flow-integration-connected", integration: 105 })]);
+    expect(after.baseline?.written).toMatchObject({ entries: baselined - 1, kept: baselined - 1, dropped: 1, added: 0, notAdded: 1 });
+    expect(shrunk.stderr).toContain("1 new finding not added (a baseline only shrinks; --baseline-grow adds them)");
+    expect(entries("flow-baseline.json")).toHaveLength(baselined - 1);
+    expect(entries("flow-baseline.json").map((e) => `${e.rule} ${e.integration}`)).not.toContain("flow-integration-connected 105");
+    // With --baseline-grow the new finding goes in (an explicit, reviewable choice).
+    const grown = await run(["--baseline", "flow-baseline.json", "--write-baseline", "grown.json", "--baseline-grow", "--format", "json"]);
+    expect(json(grown).baseline?.written).toMatchObject({ entries: baselined, added: 1 });
+  };
+
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "flow-baseline-e2e-"));
   });
@@ -125,17 +140,7 @@ describe("adopting the gate with a baseline (flow-audit against the simulator)",
     expect(failing(json(broken))).toEqual(["flow-integration-connected 101"]);
 
     // 4. Fix a baselined integration: it is reported resolved, and the rewrite drops it (the new finding is not added).
-    sim.setConnectionStatus(105, { status: "connected", connected: true });
-    const shrunk = await run(["--baseline", "flow-baseline.json", "--write-baseline", "flow-baseline.json", "--format", "json"]);
-    const after = json(shrunk);
-    expect(after.baseline?.applied?.resolved).toEqual([expect.objectContaining({ rule: "flow-integration-connected", integration: 105 })]);
-    expect(after.baseline?.written).toMatchObject({ entries: adopted.length - 1, kept: adopted.length - 1, dropped: 1, added: 0, notAdded: 1 });
-    expect(shrunk.stderr).toContain("1 new finding not added (a baseline only shrinks; --baseline-grow adds them)");
-    expect(entries("flow-baseline.json")).toHaveLength(adopted.length - 1);
-    expect(entries("flow-baseline.json").map((e) => `${e.rule} ${e.integration}`)).not.toContain("flow-integration-connected 105");
-    // With --baseline-grow the new finding goes in (an explicit, reviewable choice).
-    const grown = await run(["--baseline", "flow-baseline.json", "--write-baseline", "grown.json", "--baseline-grow", "--format", "json"]);
-    expect(json(grown).baseline?.written).toMatchObject({ entries: adopted.length, added: 1 });
+    await expectFixShrinksBaseline(adopted.length);
 
     // 5. Past its expiry the baseline tolerates nothing: every finding it lists fails again.
     const file = path.join(dir, "flow-baseline.json");

@@ -1,16 +1,14 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startFlowSimulator, type FlowSimulator } from "../../../src/simulator/server";
 import { flowAudit } from "../../helpers/cli";
 import { repoRoot } from "../../helpers/paths";
 import { readJunit, sarifLocations } from "../../helpers/reports";
+import { sarifSchemaProblems } from "../../helpers/sarif";
 
 const ci = path.join(repoRoot, "examples", "ci");
 const STEP_SUMMARY_LIMIT = 1024 * 1024;
@@ -105,7 +103,7 @@ describe("the CI recipes' reports, read as their consumers read them", () => {
     });
   }
 
-  it("points SARIF results at the policy file's exception and rule lines, and GitHub's ingestion rules accept it", async () => {
+  it("points SARIF results at the policy file's exception and rule lines, and it matches the SARIF 2.1.0 schema", async () => {
     sim = await startFlowSimulator({});
     const { argv } = recipeCommand("github-actions.yml");
     const dir = tempDir();
@@ -121,12 +119,7 @@ describe("the CI recipes' reports, read as their consumers read them", () => {
     expect(at("flow-integration-webhooks-enabled", 102)).toMatchObject({ file: path.join(dir, "flow-policy.yaml"), line: 6 });
     expect(at("flow-integration-connected", 105)).toMatchObject({ file: path.join(dir, "flow-policy.yaml"), line: 3 });
     expect(at("flow-integration-allowed-auth-type", 104)).toMatchObject({ file: path.join(dir, "flow-policy.yaml"), line: 1 });
-
-    const multitool = createRequire(__filename)("@microsoft/sarif-multitool") as string;
-    const validation = path.join(dir, "validation.sarif");
-    await promisify(execFile)(multitool, ["validate", sarifFile, "--rule-kind", "Ghas;Sarif", "--output", validation]);
-    const results = JSON.parse(fs.readFileSync(validation, "utf8")).runs[0].results ?? [];
-    expect(results.map((p: { ruleId: string; message: unknown }) => `${p.ruleId} ${JSON.stringify(p.message)}`)).toEqual([]);
+    expect(sarifSchemaProblems(JSON.parse(fs.readFileSync(sarifFile, "utf8")))).toEqual([]);
   });
 
   it("without a policy file or JSON report, points at the snapshot's records, else the SARIF file, else warns that no file can show them", async () => {

@@ -1,8 +1,5 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import { createRequire } from "node:module";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { XMLParser } from "fast-xml-parser";
@@ -12,6 +9,7 @@ import { demoDataset } from "../../../src/simulator/datasets";
 import { startFlowSimulator } from "../../../src/simulator/server";
 import { auditAgainstSimulator } from "../../helpers/cli";
 import { repoRoot } from "../../helpers/paths";
+import { sarifSchemaProblems } from "../../helpers/sarif";
 
 const TOKEN = "cli-e2e-token-93ab71f0";
 const FAILING = [
@@ -52,7 +50,7 @@ describe("flow-audit (the real bin against the simulator)", () => {
     expect(r.stderr).toBe("");
   });
 
-  it("writes every format at once; JSON matches its schema, SARIF passes the SARIF Multitool, JUnit parses back", async () => {
+  it("writes every format at once; JSON matches its schema, SARIF matches the SARIF 2.1.0 schema, JUnit parses back", async () => {
     const r = await run([
       "--format",
       "json",
@@ -75,12 +73,8 @@ describe("flow-audit (the real bin against the simulator)", () => {
     expect(report.summary).toMatchObject({ integrations: 12, failing: 4, suppressed: 0, passed: false, findings: { violation: 10, error: 0 } });
     expect(failingOf(report.findings)).toEqual(FAILING);
 
-    const multitool = createRequire(__filename)("@microsoft/sarif-multitool") as string;
-    const validation = file("validation.sarif");
-    await promisify(execFile)(multitool, ["validate", file("r.sarif"), "--rule-kind", "Ghas;Sarif", "--output", validation]);
-    const problems = JSON.parse(fs.readFileSync(validation, "utf8")).runs[0].results ?? [];
-    expect(problems.map((p: { ruleId: string; message: unknown }) => `${p.ruleId} ${JSON.stringify(p.message)}`)).toEqual([]);
     const sarif = JSON.parse(fs.readFileSync(file("r.sarif"), "utf8"));
+    expect(sarifSchemaProblems(sarif)).toEqual([]);
     expect(sarif.version).toBe("2.1.0");
     expect(sarif.runs[0].tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(ENABLED.map((x) => x.id));
     expect(sarif.runs[0].tool.driver.rules[0].help.text).toContain("How to fix: In Flow");
