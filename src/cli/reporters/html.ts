@@ -68,9 +68,10 @@ function extraOf(f: Finding, rule: AuditReport["rules"][number] | undefined): Pa
   const x: PageExtra = {};
   if (f.subject !== undefined) x.subject = bounded(f.subject);
   if (f.dataProblems?.length) x.dataProblems = boundedValue(f.dataProblems) as PageExtra["dataProblems"];
-  if (rule && f.severity !== rule.severity) x.severity = f.severity;
-  if (rule && f.enforcement !== rule.enforcement) x.enforcement = f.enforcement;
-  if (rule && f.helpUri !== rule.helpUri) x.helpUri = safeHref(f.helpUri) ?? null;
+  // A rule the report does not list (its row is empty): the finding's own metadata, all of it.
+  if (!rule || f.severity !== rule.severity) x.severity = f.severity;
+  if (!rule || f.enforcement !== rule.enforcement) x.enforcement = f.enforcement;
+  if (!rule || f.helpUri !== rule.helpUri) x.helpUri = safeHref(f.helpUri) ?? null;
   return Object.keys(x).length ? x : undefined;
 }
 

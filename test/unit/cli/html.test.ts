@@ -203,6 +203,8 @@ describe("the page's decoding of ReportPageData (its own decode.ts)", () => {
     const { rules, findings } = decode(htmlData({ ...report, rules: report.rules.slice(1) }));
     const f = findings.find((x) => x.rule.id === gone)!;
     expect(f.rule).toEqual({ id: gone, title: gone, severity: "", enforcement: "", helpUri: null, description: "", i: rules.length - 1 });
+    // Its own metadata, which the empty rule row does not have.
+    expect(f).toMatchObject({ severity: report.findings[f.n].severity, enforcement: report.findings[f.n].enforcement, helpUri: report.findings[f.n].helpUri });
   });
 });
 
