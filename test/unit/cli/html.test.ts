@@ -197,6 +197,16 @@ describe("the page's decoding of ReportPageData (its own decode.ts)", () => {
     }
   });
 
+  it("keeps a message whole when it does not start with its integration's prefix", () => {
+    const report = reportOf(demoDataset(NOW.getTime()));
+    const n = report.findings.findIndex((f) => f.integration);
+    report.findings[n] = { ...report.findings[n], message: "Webhooks are off for this one." };
+    const data = htmlData(report);
+    expect(data.findings.whole).toEqual({ [n]: true });
+    expect(data.text).toContain("Webhooks are off for this one.");
+    expect(decode(data).findings.map((f) => f.message)).toEqual(report.findings.map((f) => f.message));
+  });
+
   it("names a rule only findings know, by its id", () => {
     const report = reportOf(demoDataset(NOW.getTime()));
     const gone = report.rules[0].id;

@@ -78,7 +78,7 @@ export interface PageFinding {
   integration?: number;
   /** Index into `text`: the message, or with `prefixed` the text after its integration's `integrationPrefix`. */
   message: number;
-  /** The message starts with its integration's `integrationPrefix` (src/rules/util.ts), which is not stored. */
+  /** The message starts with its integration's `integrationPrefix` (src/rules/util.ts), which is not stored (only with `integration`). */
   prefixed?: true;
   /** Index into `evidence`. */
   evidence: number;
@@ -107,7 +107,8 @@ export interface PageFindings {
   disposition: number[];
   integration: Array<number | null>;
   message: number[];
-  prefixed: boolean[];
+  /** The findings with an integration whose message is stored whole (it does not start with `integrationPrefix`): few, if any. */
+  whole: Record<number, true>;
   evidence: number[];
   remediation: number[];
   exception: Record<number, number>;
@@ -123,14 +124,15 @@ export function findingsTable(rows: readonly PageFinding[]): PageFindings {
     disposition: rows.map((r) => r.disposition),
     integration: rows.map((r) => r.integration ?? null),
     message: rows.map((r) => r.message),
-    prefixed: rows.map((r) => r.prefixed === true),
     evidence: rows.map((r) => r.evidence),
     remediation: rows.map((r) => r.remediation),
+    whole: {},
     exception: {},
     baseline: {},
     extra: {},
   };
   rows.forEach((r, n) => {
+    if (r.integration !== undefined && !r.prefixed) t.whole[n] = true;
     for (const k of SPARSE) if (r[k] !== undefined) t[k][n] = r[k];
   });
   return t;
@@ -149,8 +151,9 @@ export function findingAt(t: PageFindings, n: number): PageFinding {
     evidence: t.evidence[n],
     remediation: t.remediation[n],
   };
-  if (t.integration[n] !== null) row.integration = t.integration[n];
-  if (t.prefixed[n]) row.prefixed = true;
+  const integration = t.integration[n];
+  if (integration !== null) row.integration = integration;
+  if (integration !== null && !(n in t.whole)) row.prefixed = true;
   for (const k of SPARSE) if (n in t[k]) row[k] = t[k][n];
   return row;
 }
