@@ -15,6 +15,8 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          // The HTML report's page script, bundled from its sources (renderHtml embeds it).
+          globalSetup: ["test/helpers/page-setup.ts"],
           testTimeout: 60_000,
           sequence: { groupOrder: 0 },
         },

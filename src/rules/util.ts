@@ -59,7 +59,15 @@ export function vendorTitle(i: Pick<Integration, "vendor_type" | "vendor_meta">)
 
 /** "Integration 'GitHub Mobile' (id 102, github)", with the name and vendor bounded for display. */
 export function label(i: Pick<Integration, "id" | "name" | "vendor_type">): string {
-  return `Integration '${displayName(i)}' (id ${i.id}, ${displayVendor(i)})`;
+  return integrationPrefix(displayName(i), i.id, displayVendor(i));
+}
+
+/**
+ * How a message names its integration, from the name and vendor as shown (already bounded): the
+ * one wording, also for the HTML report, which stores messages without it and puts it back.
+ */
+export function integrationPrefix(name: string, id: number, vendor: string): string {
+  return `Integration '${name}' (id ${id}, ${vendor})`;
 }
 
 /** Outcome helpers: rules return these, the evaluator attaches metadata. */

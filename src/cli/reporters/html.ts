@@ -11,19 +11,16 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { bounded, boundedValue } from "../../api/display";
+import type { DataProblem } from "../../api/validation";
 import type { Finding } from "../../rules/types";
 import type { HistoryView } from "../history";
 import type { AuditReport } from "../report";
+import { integrationPrefix } from "../../rules/util";
 import { disposition, outcome, text as shownText, verdict } from "./common";
-import { escapeXml, historyCharts } from "./html-chart";
+import { findingsTable, HTML_CODES, safeHref, type PageExtra, type PageFinding, type PageIntegration, type ReportPageData } from "./html/data";
 
-/** Code tables the page decodes rows with (indexes into these lists). */
-export const HTML_CODES = {
-  status: ["ok", "violation", "not-applicable", "error"],
-  disposition: ["failing", "warning", "suppressed", "baselined", "passed", "not-applicable"],
-  severity: ["critical", "high", "medium", "low"],
-  enforcement: ["mandatory", "advisory", "disabled"],
-} as const;
+export { HTML_CODES, safeHref } from "./html/data";
+export type { ReportPageData } from "./html/data";
 
 /** Options of the HTML report. */
 export interface HtmlOptions {
@@ -34,17 +31,6 @@ export interface HtmlOptions {
 /** JSON that is safe inside a `<script>` element (and in JavaScript source): no `<`, `>`, `&`, U+2028 or U+2029 left. */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-/** The URL when it is an absolute http(s) URL, else undefined (no javascript:, data:, relative or malformed links). */
-export function safeHref(url: unknown): string | undefined {
-  if (typeof url !== "string") return undefined;
-  try {
-    const u = new URL(url);
-    return u.protocol === "https:" || u.protocol === "http:" ? u.href : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** An API base URL without credentials, query or fragment (`https://user:pass@host/p?q` → `https://host/p`); other text unchanged. */
@@ -78,59 +64,65 @@ class Interned<T> {
 }
 
 /** What the page needs of one finding beyond the shared tables: subject, data problems, and metadata that differs from its rule. */
-function extraOf(f: Finding, rule: AuditReport["rules"][number] | undefined): Record<string, unknown> | undefined {
-  const x: Record<string, unknown> = {};
+function extraOf(f: Finding, rule: AuditReport["rules"][number] | undefined): PageExtra | undefined {
+  const x: PageExtra = {};
   if (f.subject !== undefined) x.subject = bounded(f.subject);
-  if (f.dataProblems?.length) x.dataProblems = boundedValue(f.dataProblems);
-  if (rule && f.severity !== rule.severity) x.severity = f.severity;
-  if (rule && f.enforcement !== rule.enforcement) x.enforcement = f.enforcement;
-  if (rule && f.helpUri !== rule.helpUri) x.helpUri = safeHref(f.helpUri) ?? null;
+  if (f.dataProblems?.length) x.dataProblems = boundedValue(f.dataProblems) as PageExtra["dataProblems"];
+  // A rule the report does not list (its row is empty): the finding's own metadata, all of it.
+  if (!rule || f.severity !== rule.severity) x.severity = f.severity;
+  if (!rule || f.enforcement !== rule.enforcement) x.enforcement = f.enforcement;
+  if (!rule || f.helpUri !== rule.helpUri) x.helpUri = safeHref(f.helpUri) ?? null;
   return Object.keys(x).length ? x : undefined;
 }
 
+/** The shared tables the findings refer to by index, filled as findings are added. */
+function findingTables() {
+  return {
+    integrations: new Interned<PageIntegration>(),
+    text: new Interned<string>(),
+    evidence: new Interned<Record<string, unknown>>(),
+    exceptions: new Interned<NonNullable<Finding["exception"]>>(),
+    baselines: new Interned<NonNullable<Finding["baseline"]>>(),
+    extras: [] as PageExtra[],
+  };
+}
+
 /**
- * The findings as rows of indexes: [rule, status, disposition, integration (-1: none), message
- * (negative: -(i+1), the text after "Integration '<name>' (id <id>, <vendor>)"), evidence,
- * remediation, exception, baseline, extra] with trailing -1 left out.
+ * The findings as `PageFinding`s: indexes into shared tables, each message stored without the
+ * integration's `integrationPrefix` when it starts with it (the page puts it back), and the ids
+ * of rules findings name that the report's rules do not list (`rules` continues with them).
  */
 export function findingRows(report: AuditReport) {
   const ruleIndex = new Map(report.rules.map((r, i) => [r.id, i]));
   const extraRules: string[] = [];
-  const ints = new Interned<[number, string, string]>();
-  const text = new Interned<string>();
-  const evidence = new Interned<Record<string, unknown>>();
-  const exceptions = new Interned<NonNullable<Finding["exception"]>>();
-  const baselines = new Interned<NonNullable<Finding["baseline"]>>();
-  const extras: Array<Record<string, unknown>> = [];
-  const rows = report.findings.map((f) => {
-    let r = ruleIndex.get(f.ruleId);
-    if (r === undefined) ruleIndex.set(f.ruleId, (r = report.rules.length + extraRules.push(f.ruleId) - 1));
-    const name = f.integration && bounded(f.integration.name);
-    const vendor = f.integration && bounded(f.integration.vendor);
-    const i = f.integration ? ints.add([f.integration.id, name!, vendor!], String(f.integration.id)) : -1;
-    const prefix = f.integration ? `Integration '${name}' (id ${f.integration.id}, ${vendor})` : undefined;
+  const t = findingTables();
+  const findings = report.findings.map((f): PageFinding => {
+    let rule = ruleIndex.get(f.ruleId);
+    if (rule === undefined) ruleIndex.set(f.ruleId, (rule = report.rules.length + extraRules.push(f.ruleId) - 1));
+    const i = f.integration && { id: f.integration.id, name: bounded(f.integration.name), vendor: bounded(f.integration.vendor) };
+    const prefix = i && integrationPrefix(i.name, i.id, i.vendor);
     const message = shownText(f.message);
-    const m = prefix && message.startsWith(prefix) ? -(text.add(message.slice(prefix.length)) + 1) : text.add(message);
-    const x = extraOf(f, report.rules[r]);
-    const row = [
-      r,
-      HTML_CODES.status.indexOf(f.status),
-      HTML_CODES.disposition.indexOf(disposition(f, report)),
-      i,
-      m,
-      evidence.add(boundedValue(f.evidence ?? {}) as Record<string, unknown>),
-      text.add(shownText(f.remediation)),
-      f.exception ? exceptions.add({ ...f.exception, reason: shownText(f.exception.reason) }) : -1,
-      f.baseline ? baselines.add(f.baseline) : -1,
-      x ? extras.push(x) - 1 : -1,
-    ];
-    while (row[row.length - 1] === -1) row.pop();
-    return row;
+    const prefixed = prefix !== undefined && message.startsWith(prefix);
+    const x = extraOf(f, report.rules[rule]);
+    return {
+      rule,
+      status: HTML_CODES.status.indexOf(f.status),
+      disposition: HTML_CODES.disposition.indexOf(disposition(f, report)),
+      ...(i && { integration: t.integrations.add(i, String(i.id)) }),
+      message: t.text.add(prefixed ? message.slice(prefix.length) : message),
+      ...(prefixed && { prefixed }),
+      evidence: t.evidence.add(boundedValue(f.evidence ?? {}) as Record<string, unknown>),
+      remediation: t.text.add(shownText(f.remediation)),
+      ...(f.exception && { exception: t.exceptions.add({ ...f.exception, reason: shownText(f.exception.reason) }) }),
+      ...(f.baseline && { baseline: t.baselines.add(f.baseline) }),
+      ...(x && { extra: t.extras.push(x) - 1 }),
+    };
   });
+  const { integrations, text, evidence, exceptions, baselines, extras } = t;
   return {
-    rows,
+    findings: findingsTable(findings),
     extraRules,
-    ints: ints.values,
+    integrations: integrations.values,
     text: text.values,
     evidence: evidence.values,
     exceptions: exceptions.values,
@@ -139,11 +131,27 @@ export function findingRows(report: AuditReport) {
   };
 }
 
+/** The history as the page charts it: the runs' counts, the rules charted, what changed since the previous run. */
+function pageHistory(history: HistoryView, report: AuditReport): ReportPageData["history"] {
+  const points = history.points.map((p) => ({ at: p.at, bySeverity: p.bySeverity, byRule: p.byRule }));
+  return {
+    dir: history.dir,
+    total: history.total,
+    limit: history.limit,
+    runs: history.points.length,
+    skipped: history.skipped,
+    previous: history.previous ?? null,
+    points,
+    rules: [...new Set([...report.rules.map((r) => r.id), ...points.flatMap((p) => Object.keys(p.byRule))])],
+  };
+}
+
 /** The page's data: the report with shared strings stored once, metadata cleaned, links checked. */
-export function htmlData(report: AuditReport, history?: HistoryView) {
+export function htmlData(report: AuditReport, history?: HistoryView): ReportPageData {
   const { extraRules, ...findings } = findingRows(report);
   const o = outcome(report);
   const location = report.source.kind === "api" ? withoutCredentials(report.source.location) : report.source.location;
+  const rule = (r: AuditReport["rules"][number]) => ({ ...r, helpUri: safeHref(r.helpUri) ?? null });
   return {
     codes: HTML_CODES,
     meta: {
@@ -155,24 +163,12 @@ export function htmlData(report: AuditReport, history?: HistoryView) {
     },
     verdict: { status: o.status, ok: o.ok, text: verdict(report) },
     summary: report.summary,
-    rules: [
-      ...report.rules.map((r) => [r.id, r.title, r.severity, r.enforcement, safeHref(r.helpUri) ?? null, r.description]),
-      ...extraRules.map((id) => [id, id, "", "", null, ""]),
-    ],
+    rules: [...report.rules.map((r) => rule(r)), ...extraRules.map((id) => ({ id, title: id, severity: "", enforcement: "", helpUri: null, description: "" }))],
     ...findings,
-    warnings: report.warnings.slice(0, 1000).map((w) => boundedValue(w)),
+    warnings: report.warnings.slice(0, 1000).map((w) => boundedValue(w) as DataProblem),
     baseline: report.baseline ?? null,
     diff: report.diff ? shownDiff(report.diff) : null,
-    history: history
-      ? {
-          dir: history.dir,
-          total: history.total,
-          limit: history.limit,
-          runs: history.points.length,
-          skipped: history.skipped,
-          previous: history.previous ?? null,
-        }
-      : null,
+    history: history ? pageHistory(history, report) : null,
   };
 }
 
@@ -199,12 +195,29 @@ function shownDiff(d: NonNullable<AuditReport["diff"]>): NonNullable<AuditReport
   };
 }
 
+/** Text for HTML content and attribute values. */
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The page's script: bundled from html/page.ts by the build (scripts/bundle-page.mjs) next to
+ * the compiled reporter; run from the sources (the unit tests), the build's copy in dist/.
+ */
+function pageScriptPath(dir: string): string {
+  const built = path.join(dir, "page.js");
+  if (fs.existsSync(built) || path.basename(path.resolve(__dirname, "..", "..")) !== "src") return built;
+  return path.resolve(__dirname, "..", "..", "..", "dist", "cli", "reporters", "html", "page.js");
+}
+
 let assets: { css: string; js: string } | undefined;
-/** The page's stylesheet and script (copied next to the compiled reporter by the build). */
+/** The page's stylesheet and script (copied and bundled next to the compiled reporter by the build). */
 function pageAssets(): { css: string; js: string } {
   const dir = path.join(__dirname, "html");
   if (!assets) {
-    assets = { css: fs.readFileSync(path.join(dir, "page.css"), "utf8"), js: fs.readFileSync(path.join(dir, "page.js"), "utf8") };
+    const script = pageScriptPath(dir);
+    if (!fs.existsSync(script)) throw new Error(`the HTML report's script is missing at ${script}: run npm run build`);
+    assets = { css: fs.readFileSync(path.join(dir, "page.css"), "utf8"), js: fs.readFileSync(script, "utf8") };
     if (/<\/(script|style)/i.test(assets.css + assets.js)) throw new Error("the HTML report's page.js or page.css contains a closing </script> or </style>");
   }
   return assets;
@@ -222,12 +235,6 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
   const { css, js } = pageAssets();
   const o = outcome(report);
   const history = options.history;
-  const charts =
-    history && history.points.length > 1
-      ? historyCharts(history.points, report.rules)
-      : history
-        ? `<p class="note">This is the first run in ${escapeXml(history.dir)}: the charts start with the next run.</p>`
-        : "";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -243,7 +250,7 @@ export function renderHtml(report: AuditReport, options: HtmlOptions = {}): stri
 <header id="top"></header>
 <main>
 <section id="summary"></section>
-<section id="history"${history ? "" : " hidden"}><h2>History</h2><p id="history-note"></p><div id="history-charts">${charts}</div><div id="history-diff"></div></section>
+<section id="history"${history ? "" : " hidden"}><h2>History</h2><p id="history-note"></p><div id="history-charts"></div><div id="history-diff"></div></section>
 <section id="findings"></section>
 <section id="exceptions"></section>
 <section id="baseline"></section>
