@@ -2,7 +2,7 @@ import createClient, { type Middleware } from "openapi-fetch";
 import type { Dispatcher } from "undici";
 import { FlowApiError, missingToken } from "./errors";
 import { ingestText } from "./ingest";
-import { readListing } from "./pagination";
+import { readListing, streamListing, type ListingOptions } from "./pagination";
 import type { paths } from "./schema";
 import {
   createTransport,
@@ -14,7 +14,7 @@ import {
   type RetryOptions,
   type TransportSettings,
 } from "./transport";
-import type { ConnectionStatus, Integration, IntegrationQuery, InventoryRecord } from "./types";
+import type { ConnectionStatus, Integration, IntegrationList, IntegrationQuery, InventoryRecord } from "./types";
 import { errorDetail, validateIntegration, validateIntegrationList } from "./validation";
 
 export { parseRetryAfter } from "./transport";
@@ -82,7 +82,12 @@ export interface InventoryOptions {
 export interface FlowClient {
   readonly baseUrl: string;
   readonly stats: ClientStats;
-  /** Every integration matching the query, from a consistent read of all pages (see pagination.ts). */
+  /**
+   * Every integration matching the query, yielded page by page as the pages arrive. The listing's
+   * consistency checks (see pagination.ts) still hold: an inconsistent listing ends the iteration
+   * with an error (kind `inconsistent`) after the records already yielded, so only an iteration
+   * that completes has read a consistent listing. It is not read again (getInventory is).
+   */
   listIntegrations(query?: IntegrationQuery): AsyncIterable<Integration>;
   /** One integration by id. */
   getIntegration(id: number): Promise<Integration>;
@@ -276,21 +281,20 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
   const maxRecords = Math.floor(setting(options.maxRecords, env, "FLOW_API_MAX_RECORDS", DEFAULT_MAX_RECORDS));
   const { api, transport } = typedApi(baseUrl, token, options, env, base);
 
-  async function listAll(query: IntegrationQuery): Promise<Integration[]> {
+  /** The listing's pages, each a FlowApiError naming the operation if it cannot be read, and its options. */
+  function listing(query: IntegrationQuery): [(params: Record<string, string | number>) => Promise<IntegrationList>, ListingOptions] {
     const operation = "listIntegrations";
-    return guarded(token, operation, undefined, () =>
-      readListing(
-        async (params) => {
-          const r = await api.GET("/integrations", { params: { query: params } });
-          return validateIntegrationList(operation, check(token, operation, answerOf(r)));
-        },
-        { base, token, operation, maxRecords, first: { limit: pageSize, offset: 0, ...(withIdentityFields(query) as Record<string, string | number>) } },
-      ),
-    );
+    const first = { limit: pageSize, offset: 0, ...(withIdentityFields(query) as Record<string, string | number>) };
+    const page = (params: Record<string, string | number>) =>
+      guarded(token, operation, undefined, async () => {
+        const r = await api.GET("/integrations", { params: { query: params } });
+        return validateIntegrationList(operation, check(token, operation, answerOf(r)));
+      });
+    return [page, { base, token, operation, maxRecords, first }];
   }
 
-  async function* listIntegrations(query: IntegrationQuery = {}): AsyncGenerator<Integration> {
-    yield* await listAll(query);
+  function listIntegrations(query: IntegrationQuery = {}): AsyncGenerator<Integration> {
+    return streamListing(...listing(query));
   }
 
   async function getIntegration(id: number): Promise<Integration> {
@@ -331,7 +335,7 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
   }
 
   async function getInventory(query: IntegrationQuery = {}, inventoryOptions: InventoryOptions = {}): Promise<InventoryRecord[]> {
-    const records: InventoryRecord[] = (await listAll(query)).map((integration) => ({ integration }));
+    const records: InventoryRecord[] = (await readListing(...listing(query))).map((integration) => ({ integration }));
     if (inventoryOptions.connectionStatus === false) {
       inventoryOptions.onProgress?.({ integrations: records.length, statuses: 0 });
       return records;

@@ -133,6 +133,57 @@ describe("completeness: an incomplete read never passes", () => {
     expect(sim.requests.filter((r) => r.route === "list").length).toBeLessThanOrEqual(MAX_LISTING_PASSES * 4);
   });
 
+  /** The records a streamed listing yielded, and the error that ended it (undefined when it completed). */
+  async function stream(sim: FlowSimulator): Promise<{ yielded: number[]; error?: FlowApiError }> {
+    const yielded: number[] = [];
+    try {
+      for await (const integration of client(sim).listIntegrations()) yielded.push(integration.id);
+      return { yielded };
+    } catch (e) {
+      if (!(e instanceof FlowApiError)) throw e;
+      return { yielded, error: e };
+    }
+  }
+
+  it("streams a listing page by page: the first records arrive before the next page is asked for", async () => {
+    const sim = await flow({ maxPageSize: 5 });
+    const listRequests = () => sim.requests.filter((r) => r.route === "list").length;
+    const asked: number[] = [];
+    for await (const integration of client(sim).listIntegrations()) if (integration.id === 101 || integration.id === 106) asked.push(listRequests());
+    expect(asked).toEqual([1, 2]);
+  });
+
+  it("ends a streamed listing with an error, not a pass, when count contradicts the pages (and does not read it again)", async () => {
+    const sim = await flow({ maxPageSize: 5 });
+    sim.addFault({ route: "list", action: { type: "count", value: 5 } });
+    const { yielded, error } = await stream(sim);
+    expect(yielded).toHaveLength(12);
+    expect(error?.kind).toBe("inconsistent");
+    expect(error?.message).toContain("`count` says 5 but the pages held 12");
+    expect(sim.requests.filter((r) => r.route === "list")).toHaveLength(3);
+  });
+
+  it("never yields a duplicate from a streamed listing: the page holding it ends the listing with an error", async () => {
+    const sim = await flow({ maxPageSize: 5 });
+    const template = sim.integrations()[0];
+    sim.addFault({
+      route: "list",
+      times: 1,
+      action: {
+        type: "after",
+        // One in, one out: `count` stays 12, and the second page starts with 105 again.
+        run: () => {
+          sim.addIntegration({ integration: { ...template, id: 100, name: "New" }, connectionStatus: { status: "connected" } });
+          sim.removeIntegration(112);
+        },
+      },
+    });
+    const { yielded, error } = await stream(sim);
+    expect(yielded).toEqual([101, 102, 103, 104, 105]);
+    expect(error?.kind).toBe("inconsistent");
+    expect(error?.message).toContain("integration 105 appeared twice");
+  });
+
   it("notices a count that changes between pages", async () => {
     const sim = await flow({ maxPageSize: 5 });
     sim.addFault({ route: "list", times: 2, action: { type: "after", run: () => undefined } });
