@@ -1,4 +1,5 @@
 import createClient, { type Middleware } from "openapi-fetch";
+import pLimit from "p-limit";
 import type { Dispatcher } from "undici";
 import { FlowApiError, missingToken } from "./errors";
 import { ingestText } from "./ingest";
@@ -347,9 +348,9 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
 }
 
 /**
- * Reads each record's connection status, `concurrency` at a time. The first failure stops new
- * reads and is thrown once the ones in flight have ended: a partial inventory is never returned.
- * A fixed set of workers takes the records in order, so nothing is queued per record up front.
+ * Reads each record's connection status, `concurrency` at a time (p-limit). The first failure
+ * stops new reads (those still queued return at once) and is thrown once the ones in flight have
+ * ended: a partial inventory is never returned.
  */
 async function withStatuses(
   records: InventoryRecord[],
@@ -360,22 +361,20 @@ async function withStatuses(
   let statuses = 0;
   const progress = () => onProgress?.({ integrations: records.length, statuses });
   progress();
-  let next = 0;
-  let firstError: Error | undefined;
-  const worker = async () => {
-    while (firstError === undefined && next < records.length) {
-      const record = records[next++];
-      try {
-        record.connectionStatus = await getConnectionStatus(record.integration.id);
-        statuses++;
-        progress();
-      } catch (e) {
-        firstError ??= e instanceof Error ? e : new Error(String(e));
-      }
+  const limit = pLimit(concurrency);
+  let failure: Error | undefined;
+  const read = async (record: InventoryRecord) => {
+    if (failure) return;
+    try {
+      record.connectionStatus = await getConnectionStatus(record.integration.id);
+      statuses++;
+      progress();
+    } catch (e) {
+      failure ??= e instanceof Error ? e : new Error(String(e));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, worker));
-  if (firstError !== undefined) throw firstError;
+  await Promise.all(records.map((record) => limit(read, record)));
+  if (failure) throw failure;
   return records;
 }
 
