@@ -6,10 +6,10 @@ import { ingestText } from "./ingest";
 import { readListing, streamListing, type ListingOptions } from "./pagination";
 import type { paths } from "./schema";
 import {
+  answerOf,
   createTransport,
-  isEmptyBody,
+  type Answer,
   type ClientStats,
-  type IngestedBody,
   type RequestContext,
   type RequestEvent,
   type RetryOptions,
@@ -145,30 +145,9 @@ function setting(value: number | undefined, env: Record<string, string | undefin
   return n;
 }
 
-/** What a request answered: its status and its body as openapi-fetch parses it (`data` for 2xx, else `error`). */
-interface Answer<T> {
-  status: number;
-  data?: T;
-  error?: unknown;
-}
-
 /** openapi-fetch's result as an Answer. */
-function answerOf<T>(result: { data?: T; error?: unknown; response: Response }): Answer<T> {
+function fetched<T>(result: { data?: T; error?: unknown; response: Response }): Answer<T> {
   return { status: result.response.status, data: result.data, error: result.error };
-}
-
-/**
- * A transport's direct answer as openapi-fetch gives ours: nothing for 204 or an empty body;
- * for 2xx, the body's (already parsed and cleaned) JSON, a SyntaxError when it is not JSON;
- * otherwise the JSON if it is JSON, else the text.
- */
-function parseAnswer<T>(res: IngestedBody): Answer<T> {
-  const content = res.body;
-  const ok = res.status >= 200 && res.status <= 299;
-  if (content === null || isEmptyBody(content)) return { status: res.status };
-  if ("json" in content) return ok ? { status: res.status, data: content.json as T } : { status: res.status, error: content.json };
-  if (ok) throw new SyntaxError(content.syntaxError);
-  return { status: res.status, error: content.text };
 }
 
 /** The data of a 2xx response, or a FlowApiError with DRF's detail and a hint for other statuses. */
@@ -257,7 +236,8 @@ function transportSettings(
 function typedApi(baseUrl: string, token: string, options: FlowClientOptions, env: Record<string, string | undefined>, base: URL) {
   const contexts = new WeakMap<Request, RequestContext>();
   const transport = createTransport(transportSettings(options, env, base, token, (request) => contexts.get(request) ?? { operation: "request" }));
-  const api = createClient<paths>({ baseUrl, fetch: transport.fetch, headers: { Authorization: `Bearer ${token}`, Accept: "application/json" } });
+  // The transport sets every request's headers (the token included); openapi-fetch builds the URL.
+  const api = createClient<paths>({ baseUrl, fetch: transport.fetch });
   const context: Middleware = {
     onRequest({ request, schemaPath, params }) {
       const id = (params.path as { id?: number } | undefined)?.id;
@@ -289,7 +269,7 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     const page = (params: Record<string, string | number>) =>
       guarded(token, operation, undefined, async () => {
         const r = await api.GET("/integrations", { params: { query: params } });
-        return validateIntegrationList(operation, check(token, operation, answerOf(r)));
+        return validateIntegrationList(operation, check(token, operation, fetched(r)));
       });
     return [page, { base, token, operation, maxRecords, first }];
   }
@@ -303,7 +283,7 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     assertId(id, operation);
     return guarded(token, operation, id, async () => {
       const r = await api.GET("/integrations/{id}", { params: { path: { id } } });
-      const integration = validateIntegration(operation, check(token, operation, answerOf(r), id));
+      const integration = validateIntegration(operation, check(token, operation, fetched(r), id));
       if (integration.id !== id) {
         throw new FlowApiError({
           kind: "validation",
@@ -323,14 +303,11 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     // Its shape is checked where it is used (recordProblems): an odd body is an error of the
     // rules that read it, not of the whole read.
     // Straight through the transport: openapi-fetch would build a Request and a Response for each
-    // of these small bodies (one per integration), which cost more than the bodies themselves.
+    // of these small bodies (one per integration), which cost more than the bodies themselves
+    // (measured: docs/performance.md). answerOf reads the body as openapi-fetch would.
     return guarded(token, operation, id, async () => {
-      const status = check(
-        token,
-        operation,
-        parseAnswer<ConnectionStatus>(await transport.get(new URL(`${baseUrl}/integrations/${id}/connection_status`), { operation, integrationId: id })),
-        id,
-      );
+      const url = new URL(`${baseUrl}/integrations/${id}/connection_status`);
+      const status = check(token, operation, answerOf<ConnectionStatus>(await transport.get(url, { operation, integrationId: id })), id);
       return ownStatus(status, id, operation);
     });
   }
