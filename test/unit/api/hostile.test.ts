@@ -91,6 +91,16 @@ describe("time: nothing waits forever", () => {
 describe("completeness: an incomplete read never passes", () => {
   const ids = (records: InventoryRecord[]) => records.map((r) => r.integration.id);
 
+  /** Once the first list page is answered, integration 100 is added before all others (and `remove` removed). */
+  function insertAfterFirstPage(sim: FlowSimulator, remove?: number): void {
+    const template = sim.integrations()[0];
+    const run = () => {
+      sim.addIntegration({ integration: { ...template, id: 100, name: "New" }, connectionStatus: { status: "connected" } });
+      if (remove !== undefined) sim.removeIntegration(remove);
+    };
+    sim.addFault({ route: "list", times: 1, action: { type: "after", run } });
+  }
+
   it("re-reads the listing when an integration is deleted between two pages, and then has every one", async () => {
     const sim = await flow({ maxPageSize: 5 });
     sim.addFault({ route: "list", times: 1, action: { type: "after", run: () => sim.removeIntegration(102) } });
@@ -100,15 +110,7 @@ describe("completeness: an incomplete read never passes", () => {
 
   it("re-reads when one is inserted between pages (an id seen twice), and never yields a duplicate", async () => {
     const sim = await flow({ maxPageSize: 5 });
-    const template = sim.integrations()[0];
-    sim.addFault({
-      route: "list",
-      times: 1,
-      action: {
-        type: "after",
-        run: () => sim.addIntegration({ integration: { ...template, id: 100, name: "New" }, connectionStatus: { status: "connected" } }),
-      },
-    });
+    insertAfterFirstPage(sim);
     const records = await client(sim).getInventory();
     expect(ids(records)).toEqual([100, ...Array.from({ length: 12 }, (_, i) => 101 + i)]);
     expect(new Set(ids(records)).size).toBe(records.length);
@@ -165,19 +167,8 @@ describe("completeness: an incomplete read never passes", () => {
 
   it("never yields a duplicate from a streamed listing: the page holding it ends the listing with an error", async () => {
     const sim = await flow({ maxPageSize: 5 });
-    const template = sim.integrations()[0];
-    sim.addFault({
-      route: "list",
-      times: 1,
-      action: {
-        type: "after",
-        // One in, one out: `count` stays 12, and the second page starts with 105 again.
-        run: () => {
-          sim.addIntegration({ integration: { ...template, id: 100, name: "New" }, connectionStatus: { status: "connected" } });
-          sim.removeIntegration(112);
-        },
-      },
-    });
+    // One in, one out: `count` stays 12, and the second page starts with 105 again.
+    insertAfterFirstPage(sim, 112);
     const { yielded, error } = await stream(sim);
     expect(yielded).toEqual([101, 102, 103, 104, 105]);
     expect(error?.kind).toBe("inconsistent");
