@@ -1,21 +1,22 @@
 import createClient, { type Middleware } from "openapi-fetch";
+import pLimit from "p-limit";
 import type { Dispatcher } from "undici";
 import { flowConnection } from "./connection";
 import { FlowApiError } from "./errors";
 import { ingestText } from "./ingest";
-import { readListing } from "./pagination";
+import { readListing, streamListing, type ListingOptions } from "./pagination";
 import type { paths } from "./schema";
 import {
+  answerOf,
   createTransport,
-  isEmptyBody,
+  type Answer,
   type ClientStats,
-  type IngestedBody,
   type RequestContext,
   type RequestEvent,
   type RetryOptions,
   type TransportSettings,
 } from "./transport";
-import type { ConnectionStatus, Integration, IntegrationQuery, InventoryRecord } from "./types";
+import type { ConnectionStatus, Integration, IntegrationList, IntegrationQuery, InventoryRecord } from "./types";
 import { errorDetail, validateIntegration, validateIntegrationList } from "./validation";
 
 export { parseRetryAfter } from "./transport";
@@ -82,7 +83,12 @@ export interface InventoryOptions {
 export interface FlowClient {
   readonly baseUrl: string;
   readonly stats: ClientStats;
-  /** Every integration matching the query, from a consistent read of all pages (see pagination.ts). */
+  /**
+   * Every integration matching the query, yielded page by page as the pages arrive. The listing's
+   * consistency checks (see pagination.ts) still hold: an inconsistent listing ends the iteration
+   * with an error (kind `inconsistent`) after the records already yielded, so only an iteration
+   * that completes has read a consistent listing. It is not read again (getInventory is).
+   */
   listIntegrations(query?: IntegrationQuery): AsyncIterable<Integration>;
   /** One integration by id. */
   getIntegration(id: number): Promise<Integration>;
@@ -139,30 +145,9 @@ function setting(value: number | undefined, env: Record<string, string | undefin
   return n;
 }
 
-/** What a request answered: its status and its body as openapi-fetch parses it (`data` for 2xx, else `error`). */
-interface Answer<T> {
-  status: number;
-  data?: T;
-  error?: unknown;
-}
-
 /** openapi-fetch's result as an Answer. */
-function answerOf<T>(result: { data?: T; error?: unknown; response: Response }): Answer<T> {
+function fetched<T>(result: { data?: T; error?: unknown; response: Response }): Answer<T> {
   return { status: result.response.status, data: result.data, error: result.error };
-}
-
-/**
- * A transport's direct answer as openapi-fetch gives ours: nothing for 204 or an empty body;
- * for 2xx, the body's (already parsed and cleaned) JSON, a SyntaxError when it is not JSON;
- * otherwise the JSON if it is JSON, else the text.
- */
-function parseAnswer<T>(res: IngestedBody): Answer<T> {
-  const content = res.body;
-  const ok = res.status >= 200 && res.status <= 299;
-  if (content === null || isEmptyBody(content)) return { status: res.status };
-  if ("json" in content) return ok ? { status: res.status, data: content.json as T } : { status: res.status, error: content.json };
-  if (ok) throw new SyntaxError(content.syntaxError);
-  return { status: res.status, error: content.text };
 }
 
 /** The data of a 2xx response, or a FlowApiError with DRF's detail and a hint for other statuses. */
@@ -251,7 +236,8 @@ function transportSettings(
 function typedApi(baseUrl: string, token: string, options: FlowClientOptions, env: Record<string, string | undefined>, base: URL) {
   const contexts = new WeakMap<Request, RequestContext>();
   const transport = createTransport(transportSettings(options, env, base, token, (request) => contexts.get(request) ?? { operation: "request" }));
-  const api = createClient<paths>({ baseUrl, fetch: transport.fetch, headers: { Authorization: `Bearer ${token}`, Accept: "application/json" } });
+  // The transport sets every request's headers (the token included); openapi-fetch builds the URL.
+  const api = createClient<paths>({ baseUrl, fetch: transport.fetch });
   const context: Middleware = {
     onRequest({ request, schemaPath, params }) {
       const id = (params.path as { id?: number } | undefined)?.id;
@@ -279,21 +265,20 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
   const maxRecords = Math.floor(setting(options.maxRecords, env, "FLOW_API_MAX_RECORDS", DEFAULT_MAX_RECORDS));
   const { api, transport } = typedApi(baseUrl, token, options, env, base);
 
-  async function listAll(query: IntegrationQuery): Promise<Integration[]> {
+  /** The listing's pages, each a FlowApiError naming the operation if it cannot be read, and its options. */
+  function listing(query: IntegrationQuery): [(params: Record<string, string | number>) => Promise<IntegrationList>, ListingOptions] {
     const operation = "listIntegrations";
-    return guarded(token, operation, undefined, () =>
-      readListing(
-        async (params) => {
-          const r = await api.GET("/integrations", { params: { query: params } });
-          return validateIntegrationList(operation, check(token, operation, answerOf(r)));
-        },
-        { base, token, operation, maxRecords, first: { limit: pageSize, offset: 0, ...(withIdentityFields(query) as Record<string, string | number>) } },
-      ),
-    );
+    const first = { limit: pageSize, offset: 0, ...(withIdentityFields(query) as Record<string, string | number>) };
+    const page = (params: Record<string, string | number>) =>
+      guarded(token, operation, undefined, async () => {
+        const r = await api.GET("/integrations", { params: { query: params } });
+        return validateIntegrationList(operation, check(token, operation, fetched(r)));
+      });
+    return [page, { base, token, operation, maxRecords, first }];
   }
 
-  async function* listIntegrations(query: IntegrationQuery = {}): AsyncGenerator<Integration> {
-    yield* await listAll(query);
+  function listIntegrations(query: IntegrationQuery = {}): AsyncGenerator<Integration> {
+    return streamListing(...listing(query));
   }
 
   async function getIntegration(id: number): Promise<Integration> {
@@ -301,7 +286,7 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     assertId(id, operation);
     return guarded(token, operation, id, async () => {
       const r = await api.GET("/integrations/{id}", { params: { path: { id } } });
-      const integration = validateIntegration(operation, check(token, operation, answerOf(r), id));
+      const integration = validateIntegration(operation, check(token, operation, fetched(r), id));
       if (integration.id !== id) {
         throw new FlowApiError({
           kind: "validation",
@@ -321,20 +306,17 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
     // Its shape is checked where it is used (recordProblems): an odd body is an error of the
     // rules that read it, not of the whole read.
     // Straight through the transport: openapi-fetch would build a Request and a Response for each
-    // of these small bodies (one per integration), which cost more than the bodies themselves.
+    // of these small bodies (one per integration), which cost more than the bodies themselves
+    // (measured: docs/performance.md). answerOf reads the body as openapi-fetch would.
     return guarded(token, operation, id, async () => {
-      const status = check(
-        token,
-        operation,
-        parseAnswer<ConnectionStatus>(await transport.get(new URL(`${baseUrl}/integrations/${id}/connection_status`), { operation, integrationId: id })),
-        id,
-      );
+      const url = new URL(`${baseUrl}/integrations/${id}/connection_status`);
+      const status = check(token, operation, answerOf<ConnectionStatus>(await transport.get(url, { operation, integrationId: id })), id);
       return ownStatus(status, id, operation);
     });
   }
 
   async function getInventory(query: IntegrationQuery = {}, inventoryOptions: InventoryOptions = {}): Promise<InventoryRecord[]> {
-    const records: InventoryRecord[] = (await listAll(query)).map((integration) => ({ integration }));
+    const records: InventoryRecord[] = (await readListing(...listing(query))).map((integration) => ({ integration }));
     if (inventoryOptions.connectionStatus === false) {
       inventoryOptions.onProgress?.({ integrations: records.length, statuses: 0 });
       return records;
@@ -346,9 +328,9 @@ export function createFlowClient(options: FlowClientOptions = {}): FlowClient {
 }
 
 /**
- * Reads each record's connection status, `concurrency` at a time. The first failure stops new
- * reads and is thrown once the ones in flight have ended: a partial inventory is never returned.
- * A fixed set of workers takes the records in order, so nothing is queued per record up front.
+ * Reads each record's connection status, `concurrency` at a time (p-limit). The first failure
+ * stops new reads (those still queued return at once) and is thrown once the ones in flight have
+ * ended: a partial inventory is never returned.
  */
 async function withStatuses(
   records: InventoryRecord[],
@@ -359,22 +341,20 @@ async function withStatuses(
   let statuses = 0;
   const progress = () => onProgress?.({ integrations: records.length, statuses });
   progress();
-  let next = 0;
-  let firstError: Error | undefined;
-  const worker = async () => {
-    while (firstError === undefined && next < records.length) {
-      const record = records[next++];
-      try {
-        record.connectionStatus = await getConnectionStatus(record.integration.id);
-        statuses++;
-        progress();
-      } catch (e) {
-        firstError ??= e instanceof Error ? e : new Error(String(e));
-      }
+  const limit = pLimit(concurrency);
+  let failure: Error | undefined;
+  const read = async (record: InventoryRecord) => {
+    if (failure) return;
+    try {
+      record.connectionStatus = await getConnectionStatus(record.integration.id);
+      statuses++;
+      progress();
+    } catch (e) {
+      failure ??= e instanceof Error ? e : new Error(String(e));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, worker));
-  if (firstError !== undefined) throw firstError;
+  await Promise.all(records.map((record) => limit(read, record)));
+  if (failure) throw failure;
   return records;
 }
 

@@ -5,7 +5,9 @@
  * records as `count` says, `count` the same on every page, and no more pages than `count`
  * implies (plus a margin). An inconsistent pass is read again from the start (a few times);
  * if it stays inconsistent the read fails — a gate never passes over an inventory known to be
- * incomplete, and duplicate ids never become duplicate resources.
+ * incomplete, and duplicate ids never become duplicate resources. A listing streamed page by
+ * page (streamListing) has the same checks but is not read again: it fails at the first
+ * inconsistency, after the records already yielded.
  */
 import { FlowApiError } from "./errors";
 import { ingestText } from "./ingest";
@@ -20,12 +22,6 @@ export const MAX_PAGES_WITHOUT_COUNT = 10_000;
 
 /** Reads one page for the given query parameters. */
 export type PageReader = (params: Record<string, string | number>) => Promise<IntegrationList>;
-
-interface Pass {
-  records: Integration[];
-  /** Why the pass cannot be trusted; undefined when it is consistent. */
-  inconsistency?: string;
-}
 
 /** Options of readListing. */
 export interface ListingOptions {
@@ -64,9 +60,29 @@ function nextParams(page: IntegrationList, o: ListingOptions, seen: Set<string>)
   return Object.fromEntries(next.searchParams.entries());
 }
 
-/** One pass from the first page to the last, noting the first inconsistency. */
-async function readPass(read: PageReader, o: ListingOptions): Promise<Pass> {
-  const records: Integration[] = [];
+/** Why a page cannot be taken: more records than maxRecords allows (thrown), or an id seen before (returned). */
+function checkPage(page: IntegrationList, pages: number, ids: Set<number>, read: number, o: ListingOptions): string | undefined {
+  if (o.maxRecords !== undefined && (read + page.results.length > o.maxRecords || (page.count ?? 0) > o.maxRecords)) {
+    throw new FlowApiError({
+      kind: "validation",
+      operation: o.operation,
+      summary: `the listing holds more than ${o.maxRecords} integrations (maxRecords, FLOW_API_MAX_RECORDS), far more than any Flow tenant; refusing to read more, so the read is incomplete`,
+      detail: `${read + page.results.length} read by page ${pages}${page.count !== undefined ? `; \`count\` says ${page.count}` : ""}`,
+    });
+  }
+  for (const item of page.results) {
+    if (ids.has(item.id)) return `integration ${item.id} appeared twice`;
+    ids.add(item.id);
+  }
+  return undefined;
+}
+
+/**
+ * One pass from the first page to the last: yields each page's records once the page is checked
+ * (no record of a page with an id seen before), and returns the first inconsistency, or
+ * undefined when the pass is consistent. A pass is consistent only once it has returned.
+ */
+async function* pass(read: PageReader, o: ListingOptions): AsyncGenerator<Integration[], string | undefined> {
   const ids = new Set<number>();
   const seen = new Set<string>();
   let params: Record<string, string | number> = o.first;
@@ -78,40 +94,34 @@ async function readPass(read: PageReader, o: ListingOptions): Promise<Pass> {
       firstCount = page.count;
       maxPages = Math.ceil(page.count / Math.max(1, page.results.length)) + PAGE_MARGIN;
     } else if (page.count !== firstCount) {
-      return { records, inconsistency: `\`count\` changed from ${firstCount ?? "absent"} to ${page.count ?? "absent"} on page ${pages}` };
+      return `\`count\` changed from ${firstCount ?? "absent"} to ${page.count ?? "absent"} on page ${pages}`;
     }
-    if (o.maxRecords !== undefined && (records.length + page.results.length > o.maxRecords || (page.count ?? 0) > o.maxRecords)) {
-      throw new FlowApiError({
-        kind: "validation",
-        operation: o.operation,
-        summary: `the listing holds more than ${o.maxRecords} integrations (maxRecords, FLOW_API_MAX_RECORDS), far more than any Flow tenant; refusing to read more, so the read is incomplete`,
-        detail: `${records.length + page.results.length} read by page ${pages}${page.count !== undefined ? `; \`count\` says ${page.count}` : ""}`,
-      });
-    }
-    for (const item of page.results) {
-      if (ids.has(item.id)) return { records, inconsistency: `integration ${item.id} appeared twice` };
-      ids.add(item.id);
-      records.push(item);
-    }
+    const duplicate = checkPage(page, pages, ids, ids.size, o);
+    if (duplicate) return duplicate;
+    yield page.results;
     const next = nextParams(page, o, seen);
     if (!next) break;
-    if ("loop" in next) return { records, inconsistency: `the \`next\` link repeats an earlier page (${next.loop})` };
-    if (page.results.length === 0) return { records, inconsistency: "an empty page carries a `next` link" };
+    if ("loop" in next) return `the \`next\` link repeats an earlier page (${next.loop})`;
+    if (page.results.length === 0) return "an empty page carries a `next` link";
     if (pages >= maxPages) {
-      return {
-        records,
-        inconsistency:
-          firstCount !== undefined
-            ? `more pages than \`count\` ${firstCount} implies (${pages} read, \`next\` still set)`
-            : `more than ${MAX_PAGES_WITHOUT_COUNT} pages`,
-      };
+      return firstCount !== undefined
+        ? `more pages than \`count\` ${firstCount} implies (${pages} read, \`next\` still set)`
+        : `more than ${MAX_PAGES_WITHOUT_COUNT} pages`;
     }
     params = next;
   }
-  if (firstCount !== undefined && records.length !== firstCount) {
-    return { records, inconsistency: `\`count\` says ${firstCount} but the pages held ${records.length}` };
-  }
-  return { records };
+  if (firstCount !== undefined && ids.size !== firstCount) return `\`count\` says ${firstCount} but the pages held ${ids.size}`;
+  return undefined;
+}
+
+/** The error of a listing that stayed inconsistent. */
+function inconsistent(o: ListingOptions, why: string, problems: string[]): FlowApiError {
+  return new FlowApiError({
+    kind: "inconsistent",
+    operation: o.operation,
+    summary: `the list of integrations changed (or contradicted itself) while it was read, ${why}, so the inventory cannot be trusted to be complete`,
+    detail: problems.join("; "),
+  });
 }
 
 /**
@@ -120,15 +130,26 @@ async function readPass(read: PageReader, o: ListingOptions): Promise<Pass> {
  */
 export async function readListing(read: PageReader, o: ListingOptions): Promise<Integration[]> {
   const problems: string[] = [];
-  for (let pass = 1; pass <= MAX_LISTING_PASSES; pass++) {
-    const result = await readPass(read, o);
-    if (result.inconsistency === undefined) return result.records;
-    problems.push(`pass ${pass}: ${result.inconsistency}`);
+  for (let n = 1; n <= MAX_LISTING_PASSES; n++) {
+    const records: Integration[] = [];
+    const pages = pass(read, o);
+    let step = await pages.next();
+    for (; !step.done; step = await pages.next()) for (const record of step.value) records.push(record);
+    if (step.value === undefined) return records;
+    problems.push(`pass ${n}: ${step.value}`);
   }
-  throw new FlowApiError({
-    kind: "inconsistent",
-    operation: o.operation,
-    summary: `the list of integrations changed (or contradicted itself) while it was read, ${MAX_LISTING_PASSES} times in a row, so the inventory cannot be trusted to be complete`,
-    detail: problems.join("; "),
-  });
+  throw inconsistent(o, `${MAX_LISTING_PASSES} times in a row`, problems);
+}
+
+/**
+ * The records of one pass over a listing, page by page as the pages arrive. An inconsistent pass
+ * is not read again (its records were already yielded): the iteration ends with the error
+ * instead, after the records already yielded, so only a completed iteration read a consistent
+ * listing.
+ */
+export async function* streamListing(read: PageReader, o: ListingOptions): AsyncGenerator<Integration> {
+  const pages = pass(read, o);
+  let step = await pages.next();
+  for (; !step.done; step = await pages.next()) yield* step.value;
+  if (step.value !== undefined) throw inconsistent(o, "and a listing read page by page is not read again", [step.value]);
 }

@@ -88,13 +88,22 @@ export interface IngestedBody {
   body: IngestedContent | null;
 }
 
+/** What a request answered, as openapi-fetch reads a response: `data` for 2xx, else `error` (nothing for an empty body). */
+export interface Answer<T> {
+  status: number;
+  data?: T;
+  error?: unknown;
+}
+
 /** A fetch-compatible transport for openapi-fetch, a direct GET, their counters and a way to stop them. */
 export interface Transport {
+  /** GETs the request's URL (under the base URL's origin) with the transport's headers; resolves to a complete Response of the cleaned body (toResponse). */
   fetch: (request: Request) => Promise<Response>;
   /**
    * The same request path without a Request or Response object: a GET of `url` (which must be
-   * under the base URL's origin) with the client's headers. For the many small requests of a run
-   * (connection statuses), whose Request/Response objects cost more than their bodies.
+   * under the base URL's origin) with the same headers. For the many small requests of a run
+   * (connection statuses), whose Request/Response objects cost more than their bodies
+   * (docs/performance.md); read its result with answerOf.
    */
   get: (url: URL, ctx: RequestContext) => Promise<IngestedBody>;
   stats: ClientStats;
@@ -447,79 +456,34 @@ function ingested(s: TransportSettings, res: Exchange, ctx: RequestContext): Ing
   return { status: res.status, body: nullBody ? null : body };
 }
 
-/** Whether an ingested body is empty (no body, or empty text). */
-export function isEmptyBody(content: IngestedContent | null): boolean {
-  return content === null || ("text" in content && content.text === "");
+/**
+ * The Response openapi-fetch reads: a real one, whose body streams the cleaned body (JSON
+ * written back from the parsed and cleaned value, other text as cleaned), so every reader of
+ * Response works and none sees the server's raw bytes. Content-Type says what the cleaned body
+ * is (not what the server claimed); Content-Length is its size.
+ */
+export function toResponse(res: IngestedBody): Response {
+  if (res.body === null) return new Response(null, { status: res.status, headers: { "content-length": "0" } });
+  const json = "json" in res.body;
+  const bytes = Buffer.from("json" in res.body ? JSON.stringify(res.body.json) : res.body.text, "utf8");
+  const contentType = json ? "application/json" : "text/plain; charset=utf-8";
+  return new Response(bytes, { status: res.status, headers: { "content-type": contentType, "content-length": String(bytes.length) } });
 }
 
 /**
- * The Response openapi-fetch sees. It carries a Content-Length (0 for an empty body) so that
- * openapi-fetch reads a success with `json()` — the value ingestBody already parsed and cleaned —
- * instead of parsing `text()` again.
+ * The direct path's reading of an ingested body: what openapi-fetch reads from toResponse(res)
+ * (test/unit/api/answer.test.ts holds the two to the same result), without parsing again:
+ * nothing for 204 or an empty body; for 2xx the JSON (a SyntaxError when it is not JSON);
+ * otherwise the JSON if it is JSON, else the text.
  */
-function toResponse(res: IngestedBody, contentType: string | null): Response {
-  const headers = new Headers({ "content-type": contentType ?? "application/json", "content-length": isEmptyBody(res.body) ? "0" : "1" });
-  return new IngestedResponse(res.body, { status: res.status, headers });
+export function answerOf<T>(res: IngestedBody): Answer<T> {
+  const content = res.body;
+  const ok = res.status >= 200 && res.status <= 299;
+  if (content === null || ("text" in content && content.text === "")) return { status: res.status };
+  if ("json" in content) return ok ? { status: res.status, data: content.json as T } : { status: res.status, error: content.json };
+  if (ok) throw new SyntaxError(content.syntaxError);
+  return { status: res.status, error: content.text };
 }
-
-const BODY = Symbol("body");
-
-/**
- * The Response openapi-fetch reads: the ingested body handed over once by `json()` (or
- * `text()`, for error bodies), then dropped. A plain `new Response(text)` would encode the text
- * into a byte stream for openapi-fetch to decode and parse again: a stream (with a native
- * handle), more copies of every body, and strings that never passed through ingestion. `body`
- * stays null: read it with `json()` or `text()`, once, as fetch allows.
- */
-class IngestedResponse extends Response {
-  /** The content until it is read; undefined once read. */
-  [BODY]: IngestedContent | null | undefined;
-
-  constructor(content: IngestedContent | null, init: ResponseInit) {
-    super(null, init);
-    this[BODY] = content;
-  }
-}
-
-/** The content of an IngestedResponse, once. */
-function take(r: IngestedResponse): IngestedContent | null {
-  const content = r[BODY];
-  if (content === undefined) throw new TypeError("Body is unusable: Body has already been read");
-  r[BODY] = undefined;
-  return content;
-}
-
-// Methods replace Response's own (TypeScript types them as properties, so they are set here).
-Object.defineProperties(IngestedResponse.prototype, {
-  bodyUsed: {
-    get(this: IngestedResponse) {
-      return this[BODY] === undefined;
-    },
-  },
-  text: {
-    value(this: IngestedResponse): Promise<string> {
-      try {
-        const content = take(this);
-        // An error body openapi-fetch parses again: the cleaned value, as JSON (error bodies are small).
-        return Promise.resolve(content === null ? "" : "json" in content ? JSON.stringify(content.json) : content.text);
-      } catch (e) {
-        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-      }
-    },
-  },
-  json: {
-    value(this: IngestedResponse): Promise<unknown> {
-      try {
-        const content = take(this);
-        if (content === null) throw new SyntaxError("Unexpected end of JSON input");
-        if ("json" in content) return Promise.resolve(content.json);
-        throw new SyntaxError(content.syntaxError);
-      } catch (e) {
-        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-      }
-    },
-  },
-});
 
 /** How long to wait before another attempt, or undefined when the retry budget is spent. */
 function retryWait(s: TransportSettings, res: Exchange | undefined, attempt: number, elapsedMs: number): number | undefined {
@@ -598,21 +562,19 @@ export function createTransport(s: TransportSettings): Transport {
     }
   }
 
-  /** openapi-fetch's fetch: the request's own headers, and a Response for it to read. */
+  // Every request's headers, set here only (the Request openapi-fetch builds names the URL, nothing else).
+  const headers: Record<string, string> = { accept: "application/json", "accept-encoding": "gzip", authorization: `Bearer ${s.token}` };
+
+  /** openapi-fetch's fetch: a GET of the request's URL, answered with a complete Response of the cleaned body. */
   function transportFetch(input: Request): Promise<Response> {
     try {
       const ctx = s.contextOf(input);
       const url = checkRequest(s, input, ctx);
-      const headers: Record<string, string> = { "accept-encoding": "gzip" };
-      input.headers.forEach((v, k) => (headers[k] = v));
-      return send(url, headers, ctx, (res) => toResponse(ingested(s, res, ctx), headerOf(res, "content-type")));
+      return send(url, headers, ctx, (res) => toResponse(ingested(s, res, ctx)));
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
   }
-
-  // The headers openapi-fetch sends (as Headers lists them: lower-case names, sorted).
-  const headers: Record<string, string> = { accept: "application/json", "accept-encoding": "gzip", authorization: `Bearer ${s.token}` };
 
   function get(url: URL, ctx: RequestContext): Promise<IngestedBody> {
     try {

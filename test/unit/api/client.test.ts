@@ -279,6 +279,18 @@ describe("inventory", () => {
     expect(e).toMatchObject({ status: 500, integrationId: 107, operation: "getConnectionStatus" });
   });
 
+  it("starts no status read after the first failure", async () => {
+    const sim = await simulator();
+    sim.addFault({ route: "status", integrationId: 103, action: { type: "status", status: 500 } });
+    const { client } = clientFor(sim, { concurrency: 2 });
+    const e = await failure(client.getInventory());
+    expect(e).toMatchObject({ status: 500, integrationId: 103 });
+    const read = sim.requests.filter((r) => r.route === "status");
+    // 101 and 102 start together; 103 fails, 104 may have started beside it, nothing after.
+    expect(read.length).toBeGreaterThanOrEqual(3);
+    expect(read.length).toBeLessThanOrEqual(4);
+  });
+
   it("skips status calls when asked", async () => {
     const sim = await simulator();
     const { client } = clientFor(sim);

@@ -100,6 +100,16 @@ describe("time: nothing waits forever", () => {
 describe("completeness: an incomplete read never passes", () => {
   const ids = (records: InventoryRecord[]) => records.map((r) => r.integration.id);
 
+  /** Once the first list page is answered, integration 100 is added before all others (and `remove` removed). */
+  function insertAfterFirstPage(sim: FlowSimulator, remove?: number): void {
+    const template = sim.integrations()[0];
+    const run = () => {
+      sim.addIntegration({ integration: { ...template, id: 100, name: "New" }, connectionStatus: { status: "connected" } });
+      if (remove !== undefined) sim.removeIntegration(remove);
+    };
+    sim.addFault({ route: "list", times: 1, action: { type: "after", run } });
+  }
+
   it("re-reads the listing when an integration is deleted between two pages, and then has every one", async () => {
     const sim = await flow({ maxPageSize: 5 });
     sim.addFault({ route: "list", times: 1, action: { type: "after", run: () => sim.removeIntegration(102) } });
@@ -109,15 +119,7 @@ describe("completeness: an incomplete read never passes", () => {
 
   it("re-reads when one is inserted between pages (an id seen twice), and never yields a duplicate", async () => {
     const sim = await flow({ maxPageSize: 5 });
-    const template = sim.integrations()[0];
-    sim.addFault({
-      route: "list",
-      times: 1,
-      action: {
-        type: "after",
-        run: () => sim.addIntegration({ integration: { ...template, id: 100, name: "New" }, connectionStatus: { status: "connected" } }),
-      },
-    });
+    insertAfterFirstPage(sim);
     const records = await client(sim).getInventory();
     expect(ids(records)).toEqual([100, ...Array.from({ length: 12 }, (_, i) => 101 + i)]);
     expect(new Set(ids(records)).size).toBe(records.length);
@@ -140,6 +142,46 @@ describe("completeness: an incomplete read never passes", () => {
     expect(error.kind).toBe("inconsistent");
     // count 7 with pages of 5: at most ceil(7 / 5) + 2 pages a pass.
     expect(sim.requests.filter((r) => r.route === "list").length).toBeLessThanOrEqual(MAX_LISTING_PASSES * 4);
+  });
+
+  /** The records a streamed listing yielded, and the error that ended it (undefined when it completed). */
+  async function stream(sim: FlowSimulator): Promise<{ yielded: number[]; error?: FlowApiError }> {
+    const yielded: number[] = [];
+    try {
+      for await (const integration of client(sim).listIntegrations()) yielded.push(integration.id);
+      return { yielded };
+    } catch (e) {
+      if (!(e instanceof FlowApiError)) throw e;
+      return { yielded, error: e };
+    }
+  }
+
+  it("streams a listing page by page: the first records arrive before the next page is asked for", async () => {
+    const sim = await flow({ maxPageSize: 5 });
+    const listRequests = () => sim.requests.filter((r) => r.route === "list").length;
+    const asked: number[] = [];
+    for await (const integration of client(sim).listIntegrations()) if (integration.id === 101 || integration.id === 106) asked.push(listRequests());
+    expect(asked).toEqual([1, 2]);
+  });
+
+  it("ends a streamed listing with an error, not a pass, when count contradicts the pages (and does not read it again)", async () => {
+    const sim = await flow({ maxPageSize: 5 });
+    sim.addFault({ route: "list", action: { type: "count", value: 5 } });
+    const { yielded, error } = await stream(sim);
+    expect(yielded).toHaveLength(12);
+    expect(error?.kind).toBe("inconsistent");
+    expect(error?.message).toContain("`count` says 5 but the pages held 12");
+    expect(sim.requests.filter((r) => r.route === "list")).toHaveLength(3);
+  });
+
+  it("never yields a duplicate from a streamed listing: the page holding it ends the listing with an error", async () => {
+    const sim = await flow({ maxPageSize: 5 });
+    // One in, one out: `count` stays 12, and the second page starts with 105 again.
+    insertAfterFirstPage(sim, 112);
+    const { yielded, error } = await stream(sim);
+    expect(yielded).toEqual([101, 102, 103, 104, 105]);
+    expect(error?.kind).toBe("inconsistent");
+    expect(error?.message).toContain("integration 105 appeared twice");
   });
 
   it("notices a count that changes between pages", async () => {
