@@ -80,18 +80,14 @@ async function readInventory(args: AuditArgs, io: AuditIO): Promise<{ records: I
     });
     // A filter value that matched nothing: one light listing (ids and vendors only) tells a typo from a filtered-out value.
     const missing = unmatched(args, records);
-    if (missing.vendors.length || missing.ids.length) seen = await listSeen(client.listIntegrations({ fields: "vendor_type" }));
+    // Collected (read again if inconsistent, as the main read is), without connection statuses.
+    if (missing.vendors.length || missing.ids.length)
+      seen = seenIn((await client.getInventory({ fields: "vendor_type" }, { connectionStatus: false })).map((r) => r.integration));
   } finally {
     client.close();
   }
   progress.done(last);
   return { records, location: client.baseUrl, seen };
-}
-
-async function listSeen(integrations: AsyncIterable<InventoryRecord["integration"]>): Promise<Seen> {
-  const all: InventoryRecord["integration"][] = [];
-  for await (const i of integrations) all.push(i);
-  return seenIn(all);
 }
 
 function progressText(p: { integrations: number; statuses: number }): string {
