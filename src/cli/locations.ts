@@ -9,20 +9,14 @@
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { exceptionMatches } from "../rules/exceptions";
-import type { Finding, FlowPolicy } from "../rules/types";
+import type { FlowPolicy } from "../rules/types";
 import type { AuditArgs, Format } from "./args";
 import type { AuditReport } from "./report";
 import { arrayElementLines, findingLines } from "./reporters/json";
+import type { Locate } from "./reporters/sarif";
 import type { Snapshot } from "./snapshot";
 
-/** A file (URI relative to the run's directory, or a file: URI outside it) and a 1-based line. */
-export interface SourceLocation {
-  uri: string;
-  line: number;
-}
-
-/** The location of a finding (by its index in `report.findings`), if any file can show it. */
-export type Locate = (f: Finding, index: number) => SourceLocation | undefined;
+export type { Locate, SourceLocation } from "./reporters/sarif";
 
 /** What the run wrote and read besides the report being rendered. */
 export interface RunFiles {

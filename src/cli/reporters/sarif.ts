@@ -2,12 +2,21 @@ import type { Artifact, Log, ReportingDescriptor, Result } from "sarif";
 import { bounded, boundedValue } from "../../api/display";
 import { baselineNote } from "../../rules/baseline";
 import type { Finding } from "../../rules/types";
-import type { Locate, SourceLocation } from "../locations";
 import type { AuditReport } from "../report";
 import { disposition, notEnforced, text } from "./common";
 
 const LEVEL: Record<string, Result.level> = { mandatory: "error", advisory: "warning", disabled: "note" };
 const SRCROOT = "%SRCROOT%";
+
+/** A file (URI relative to the run's directory, or a file: URI outside it) and a 1-based line. */
+export interface SourceLocation {
+  uri: string;
+  line: number;
+}
+
+/** Where a finding (by its index in `report.findings`) is shown in a file, if any file can show it (src/cli/locations.ts finds it). */
+export type Locate = (f: Finding, index: number) => SourceLocation | undefined;
+
 /** The languages of the files results can point at (the policy file, a JSON report or snapshot); other files' are "unknown". */
 const LANGUAGE: Record<string, string> = { json: "JSON", yaml: "YAML", yml: "YAML" };
 const SECURITY_SEVERITY: Record<string, string> = { critical: "9.0", high: "7.0", medium: "5.0", low: "3.0" };
