@@ -303,8 +303,8 @@ function exceptionsPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () =>
   return {
     name: EXCEPTIONS_POLICY,
     description: "Lists the violations that active exceptions in the policy file suppress (advisory notices; never fails the gate).",
-    // Disabled when the policy file has no exceptions: the SDK deserializes every resource for each
-    // stack policy it runs, even one with nothing to report (at 10,000 integrations, ~0.1 s each).
+    // Disabled when the policy file has no exceptions: the SDK hands every stack policy it runs the
+    // whole stack, even one with nothing to report (read once per request only where shared-reads.ts applies).
     enforcementLevel: policy.exceptions.length > 0 ? "advisory" : "disabled",
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       if (policy.exceptions.length === 0) return;

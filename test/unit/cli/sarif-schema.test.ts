@@ -33,7 +33,10 @@ function demoReport(): AuditReport {
 
 const sarif = () =>
   JSON.parse(
-    renderSarif(demoReport(), { locate: (_f, i) => ({ uri: i % 2 ? "flow-policy.yaml" : "file:///elsewhere/r.json", line: i + 1 }), srcRoot: "file:///work/" }),
+    renderSarif(demoReport(), {
+      locate: (_f, i) => ({ uri: i % 2 ? "flow-policy.yaml" : "file:///elsewhere/r.json", line: i + 1 }),
+      srcRoot: "file:///project-root/",
+    }),
   );
 
 describe("the SARIF 2.1.0 schema check the integration tests use (test/helpers/sarif.ts)", () => {
