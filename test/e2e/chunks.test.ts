@@ -155,7 +155,7 @@ describe("the chunked granularity (flow:chunks): the root audit stack in 3 resou
     sim.updateIntegration(103, { webhooks_enabled: false }); // chunk 1
     const [template] = sim.integrations().filter((i) => i.id === 101);
     sim.addIntegration({ integration: { ...template, id: 150, name: "GitHub New" }, connectionStatus: { status: "connected", connected: true } }); // chunk 0
-    const r = await sandbox.expect(["preview", "--json", "--diff", "--stack", stack], 0, { cwd: dir });
+    const r = await sandbox.expect(["preview", "--json", "--diff", "--stack", stack], 0, { cwd: dir, env: { PULUMI_SKIP_CHECKPOINTS: undefined } });
     const changed = chunkSteps(r).filter((s) => s.op !== "same");
     expect(changed.map((s) => [s.op, nameOf(s)]).sort()).toEqual([
       ["update", "flow-chunk-0-of-3"],

@@ -37,7 +37,7 @@ describe("the policy pack gates `pulumi preview` (real engine, simulator demo da
   let stack: string;
 
   /** Runs preview with the pack, streaming engine events as JSON lines. */
-  async function preview(extraArgs: string[] = [], env: Record<string, string> = {}) {
+  async function preview(extraArgs: string[] = [], env: Record<string, string | undefined> = {}) {
     const r = await sandbox.run(["preview", "--json", "--policy-pack", PACK, ...extraArgs, "--stack", stack], {
       cwd: dir,
       env: { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "1", ...env },
@@ -76,7 +76,7 @@ describe("the policy pack gates `pulumi preview` (real engine, simulator demo da
   it("gates identically with PULUMI_SKIP_CHECKPOINTS=true (the setting docs/stack.md recommends for previews of large tenants)", async () => {
     // A preview persists nothing, so skipping the engine's per-step snapshot serialization must
     // change nothing the gate decides: the same exit code, result, violations and messages.
-    const [plain, skipped] = [await preview(), await preview([], { PULUMI_SKIP_CHECKPOINTS: "true" })];
+    const [plain, skipped] = [await preview([], { PULUMI_SKIP_CHECKPOINTS: undefined }), await preview([], { PULUMI_SKIP_CHECKPOINTS: "true" })];
     expect(skipped.code, skipped.stderr).toBe(plain.code);
     expect(skipped.events.result).toBe(plain.events.result);
     const all = (e: PreviewEvents) => e.violations.map((v) => `${v.enforcement} ${v.policy} ${v.resource} ${v.message}`).sort();
