@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { keepYoungGenerationSmall } from "./heap";
+import { fullCollection, keepYoungGenerationSmall } from "./heap";
 import { runAudit } from "./main";
 
 keepYoungGenerationSmall();
@@ -21,7 +21,13 @@ function finish(code: number): void {
   setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
 }
 
-runAudit(process.argv.slice(2), { env: process.env, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then(finish, (e) => {
+runAudit(process.argv.slice(2), {
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: process.cwd(),
+  afterRead: fullCollection(),
+}).then(finish, (e) => {
   process.stderr.write(`flow-audit: ${String(e)}\n`);
   finish(3);
 });

@@ -21,6 +21,8 @@ export interface AuditIO {
   /** The undici dispatcher requests go through (tests; default: the client's shared Agent). */
   dispatcher?: Dispatcher;
   now?: () => Date;
+  /** Called once the read is complete, before the evaluation (the bin: a full garbage collection, see heap.ts). */
+  afterRead?: () => void;
 }
 
 /** Says something on stderr (one message, possibly of several lines). */

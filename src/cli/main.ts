@@ -55,6 +55,7 @@ async function audit(args: AuditArgs, io: AuditIO, say: Say): Promise<number> {
   const local = checkLocalFiles(args, io.cwd);
   const run = withPersonalDataSetting(args, io.env, say);
   const read = await loadRecords(run, io, say);
+  io.afterRead?.();
   const saved = saveSnapshots(run, read, local.historyAbs, io.cwd, now);
   const evaluated = evaluate(run, policy, read, local.before, now);
   const report = baselineStep(run, policy, read, evaluated, { earlier, cwd: io.cwd, now, say });

@@ -184,6 +184,17 @@ describe("flow-audit's filters, counts and personal data (in-process, demo datas
     expect(lists()).toHaveLength(1);
   });
 
+  it("calls afterRead once, when the read is complete and before anything is reported", async () => {
+    const box = io(sim, false);
+    const calls: Array<{ requests: number; out: string }> = [];
+    sim.resetLog();
+    box.afterRead = () => calls.push({ requests: sim.requests.length, out: box.out });
+    expect(await runAudit(["--format", "json", "--fail-on", "never"], box)).toBe(0);
+    expect(calls).toEqual([{ requests: sim.requests.length, out: "" }]);
+    // The listing and every connection status (the demo dataset: 12 integrations).
+    expect(calls[0]!.requests).toBe(13);
+  });
+
   it("counts one integration and one connection status in the singular", async () => {
     const box = io(sim, true);
     expect(await runAudit(["--id", "101", "--format", "json"], box)).toBe(0);
