@@ -13,11 +13,11 @@
  *
  * Once the read is complete, the bin runs one full garbage collection (fullCollection). The
  * read leaves more garbage than live data (at 10,000 integrations ~38 MB of response bodies and
- * parsed pages beside ~31 MB of records); without it the evaluation, which adds ~32 MB of
- * findings, ran V8's compacting collection over that heap, and the pages it moved were the
- * highest peaks: 158–190 MiB in runs of one build, 145–157 MiB with the collection, for
- * ~25 ms. V8 has no API for it without `--expose-gc`; the flag, set at run time, exposes `gc`
- * to a context created then, and is turned off again at once.
+ * parsed pages beside ~31 MB of records); without it the peak came while the evaluation, which
+ * adds ~32 MB of findings, made V8 collect (and compact) that heap: 158–190 MiB in runs of one
+ * build at 10,000 integrations on Node 20, 145–156 MiB with the collection, which takes ~25 ms.
+ * V8 has no API for it without `--expose-gc`; the flag, set at run time, exposes `gc` to a
+ * context created then, and is turned off again at once.
  */
 import * as v8 from "node:v8";
 import * as vm from "node:vm";
