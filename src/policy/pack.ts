@@ -16,10 +16,10 @@ import { terminalSafe } from "../api/ingest";
 import type { ConnectionStatus, Integration, InventoryRecord } from "../api/types";
 import { describeProblem, recordProblems, type DataProblem } from "../api/validation";
 import { DEFAULT_POLICY_FILE, findProjectDir, loadPolicy, PolicyFileError } from "../config/policy-file";
-import { dataErrorFinding, enabledRules, isOpen, judge, ruleSettings, type JudgeContext } from "../rules/evaluate";
+import { dataErrorFinding, enabledRules, isOpen, judge, OPEN_STATUSES, ruleSettings, type JudgeContext } from "../rules/evaluate";
 import { applyExceptions } from "../rules/exceptions";
 import { rules as allRules } from "../rules/index";
-import type { Finding, FlowPolicy, Rule } from "../rules/types";
+import type { Finding, FindingStatus, FlowPolicy, Rule } from "../rules/types";
 import { configOf, label, ruleHelpUri, RULES_DOCS_URL } from "../rules/util";
 import { maskPersonalData, SHOW_PERSONAL_DATA_ENV, showPersonalDataFromEnv } from "../inventory/privacy";
 import { CHUNK_TYPE, chunkEntries, INTEGRATION_TYPE, isChunkType, isIntegrationType, SHARED_TABLES } from "../pulumi/type";
@@ -48,6 +48,9 @@ export const DATA_POLICY = "flow-integration-data-usable";
 export const BASELINE_POLICY = "flow-baseline-applied";
 /** The mandatory policy a pack has instead of its rules when its policy file cannot be used. */
 export const POLICY_FILE_POLICY = "flow-policy-file-valid";
+
+/** What a resource policy over one integration's resource needs built: open findings and a not-applicable outcome. */
+const OPEN_OR_NOT_APPLICABLE: ReadonlySet<FindingStatus> = new Set<FindingStatus>([...OPEN_STATUSES, "not-applicable"]);
 
 /** Where unusable data and the gate's behaviour on it are explained. */
 const DOCS_DATA_URL = RULES_DOCS_URL.replace(/rules\.md$/, "cli.md#unusable-data-from-flow");
@@ -212,7 +215,16 @@ function rulePolicy(
   };
   // The engine decides the level (pack config may change it) and fills the parameters; a policy that runs reports every open finding.
   const effective = (getConfig: () => Record<string, unknown>) => ({ enforcement: settings.enforcement, config: configOf(rule, getConfig()) });
-  const ctx = (): JudgeContext => ({ now: now(), exceptions: policy.exceptions, baseline: policy.baseline, problemsOf: view.problemsOf, fingerprints: false });
+  // Findings are built only for what a policy reports: open findings (and, for one integration's
+  // resource, a not-applicable outcome, which the engine is told of).
+  const ctx = (only: ReadonlySet<FindingStatus> = OPEN_STATUSES): JudgeContext => ({
+    now: now(),
+    exceptions: policy.exceptions,
+    baseline: policy.baseline,
+    problemsOf: view.problemsOf,
+    fingerprints: false,
+    only,
+  });
   if (rule.scope === "integration" && settings.enforcement === "advisory") {
     // An advisory per-integration rule judges the whole stack at once, so that it can report
     // many findings as one (see ADVISORY_DETAIL_LIMIT); up to the limit, each on its resource.
@@ -245,10 +257,10 @@ function rulePolicy(
           rule,
           seen.records,
           effective(() => args.getConfig()),
-          ctx(),
+          ctx(seen.chunk ? OPEN_STATUSES : OPEN_OR_NOT_APPLICABLE),
         );
         for (const f of findings) if (isOpen(f)) report(violationMessage(f), args.urn);
-        if (!seen.chunk && findings[0].status === "not-applicable") args.notApplicable(findings[0].message);
+        if (!seen.chunk && findings[0]?.status === "not-applicable") args.notApplicable(findings[0].message);
       },
     };
   }
@@ -309,7 +321,8 @@ function exceptionsPolicy(policy: FlowPolicy, rules: readonly Rule[], now: () =>
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       if (policy.exceptions.length === 0) return;
       const { records, urnById } = stackRecords(args.resources, view);
-      const ctx: JudgeContext = { now: now(), exceptions: policy.exceptions, problemsOf: view.problemsOf };
+      // Only violations and errors can have an exception; an excepted finding has no fingerprint.
+      const ctx: JudgeContext = { now: now(), exceptions: policy.exceptions, problemsOf: view.problemsOf, fingerprints: false, only: OPEN_STATUSES };
       for (const rule of enabledRules(policy, rules)) {
         for (const f of judge(rule, records, ruleSettings(policy, rule), ctx)) {
           if (f.exception?.state === "active") report(exceptionNotice(f), f.integration ? urnById.get(f.integration.id) : undefined);

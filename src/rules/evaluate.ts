@@ -4,6 +4,7 @@ import { rules as allRules } from "./index";
 import type {
   Enforcement,
   Finding,
+  FindingStatus,
   FlowPolicy,
   IntegrationRule,
   Outcome,
@@ -92,15 +93,23 @@ export function evaluateIntegrationRule(
   enforcement: Enforcement = rule.enforcement,
   problems: readonly DataProblem[] = recordProblems(record),
 ): Finding {
-  return (
-    dataErrorFinding(rule, record, problems, enforcement) ??
-    toFinding(
-      rule,
-      guard(rule, () => rule.evaluate(record, config, context)),
-      record.integration,
-      enforcement,
-    )
-  );
+  return judgeRecord(rule, record, config, context, enforcement, problems, undefined)!;
+}
+
+/** evaluateIntegrationRule, or undefined when the outcome's status is not among `only` (no finding is built for it). */
+function judgeRecord(
+  rule: IntegrationRule,
+  record: InventoryRecord,
+  config: Record<string, unknown>,
+  context: RuleContext,
+  enforcement: Enforcement,
+  problems: readonly DataProblem[],
+  only: ReadonlySet<FindingStatus> | undefined,
+): Finding | undefined {
+  const unusable = dataErrorFinding(rule, record, problems, enforcement);
+  if (unusable) return only && !only.has("error") ? undefined : unusable;
+  const outcome = guard(rule, () => rule.evaluate(record, config, context));
+  return only && !only.has(outcome.status) ? undefined : toFinding(rule, outcome, record.integration, enforcement);
 }
 
 /**
@@ -114,6 +123,7 @@ export function evaluateStackRule(
   context: RuleContext,
   enforcement: Enforcement = rule.enforcement,
   problemsOf: (record: InventoryRecord) => readonly DataProblem[] = recordProblems,
+  only?: ReadonlySet<FindingStatus>,
 ): Finding[] {
   const usable: InventoryRecord[] = [];
   const unusable: Finding[] = [];
@@ -127,6 +137,10 @@ export function evaluateStackRule(
     outcomes = rule.evaluate(usable, config, context);
   } catch (e) {
     outcomes = [{ ...crashed(rule, e), subject: "the inventory" }];
+  }
+  if (only) {
+    outcomes = outcomes.filter((o) => only.has(o.status));
+    if (!only.has("error")) unusable.length = 0;
   }
   return [...unusable, ...outcomes.map((o) => toFinding(rule, o, o.integration, enforcement))];
 }
@@ -171,6 +185,13 @@ export interface JudgeContext {
    * canonical JSON and SHA-256 per violation were about a third of its rule time.
    */
   fingerprints?: boolean | undefined;
+  /**
+   * Build findings only for outcomes of these statuses (default: all). The pack, which reports
+   * only open findings, asks for violations and errors: most outcomes are `ok`, and building a
+   * finding (message with the integration's label, bounded evidence) for each was a fifth of its
+   * rule time. The findings returned are the same objects, in the same order, minus the others.
+   */
+  only?: ReadonlySet<FindingStatus> | undefined;
 }
 
 /**
@@ -180,16 +201,31 @@ export interface JudgeContext {
  */
 export function judge(rule: Rule, records: InventoryRecord[], settings: RuleSettings, ctx: JudgeContext): Finding[] {
   const problemsOf = ctx.problemsOf ?? recordProblems;
-  const findings =
-    rule.scope === "integration"
-      ? records.map((r) => evaluateIntegrationRule(rule as IntegrationRule, r, settings.config, ctx, settings.enforcement, problemsOf(r)))
-      : evaluateStackRule(rule as StackRule, records, settings.config, ctx, settings.enforcement, problemsOf);
-  // A per-integration rule's findings are in record order: each is fingerprinted from its record.
+  const only = ctx.only;
+  let findings: Finding[];
+  // A per-integration rule's findings are fingerprinted from their records (the baseline's key).
+  let judged: Array<InventoryRecord | undefined> | undefined;
+  if (rule.scope === "stack") {
+    findings = evaluateStackRule(rule as StackRule, records, settings.config, ctx, settings.enforcement, problemsOf, only);
+  } else if (!only) {
+    findings = records.map((r) => evaluateIntegrationRule(rule as IntegrationRule, r, settings.config, ctx, settings.enforcement, problemsOf(r)));
+    judged = records;
+  } else {
+    findings = [];
+    judged = [];
+    for (const r of records) {
+      const f = judgeRecord(rule as IntegrationRule, r, settings.config, ctx, settings.enforcement, problemsOf(r), only);
+      if (f === undefined) continue;
+      findings.push(f);
+      judged.push(r);
+    }
+  }
   if (!ctx.baseline && ctx.fingerprints === false) return findings.map((f) => applyExceptions(f, ctx.exceptions, ctx.now));
-  return findings.map((f, i) =>
-    applyBaseline(rule, applyExceptions(f, ctx.exceptions, ctx.now), rule.scope === "integration" ? records[i] : undefined, ctx.baseline, ctx.now),
-  );
+  return findings.map((f, i) => applyBaseline(rule, applyExceptions(f, ctx.exceptions, ctx.now), judged?.[i], ctx.baseline, ctx.now));
 }
+
+/** The statuses of findings that can be open (see isOpen): what a gate that reports only open findings needs built. */
+export const OPEN_STATUSES: ReadonlySet<FindingStatus> = new Set<FindingStatus>(["violation", "error"]);
 
 /**
  * Evaluates every enabled rule over an inventory: one finding per integration × integration

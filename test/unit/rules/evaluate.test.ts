@@ -1,8 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { evaluateInventory, fieldTouches, isDataError, isFailing, unreadDataProblems } from "../../../src/rules/evaluate";
+import { rewriteBaseline } from "../../../src/rules/baseline";
+import {
+  defaultPolicy,
+  evaluateInventory,
+  fieldTouches,
+  isDataError,
+  isFailing,
+  judge,
+  OPEN_STATUSES,
+  ruleSettings,
+  unreadDataProblems,
+  type JudgeContext,
+} from "../../../src/rules/evaluate";
 import { rules } from "../../../src/rules/index";
-import type { IntegrationRule } from "../../../src/rules/types";
-import { another, ctx, healthy, published, run } from "./fixtures";
+import type { FindingStatus, IntegrationRule, PolicyException } from "../../../src/rules/types";
+import { demoDataset, generatedDataset } from "../../../src/simulator/datasets";
+import { another, ctx, healthy, NOW, published, run } from "./fixtures";
 
 describe("fieldTouches (which data problems concern a rule)", () => {
   it("matches the field, anything inside it, and a broken container of it", () => {
@@ -79,5 +92,58 @@ describe("a rule that throws", () => {
     expect(f.status).toBe("error");
     expect(f.message).toContain(`could not be checked: rule ${boom.id} failed (kaput)`);
     expect(isDataError(f)).toBe(false);
+  });
+});
+
+describe("judge with `only` (what the pack builds: the findings it reports, nothing else)", () => {
+  // Every status of every rule: a generated tenant, the demo's problems, and two malformed records.
+  const records = [
+    ...generatedDataset(300, 7, NOW.getTime()),
+    ...demoDataset(NOW.getTime()),
+    another(901, { webhooks_enabled: "yes" as never }),
+    another(902, { auth_type: 42 as never, created_by: "someone" as never }),
+  ];
+  const exceptions: PolicyException[] = [
+    { rule: "flow-integration-webhooks-enabled", vendor: "github", reason: "org policy", expires: "2099-12-31" },
+    { rule: "flow-integration-allowed-auth-type", integrations: [902], reason: "known", expires: "2099-12-31" },
+  ];
+  const all = evaluateInventory(records, { now: NOW });
+  // Half of the open violations tolerated by a baseline, so that `only` must keep each finding aligned with its record.
+  const baseline = rewriteBaseline({
+    file: "flow-baseline.json",
+    findings: all.filter((_, i) => i % 2 === 0),
+    evaluated: () => true,
+    grow: false,
+    expires: "2099-12-31",
+    now: NOW,
+  }).baseline;
+  const policy = defaultPolicy();
+  const contexts: Array<[string, JudgeContext]> = [
+    ["no baseline, no fingerprints (the pack)", { now: NOW, exceptions, fingerprints: false }],
+    ["no baseline, fingerprints (reports)", { now: NOW, exceptions }],
+    ["a baseline", { now: NOW, exceptions, baseline }],
+  ];
+  const sets: Array<ReadonlySet<FindingStatus>> = [
+    OPEN_STATUSES,
+    new Set<FindingStatus>(["violation", "error", "not-applicable"]),
+    new Set<FindingStatus>(["ok"]),
+  ];
+
+  it("the tenant has every status, exceptions and baseline entries in force", () => {
+    expect(new Set(all.map((f) => f.status))).toEqual(new Set(["ok", "violation", "not-applicable", "error"]));
+    const judged = rules.flatMap((rule) => judge(rule, records, ruleSettings(policy, rule), contexts[2][1]));
+    expect(judged.some((f) => f.exception?.state === "active")).toBe(true);
+    expect(judged.some((f) => f.baseline?.state === "active")).toBe(true);
+    expect(judged.some((f) => f.status === "violation" && f.baseline === undefined && f.exception === undefined)).toBe(true);
+  });
+
+  it.each(contexts)("returns the findings of a full judge of those statuses, equal and in the same order: %s", (_name, context) => {
+    for (const rule of rules) {
+      const full = judge(rule, records, ruleSettings(policy, rule), context);
+      for (const only of sets)
+        expect(judge(rule, records, ruleSettings(policy, rule), { ...context, only }), `${rule.id} ${[...only].join(",")}`).toEqual(
+          full.filter((f) => only.has(f.status)),
+        );
+    }
   });
 });
