@@ -39,9 +39,10 @@ function readCpuMs(file) {
 }
 
 /**
- * Runs a command; resolves with code, stdout, stderr, wall time, (with `sample`) peak RSS per
- * process class, and (with `cpu`) the CPU time of the whole process tree in ms (user + system of
- * the command and every process it started, whatever its process group, through treecpu).
+ * Runs a command; resolves with code, stdout, stderr, wall time, (with `sample`) peak RSS and
+ * sampled own CPU per process class, and (with `cpu`) the CPU time of the whole process tree in
+ * ms (user + system of the command and every process it started, whatever its process group,
+ * through treecpu).
  */
 export function run(cmd, args, { env = process.env, cwd, sample = false, stdoutFile, cpu = false } = {}) {
   return new Promise((resolve, reject) => {
@@ -57,6 +58,8 @@ export function run(cmd, args, { env = process.env, cwd, sample = false, stdoutF
     child.stderr.on("data", (d) => (stderr += d));
     const peaks = {};
     let peakTotal = 0;
+    // Each process's own CPU (user + system, without its children's) as last seen, by pid.
+    const cpuSeen = new Map();
     const timer = sample
       ? setInterval(() => {
           const byClass = {};
@@ -67,6 +70,8 @@ export function run(cmd, args, { env = process.env, cwd, sample = false, stdoutF
             const c = classify(pid);
             byClass[c] = (byClass[c] ?? 0) + kb;
             total += kb;
+            const ms = ownCpuMs(pid);
+            if (ms !== undefined) cpuSeen.set(pid, { c, ms: Math.max(ms, cpuSeen.get(pid)?.ms ?? 0) });
           }
           for (const [c, kb] of Object.entries(byClass)) peaks[c] = Math.max(peaks[c] ?? 0, kb);
           peakTotal = Math.max(peakTotal, total);
@@ -80,7 +85,9 @@ export function run(cmd, args, { env = process.env, cwd, sample = false, stdoutF
       // CPU: the whole process tree through treecpu when asked for, else what max-rss.cjs reported for the process itself.
       const c = /__bench_cpu_ms__=(\d+)/.exec(stderr);
       const cpuMs = cpuFile ? readCpuMs(cpuFile) : c ? Number(c[1]) : undefined;
-      resolve({ code, stdout, stderr, wallMs, cpuMs, peaksKb: peaks, peakTotalKb: peakTotal, maxRssKb: m ? Number(m[1]) : undefined });
+      const cpuByProcessMs = {};
+      for (const { c, ms } of cpuSeen.values()) cpuByProcessMs[c] = (cpuByProcessMs[c] ?? 0) + ms;
+      resolve({ code, stdout, stderr, wallMs, cpuMs, cpuByProcessMs, peaksKb: peaks, peakTotalKb: peakTotal, maxRssKb: m ? Number(m[1]) : undefined });
     });
   });
 }
@@ -106,6 +113,30 @@ export function descendants(root) {
     queue.push(...(children.get(pid) ?? []));
   }
   return out;
+}
+
+let ticksPerSecond;
+
+/**
+ * A process's own CPU so far (user + system, not its children's; /proc/PID/stat fields 14 and
+ * 15), in ms; undefined once it is gone. Sampled, so each process's last sampling interval is
+ * not counted: per-process figures are for telling processes apart, treecpu's total is exact.
+ */
+function ownCpuMs(pid) {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
 }
 
 function rssKb(pid) {

