@@ -87,7 +87,7 @@ async function listRules(args: AuditArgs, policy: FlowPolicy, io: AuditIO): Prom
 /** The files the run reads or writes besides the policy and the baseline, checked before the read. */
 function checkLocalFiles(args: AuditArgs, cwd: string): { before?: Snapshot; historyAbs?: string } {
   const before = args.diffAgainst ? readSnapshot(path.resolve(cwd, args.diffAgainst)) : undefined;
-  checkOutputs(args.outputs);
+  checkOutputs(args.outputs, cwd);
   const historyAbs = args.historyDir ? prepareHistoryDir(args.historyDir, cwd) : undefined;
   return { before, historyAbs };
 }

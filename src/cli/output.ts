@@ -78,9 +78,12 @@ export async function writeChunks(stream: ReportSink, chunks: Iterable<string>, 
 }
 
 /** Refuses an --output file that is a directory, before the (possibly long) read. */
-export function checkOutputs(outputs: AuditArgs["outputs"]): void {
-  for (const o of outputs)
-    if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
+export function checkOutputs(outputs: AuditArgs["outputs"], cwd: string): void {
+  for (const o of outputs) {
+    // Resolved as writeReports resolves it: against the run's directory, not the process's.
+    const file = path.resolve(cwd, o.file);
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--output ${o.format}=${o.file}: is a directory`);
+  }
 }
 
 /** Writes the report to each --output file, then to stdout. */

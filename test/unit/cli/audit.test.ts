@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAudit, type AuditIO } from "../../../src/cli/main";
 import { diffInventories } from "../../../src/inventory/diff";
@@ -43,6 +46,24 @@ describe("flow-audit in-process", () => {
     await runAudit(["--format", "json", "--fail-on", "never"], piped);
     expect(piped.err).toBe("");
     expect(JSON.parse(piped.out).summary.integrations).toBe(300);
+  });
+
+  it("resolves --output against the run's directory (io.cwd), also when refusing a directory before the read", async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "flow-audit-cwd-"));
+    try {
+      fs.mkdirSync(path.join(cwd, "taken.json"));
+      expect(fs.existsSync(path.resolve("taken.json"))).toBe(false);
+      const refused = Object.assign(io(sim, false), { cwd });
+      const before = sim.requests.length;
+      expect(await runAudit(["--format", "json", "--fail-on", "never", "--output", "json=taken.json"], refused)).toBe(2);
+      expect(refused.err).toContain("--output json=taken.json: is a directory");
+      expect(sim.requests.length).toBe(before);
+      const written = Object.assign(io(sim, false), { cwd });
+      expect(await runAudit(["--format", "json", "--fail-on", "never", "--output", "json=out.json"], written)).toBe(0);
+      expect(JSON.parse(fs.readFileSync(path.join(cwd, "out.json"), "utf8")).summary.integrations).toBe(300);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
   });
 });
 
