@@ -188,8 +188,8 @@ export interface JudgeContext {
   /**
    * Build findings only for outcomes of these statuses (default: all). The pack, which reports
    * only open findings, asks for violations and errors: most outcomes are `ok`, and building a
-   * finding (message with the integration's label, bounded evidence) for each was a fifth of its
-   * rule time. The findings returned are the same objects, in the same order, minus the others.
+   * finding (message with the integration's label, bounded evidence) for each was about a third
+   * of its rule time (a profile at 5,000 integrations in chunks: toFinding 108 of judge's 324 ms). The findings returned are the same objects, in the same order, minus the others.
    */
   only?: ReadonlySet<FindingStatus> | undefined;
 }
