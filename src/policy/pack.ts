@@ -194,6 +194,15 @@ function stackRecords(
 }
 
 /**
+ * How a rule's policy judges: no fingerprints unless a baseline is in force, and findings built
+ * only for what it reports — open findings, and for one integration's resource a not-applicable
+ * outcome, which the engine is told of (`only`).
+ */
+function judgeContext(policy: FlowPolicy, now: Date, view: RecordView, only: ReadonlySet<FindingStatus>): JudgeContext {
+  return { now, exceptions: policy.exceptions, baseline: policy.baseline, problemsOf: view.problemsOf, fingerprints: false, only };
+}
+
+/**
  * One rule as a policy: a resource policy for a per-integration rule (a stack policy when the
  * policy file makes it advisory, so that many findings can be reported as one), a stack policy
  * for a cross-integration rule.
@@ -215,16 +224,7 @@ function rulePolicy(
   };
   // The engine decides the level (pack config may change it) and fills the parameters; a policy that runs reports every open finding.
   const effective = (getConfig: () => Record<string, unknown>) => ({ enforcement: settings.enforcement, config: configOf(rule, getConfig()) });
-  // Findings are built only for what a policy reports: open findings (and, for one integration's
-  // resource, a not-applicable outcome, which the engine is told of).
-  const ctx = (only: ReadonlySet<FindingStatus> = OPEN_STATUSES): JudgeContext => ({
-    now: now(),
-    exceptions: policy.exceptions,
-    baseline: policy.baseline,
-    problemsOf: view.problemsOf,
-    fingerprints: false,
-    only,
-  });
+  const ctx = (only: ReadonlySet<FindingStatus> = OPEN_STATUSES) => judgeContext(policy, now(), view, only);
   if (rule.scope === "integration" && settings.enforcement === "advisory") {
     // An advisory per-integration rule judges the whole stack at once, so that it can report
     // many findings as one (see ADVISORY_DETAIL_LIMIT); up to the limit, each on its resource.
